@@ -1,2 +1,513 @@
-/* placeholder until the command line lands */
-int main(void) { return 0; }
+/* loansim: the command line.
+ *
+ *   loansim run SCENARIO [-p group.key=value]... [-o DIR] [--seed N]
+ *                        [--replications N] [--compare LIST] [-q]
+ *   loansim threshold SCENARIO --vary PARAM [--compare A,B] [--metric M]
+ *                        [--from X] [--to Y] [--over PARAM=LIST] ...
+ *   loansim params
+ *
+ * Exit status: 0 success, 1 a failure to write or draw, 2 bad input. */
+#include <glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "sim/error.h"
+#include "sim/params.h"
+#include "sim/study.h"
+#include "sim/sweep.h"
+#include "sim/threshold.h"
+#include "sim/units.h"
+#include "models/model.h"
+
+struct main_opts {
+	char		**params;
+	char		**sweeps;
+	char		 *outdir;
+	char		 *seed;
+	char		 *replications;
+	char		 *compare;
+	gboolean	  quiet;
+	gboolean	  no_plot;
+	gboolean	  dry_run;
+	/* threshold */
+	char		 *vary;
+	char		 *metric;
+	char		 *from;
+	char		 *to;
+	char		 *over;
+	double		  factor;
+	double		  resolution;
+};
+
+static int
+main_status(const GError *e)
+{
+	if (e->domain != LOANSIM_ERROR)
+		return LOANSIM_EXIT_USAGE;	/* GOption's own errors */
+	switch (e->code) {
+	case LOANSIM_ERROR_INPUT:
+	case LOANSIM_ERROR_LIMIT:
+		return LOANSIM_EXIT_USAGE;
+	default:
+		return LOANSIM_EXIT_FAILURE;
+	}
+}
+
+static int
+main_fail(GError *e)
+{
+	int	status = main_status(e);
+
+	fprintf(stderr, "loansim: %s\n", e->message);
+	g_error_free(e);
+	return status;
+}
+
+static void
+main_opts_free(struct main_opts *o)
+{
+	g_strfreev(o->params);
+	g_strfreev(o->sweeps);
+	g_free(o->outdir);
+	g_free(o->seed);
+	g_free(o->replications);
+	g_free(o->compare);
+	g_free(o->vary);
+	g_free(o->metric);
+	g_free(o->from);
+	g_free(o->to);
+	g_free(o->over);
+}
+
+static const char *main_run_desc =
+"Runs every point of the scenario's [sweep] (if any), every strategy of\n"
+"[compare] strategies (or --compare), and every replication, and writes\n"
+"  DIR/NAME.csv          one row per run: scenario, run_id, replication,\n"
+"                        seed, strategy, each swept parameter (sizes in\n"
+"                        bytes, times in ns), then the metrics\n"
+"  DIR/NAME-summary.csv  mean and 95% confidence half-width per metric\n"
+"  DIR/NAME.png, .svg    the figure, with its .gp script and .dat data\n"
+"NAME is [scenario] name.  Rows are journaled to NAME.csv.partial as they\n"
+"are computed, so a killed run keeps them.  The same scenario and seed\n"
+"give byte-identical files.  Exit status: 0 done, 1 could not write or\n"
+"draw, 2 bad input (the message names the file, group, key and value).";
+
+static const char *main_threshold_desc =
+"Finds the smallest value of --vary at which the second strategy of\n"
+"--compare costs no more than the first on --metric, searching with the\n"
+"simulation (a geometric grid from --from to --to, then bisection), each\n"
+"replication on its own paired difference (common random numbers), and\n"
+"prints the mean threshold with its 95% interval.  With --over\n"
+"PARAM=LIST the search repeats for each value, giving a curve written to\n"
+"DIR/NAME-threshold.csv and plotted (NAME-threshold.png, .svg, .gp, .dat).";
+
+static GOptionContext *
+main_context(const char *cmd, struct main_opts *o)
+{
+	GOptionEntry common[] = {
+		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o->params,
+		  "Override a parameter (repeatable)", "GROUP.KEY=VALUE" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->outdir,
+		  "Folder for results (default: out)", "DIR" },
+		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed,
+		  "Seed of every random stream (default: scenario.seed)", "N" },
+		{ "replications", 'r', 0, G_OPTION_ARG_STRING, &o->replications,
+		  "Replications per run (default: scenario.replications)", "N" },
+		{ "compare", 'c', 0, G_OPTION_ARG_STRING, &o->compare,
+		  "Strategies, comma-separated (default: compare.strategies)",
+		  "LIST" },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
+		  "No progress line and no summary on stdout", NULL },
+		{ "no-plot", 0, 0, G_OPTION_ARG_NONE, &o->no_plot,
+		  "Do not draw figures", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GOptionEntry run[] = {
+		{ "sweep", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->sweeps,
+		  "Sweep a parameter, as in [sweep] (repeatable)",
+		  "GROUP.KEY=SPEC" },
+		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &o->dry_run,
+		  "List the runs without running them", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GOptionEntry thr[] = {
+		{ "vary", 0, 0, G_OPTION_ARG_STRING, &o->vary,
+		  "Parameter to search (default: workload.size)", "GROUP.KEY" },
+		{ "metric", 'm', 0, G_OPTION_ARG_STRING, &o->metric,
+		  "Metric compared (default: cpu_ns_per_byte)", "NAME" },
+		{ "from", 0, 0, G_OPTION_ARG_STRING, &o->from,
+		  "Low end of the search (default: 256B)", "VALUE" },
+		{ "to", 0, 0, G_OPTION_ARG_STRING, &o->to,
+		  "High end of the search (default: 1MiB)", "VALUE" },
+		{ "factor", 0, 0, G_OPTION_ARG_DOUBLE, &o->factor,
+		  "Grid factor before bisection (default: 2)", "F" },
+		{ "resolution", 0, 0, G_OPTION_ARG_DOUBLE, &o->resolution,
+		  "Relative resolution of the bisection (default: 0.01)", "R" },
+		{ "over", 0, 0, G_OPTION_ARG_STRING, &o->over,
+		  "Repeat for each value of a second parameter",
+		  "GROUP.KEY=LIST" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GOptionContext	*ctx;
+	GOptionGroup	*g;
+
+	if (strcmp(cmd, "run") == 0 || strcmp(cmd, "sweep") == 0) {
+		ctx = g_option_context_new("SCENARIO - run a scenario");
+		g_option_context_set_description(ctx, main_run_desc);
+		g_option_context_add_main_entries(ctx, run, NULL);
+	} else {
+		ctx = g_option_context_new("SCENARIO - find a break-even "
+		    "threshold");
+		g_option_context_set_description(ctx, main_threshold_desc);
+		g_option_context_add_main_entries(ctx, thr, NULL);
+	}
+	g = g_option_group_new("common", "Options of every study:",
+	    "Show the options of every study", o, NULL);
+	g_option_group_add_entries(g, common);
+	g_option_context_add_group(ctx, g);
+	g_option_context_set_summary(ctx, "See loansim(1) for the scenario "
+	    "file format; 'loansim params' lists every parameter.");
+	return ctx;
+}
+
+/* Scenario file, then -p overrides, then --sweep axes. */
+static struct params *
+main_load(const char *path, struct main_opts *o, GError **error)
+{
+	size_t		 n;
+	struct params	*p = params_new(model_registry(&n), n);
+	guint		 i;
+
+	if (!params_load_file(p, path, error))
+		goto fail;
+	for (i = 0; o->params && o->params[i]; i++)
+		if (!params_override(p, o->params[i], error))
+			goto fail;
+	for (i = 0; o->sweeps && o->sweeps[i]; i++) {
+		char	*eq = strchr(o->sweeps[i], '=');
+		char	*name;
+		gboolean ok;
+
+		if (eq == NULL) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "--sweep %s: expected GROUP.KEY=SPEC",
+			    o->sweeps[i]);
+			goto fail;
+		}
+		name = g_strstrip(g_strndup(o->sweeps[i],
+		    (gsize)(eq - o->sweeps[i])));
+		ok = params_add_sweep(p, name, eq + 1, "command line", error);
+		g_free(name);
+		if (!ok)
+			goto fail;
+	}
+	return p;
+fail:
+	params_free(p);
+	return NULL;
+}
+
+static gboolean
+main_study_opts(struct main_opts *o, struct study_options *so,
+    GError **error)
+{
+	memset(so, 0, sizeof(*so));
+	so->outdir = o->outdir ? o->outdir : "out";
+	so->quiet = o->quiet;
+	so->no_plot = o->no_plot;
+	if (o->seed != NULL) {
+		if (!units_parse_count(o->seed, &so->seed, error)) {
+			g_prefix_error(error, "--seed: ");
+			return FALSE;
+		}
+		so->seed_set = TRUE;
+	}
+	if (o->replications != NULL) {
+		if (!units_parse_count(o->replications, &so->replications,
+		    error)) {
+			g_prefix_error(error, "--replications: ");
+			return FALSE;
+		}
+		if (so->replications < 1 || so->replications > 10000) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "--replications %s: expected 1 to 10000",
+			    o->replications);
+			return FALSE;
+		}
+	}
+	if (o->compare != NULL) {
+		guint i;
+
+		so->strategies = g_strsplit(o->compare, ",", -1);
+		for (i = 0; so->strategies[i]; i++)
+			g_strstrip(so->strategies[i]);
+		if (i == 0) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "--compare: no strategy given");
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static int
+main_dry_run(const struct params *p, const struct study_options *so)
+{
+	GError		*e = NULL;
+	struct sweep	*sw = sweep_new(p, &e);
+	char		**st;
+	size_t		 i, a, s;
+	guint64		 reps = study_replications(p, so);
+
+	if (sw == NULL)
+		return main_fail(e);
+	if ((st = study_strategies(p, so, &e)) == NULL) {
+		sweep_free(sw);
+		return main_fail(e);
+	}
+	printf("%zu points x %u strategies x %" G_GUINT64_FORMAT
+	    " replications = %" G_GUINT64_FORMAT " runs\n", sweep_points(sw),
+	    g_strv_length(st), reps,
+	    (guint64)sweep_points(sw) * g_strv_length(st) * reps);
+	for (i = 0; i < sweep_points(sw); i++)
+		for (s = 0; st[s]; s++) {
+			printf("run %zu %s", i, st[s]);
+			for (a = 0; a < sweep_axes(sw); a++)
+				printf(" %s=%s", sweep_axis_name(sw, a),
+				    sweep_text(sw, i, a));
+			printf("\n");
+		}
+	g_strfreev(st);
+	sweep_free(sw);
+	return 0;
+}
+
+static int
+main_run(const char *scenario, struct main_opts *o)
+{
+	struct study_options	 so;
+	struct study_outputs	 out;
+	struct params		*p;
+	GError			*e = NULL;
+	int			 status = 0;
+
+	if (!main_study_opts(o, &so, &e) ||
+	    (p = main_load(scenario, o, &e)) == NULL) {
+		g_strfreev(so.strategies);
+		return main_fail(e);
+	}
+	if (o->dry_run) {
+		status = main_dry_run(p, &so);
+		goto done;
+	}
+	if (!study_run(p, &so, &out, &e)) {
+		status = main_fail(e);
+		study_outputs_clear(&out);
+		goto done;
+	}
+	if (!o->quiet) {
+		printf("%" G_GUINT64_FORMAT " runs in %.1f s\n", out.runs,
+		    out.seconds);
+		printf("rows:    %s\nsummary: %s\n", out.rows, out.summary);
+		if (out.figure != NULL)
+			printf("figure:  %s (and .svg, .gp, .dat)\n",
+			    out.figure);
+	}
+	if (out.plot_warning != NULL)
+		fprintf(stderr, "loansim: %s\n", out.plot_warning);
+	study_outputs_clear(&out);
+done:
+	g_strfreev(so.strategies);
+	params_free(p);
+	return status;
+}
+
+static void
+main_print_threshold(const struct params *p, const struct param_def *d,
+    const struct threshold_result *r, const char *over)
+{
+	char	*m = NULL, *ci = NULL;
+
+	if (over != NULL)
+		printf("%s = %s: ", over, r->over_text);
+	if (r->found > 0) {
+		if (d->type == PARAM_SIZE) {
+			m = units_format_size(r->mean);
+			ci = units_format_size(r->ci95);
+		} else if (d->type == PARAM_TIME) {
+			m = units_format_time(r->mean);
+			ci = units_format_time(r->ci95);
+		} else {
+			m = g_strdup_printf("%.6g", r->mean);
+			ci = g_strdup_printf("%.3g", r->ci95);
+		}
+		printf("%s +- %s (95%% CI, %.0f .. %.0f; %" G_GUINT64_FORMAT
+		    " of %" G_GUINT64_FORMAT " replications)", m, ci,
+		    r->mean - r->ci95, r->mean + r->ci95, r->found,
+		    r->replications);
+	} else
+		printf("no threshold found in range");
+	if (r->below > 0)
+		printf("; wins already at the low end in %" G_GUINT64_FORMAT,
+		    r->below);
+	if (r->above > 0)
+		printf("; never wins in range in %" G_GUINT64_FORMAT, r->above);
+	printf("\n");
+	g_free(m);
+	g_free(ci);
+	(void)p;
+}
+
+static int
+main_threshold(const char *scenario, struct main_opts *o)
+{
+	struct threshold_options to;
+	struct threshold_outputs out;
+	struct params		*p;
+	GError			*e = NULL;
+	int			 status = 0;
+	guint			 i;
+
+	memset(&to, 0, sizeof(to));
+	if (!main_study_opts(o, &to.study, &e) ||
+	    (p = main_load(scenario, o, &e)) == NULL) {
+		g_strfreev(to.study.strategies);
+		return main_fail(e);
+	}
+	to.vary = o->vary ? o->vary : "workload.size";
+	to.metric = o->metric ? o->metric : "cpu_ns_per_byte";
+	to.lo = o->from ? o->from : "256B";
+	to.hi = o->to ? o->to : "1MiB";
+	to.grid_factor = o->factor > 0 ? o->factor : 2.0;
+	to.resolution = o->resolution > 0 ? o->resolution : 0.01;
+	to.over = o->over;
+	if (to.grid_factor <= 1.0 || to.resolution >= 1.0) {
+		e = g_error_new(LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--factor must be above 1 and --resolution below 1");
+		status = main_fail(e);
+		goto done;
+	}
+	if (!threshold_run(p, &to, &out, &e)) {
+		status = main_fail(e);
+		threshold_outputs_clear(&out);
+		goto done;
+	}
+	{
+		char	**st = study_strategies(p, &to.study, NULL);
+		char	 *over = o->over ? g_strndup(o->over,
+		    (gsize)(strchr(o->over, '=') - o->over)) : NULL;
+
+		printf("break-even %s of %s against %s on %s:\n", to.vary,
+		    st[1], st[0], to.metric);
+		for (i = 0; i < out.results->len; i++)
+			main_print_threshold(p, params_lookup(p, to.vary),
+			    &g_array_index(out.results,
+			    struct threshold_result, i), over);
+		printf("%" G_GUINT64_FORMAT " runs in %.1f s; table: %s\n",
+		    out.runs, out.seconds, out.csv);
+		if (out.figure)
+			printf("figure: %s (and .svg, .gp, .dat)\n",
+			    out.figure);
+		if (out.plot_warning)
+			fprintf(stderr, "loansim: %s\n", out.plot_warning);
+		g_free(over);
+		g_strfreev(st);
+	}
+	threshold_outputs_clear(&out);
+done:
+	g_strfreev(to.study.strategies);
+	params_free(p);
+	return status;
+}
+
+static void
+main_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: loansim COMMAND [OPTIONS]\n"
+"\n"
+"A discrete-event simulator of Unix page loaning: when does handing pages\n"
+"to the kernel beat copying them?\n"
+"\n"
+"Commands:\n"
+"  run SCENARIO        run a scenario (its sweep, strategies, replications)\n"
+"  sweep SCENARIO      the same; with --dry-run, list the runs\n"
+"  threshold SCENARIO  find the break-even size of one strategy against\n"
+"                      another, with a 95%% confidence interval\n"
+"  params              list every parameter, its default, unit and meaning\n"
+"\n"
+"'loansim COMMAND --help' shows a command's options; --version the\n"
+"version.  See loansim(1).\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct main_opts	 o;
+	GOptionContext		*ctx;
+	GError			*e = NULL;
+	const char		*cmd;
+	int			 status;
+	size_t			 n;
+
+	setlocale(LC_ALL, "C");
+	if (argc < 2) {
+		main_usage(stderr);
+		return LOANSIM_EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		main_usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("loansim %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "params") == 0) {
+		if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
+		    strcmp(argv[2], "-h") == 0)) {
+			printf("Usage: loansim params\n\nLists every "
+			    "parameter a scenario file may set: group.key, "
+			    "type, default, range and meaning.\n");
+			return 0;
+		}
+		if (argc > 2) {
+			fprintf(stderr, "loansim: params takes no argument "
+			    "(got \"%s\")\n", argv[2]);
+			return LOANSIM_EXIT_USAGE;
+		}
+		params_print_registry(model_registry(&n), n, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "sweep") != 0 &&
+	    strcmp(cmd, "threshold") != 0) {
+		fprintf(stderr, "loansim: unknown command \"%s\"\n\n", cmd);
+		main_usage(stderr);
+		return LOANSIM_EXIT_USAGE;
+	}
+	memset(&o, 0, sizeof(o));
+	ctx = main_context(cmd, &o);
+	argv[1] = g_strconcat("loansim ", cmd, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &e)) {
+		fprintf(stderr, "loansim %s: %s (see 'loansim %s --help')\n",
+		    cmd, e->message, cmd);
+		g_error_free(e);
+		status = LOANSIM_EXIT_USAGE;
+	} else if (argc != 3) {
+		fprintf(stderr, "loansim %s: expected one SCENARIO file, got "
+		    "%d arguments (see 'loansim %s --help')\n", cmd, argc - 2,
+		    cmd);
+		status = LOANSIM_EXIT_USAGE;
+	} else if (strcmp(cmd, "threshold") == 0)
+		status = main_threshold(argv[2], &o);
+	else
+		status = main_run(argv[2], &o);
+	g_free(argv[1]);
+	g_option_context_free(ctx);
+	main_opts_free(&o);
+	return status;
+}

@@ -1,0 +1,66 @@
+/* The simulated kernel's shared state and the step protocol of actors. */
+#include "models/kernel.h"
+#include "models/socket.h"
+
+struct kernel_deferred {
+	kernel_deferred_fn	 fn;
+	void			*arg;
+};
+
+struct kernel *
+kernel_new(struct engine *e, const struct machine *m)
+{
+	struct kernel	*k = g_new0(struct kernel, 1);
+
+	k->engine = e;
+	k->m = *m;
+	k->cpus = cpus_new(m->cpus);
+	k->vm = vm_new(&k->m, m->cpus);
+	k->mbufs = mbuf_pool_new(&k->m);
+	/* Interrupts and the kernel thread go to the last CPU, the first
+	 * user thread to CPU 0: on a uniprocessor they all share CPU 0. */
+	k->net_cpu = m->cpus - 1;
+	k->kthread_cpu = m->cpus - 1;
+	k->latency = histogram_new();
+	k->deferred = g_array_new(FALSE, FALSE, sizeof(struct kernel_deferred));
+	return k;
+}
+
+void
+kernel_free(struct kernel *k)
+{
+	if (k == NULL)
+		return;
+	sopendfree_free(k->pendfree);
+	g_array_free(k->deferred, TRUE);
+	histogram_free(k->latency);
+	mbuf_pool_free(k->mbufs);
+	vm_free(k->vm);
+	cpus_free(k->cpus);
+	g_free(k);
+}
+
+void
+kernel_defer(struct kernel *k, kernel_deferred_fn fn, void *arg)
+{
+	struct kernel_deferred	d = { fn, arg };
+
+	g_array_append_val(k->deferred, d);
+}
+
+sim_time
+kernel_step_end(struct kernel *k, unsigned cpu, struct charge *ch)
+{
+	sim_time	 end;
+	guint		 i;
+
+	end = cpus_run(k->cpus, cpu, engine_now(k->engine), ch);
+	/* Deferred calls may defer more: walk by index, then drop them. */
+	for (i = 0; i < k->deferred->len; i++) {
+		struct kernel_deferred d = g_array_index(k->deferred,
+		    struct kernel_deferred, i);
+		d.fn(d.arg, end);
+	}
+	g_array_set_size(k->deferred, 0);
+	return end;
+}

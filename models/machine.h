@@ -1,0 +1,58 @@
+/* The machine: a cost profile holding every primitive the models charge.
+ * Each field is a parameter [machine] key with a unit (see registry.c);
+ * the profiles in scenarios/machines/ cite where their numbers come from. */
+#ifndef LOANSIM_MACHINE_H
+#define LOANSIM_MACHINE_H
+
+#include <glib.h>
+#include <stdint.h>
+#include "sim/params.h"
+#include "models/cpu.h"
+
+struct machine {
+	unsigned	cpus;
+	uint64_t	page_size;
+	uint64_t	cache_size;	/* a copy of at most this is cache-hot */
+	double		copy_bw_hot;	/* bytes/s */
+	double		copy_bw_cold;
+	uint64_t	copy_fixed;	/* ns per copy call */
+	uint64_t	syscall;
+	uint64_t	fault_trap;
+	uint64_t	page_alloc;
+	uint64_t	page_free;
+	uint64_t	page_zero;
+	uint64_t	pmap_enter;
+	uint64_t	pmap_remove;
+	uint64_t	pmap_protect;
+	uint64_t	tlb_local;
+	uint64_t	tlb_shootdown;	/* per target CPU per round */
+	uint64_t	context_switch;
+	uint64_t	wakeup;
+	uint64_t	interrupt;
+	uint64_t	mbuf_alloc;
+	uint64_t	mbuf_free;
+	uint64_t	cluster_alloc;
+	uint64_t	cluster_free;
+	uint64_t	loan_page;
+	uint64_t	unloan_page;
+	double		checksum_bw;
+	gboolean	checksum_offload;
+	gboolean	checksum_in_copy;
+	double		link_bw;
+	uint64_t	rtt;
+	uint64_t	protocol_tx;	/* per segment sent */
+	uint64_t	protocol_rx;	/* per segment or ACK received */
+};
+
+void		 machine_init(struct machine *, const struct params *);
+/* ns to move len bytes at bandwidth bw (bytes/s), rounded to nearest. */
+uint64_t	 machine_bytes_ns(double bw, uint64_t len);
+/* One copy call of len bytes: fixed cost plus bytes at the hot or cold
+ * bandwidth; charged to CPU_COPY. */
+void		 machine_charge_copy(const struct machine *, struct charge *,
+		    uint64_t len, gboolean hot);
+/* A software checksum pass over len bytes (nothing if offloaded). */
+void		 machine_charge_cksum(const struct machine *, struct charge *,
+		    uint64_t len);
+
+#endif

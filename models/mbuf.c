@@ -1,0 +1,165 @@
+/* mbufs, clusters and reference-counted external storage
+ * (NetBSD sys/kern/uipc_mbuf.c: m_get, m_clget, m_copym, m_free;
+ * sys/sys/mbuf.h: MEXTADD, MCLGET). */
+#include "models/mbuf.h"
+
+struct mbuf_pool {
+	const struct machine	*m;
+	struct mbuf_stats	 st;
+};
+
+struct mbuf_pool *
+mbuf_pool_new(const struct machine *m)
+{
+	struct mbuf_pool	*mp = g_new0(struct mbuf_pool, 1);
+
+	mp->m = m;
+	return mp;
+}
+
+void
+mbuf_pool_free(struct mbuf_pool *mp)
+{
+	g_free(mp);
+}
+
+const struct mbuf_stats *
+mbuf_pool_stats(const struct mbuf_pool *mp)
+{
+	return &mp->st;
+}
+
+uint64_t
+mbuf_pool_live(const struct mbuf_pool *mp)
+{
+	return mp->st.mbufs_allocated - mp->st.mbufs_freed;
+}
+
+struct mbuf *
+m_get(struct mbuf_pool *mp, struct charge *ch)
+{
+	struct mbuf	*m = g_new0(struct mbuf, 1);
+
+	mp->st.mbufs_allocated++;
+	charge_add(ch, CPU_ALLOC, mp->m->mbuf_alloc);
+	return m;
+}
+
+static struct mbuf_ext *
+m_ext_new(struct mbuf_pool *mp, enum mbuf_ext_type type, uint64_t size)
+{
+	struct mbuf_ext	*ext = g_new0(struct mbuf_ext, 1);
+
+	ext->refcnt = 1;
+	ext->type = type;
+	ext->size = size;
+	mp->st.ext_live++;
+	return ext;
+}
+
+void
+m_clget(struct mbuf_pool *mp, struct mbuf *m, uint64_t size,
+    struct charge *ch)
+{
+	g_assert(m->ext == NULL);
+	m->ext = m_ext_new(mp, MBUF_EXT_CLUSTER, size);
+	mp->st.clusters_allocated++;
+	charge_add(ch, CPU_ALLOC, mp->m->cluster_alloc);
+}
+
+void
+m_extadd_pages(struct mbuf_pool *mp, struct mbuf *m, struct vm_page **pages,
+    unsigned npages, uint64_t off, uint64_t len, mbuf_ext_free_fn fn,
+    void *arg, void *owner, struct charge *ch)
+{
+	struct mbuf_ext	*ext;
+	unsigned	 i;
+
+	g_assert(m->ext == NULL && npages > 0);
+	ext = m_ext_new(mp, MBUF_EXT_PAGES, len);
+	ext->npages = npages;
+	ext->pages = g_memdup2(pages, npages * sizeof(*pages));
+	ext->versions = g_new(uint64_t, npages);
+	for (i = 0; i < npages; i++)
+		ext->versions[i] = pages[i]->version;
+	ext->free_fn = fn;
+	ext->free_arg = arg;
+	ext->owner = owner;
+	m->ext = ext;
+	m->off = off;
+	m->len = len;
+	(void)ch;
+}
+
+struct mbuf *
+m_copym(struct mbuf_pool *mp, const struct mbuf *m, uint64_t off,
+    uint64_t len, struct charge *ch)
+{
+	struct mbuf	*n;
+
+	g_assert(off + len <= m->len);
+	n = m_get(mp, ch);
+	n->seq = m->seq + off;
+	n->len = len;
+	if (m->ext == NULL) {
+		/* Internal data is copied (a few hundred bytes at most). */
+		machine_charge_copy(mp->m, ch, len, TRUE);
+		return n;
+	}
+	n->ext = m->ext;
+	n->off = m->off + off;
+	m->ext->refcnt++;
+	mp->st.copym_refs++;
+	return n;
+}
+
+void
+m_free(struct mbuf_pool *mp, struct mbuf *m, struct charge *ch)
+{
+	struct mbuf_ext	*ext = m->ext;
+
+	mp->st.mbufs_freed++;
+	charge_add(ch, CPU_ALLOC, mp->m->mbuf_free);
+	g_free(m);
+	if (ext == NULL)
+		return;
+	g_assert(ext->refcnt > 0);
+	if (--ext->refcnt > 0)
+		return;
+	mp->st.ext_live--;
+	if (ext->type == MBUF_EXT_CLUSTER) {
+		mp->st.clusters_freed++;
+		charge_add(ch, CPU_ALLOC, mp->m->cluster_free);
+	} else if (ext->free_fn != NULL) {
+		/* The free routine owns the storage from here on (soloanfree
+		 * keeps it queued until sopendfree runs). */
+		ext->free_fn(ext, ext->free_arg, ch);
+		return;
+	}
+	m_ext_destroy(ext);
+}
+
+void
+m_ext_destroy(struct mbuf_ext *ext)
+{
+	g_free(ext->pages);
+	g_free(ext->versions);
+	g_free(ext);
+}
+
+unsigned
+m_verify(const struct mbuf *m, uint64_t off, uint64_t len, uint64_t page_size)
+{
+	uint64_t	 first, last, i;
+	unsigned	 bad = 0;
+
+	if (m->ext == NULL || m->ext->type != MBUF_EXT_PAGES || len == 0)
+		return 0;	/* copied bytes cannot change under us */
+	first = (m->off + off) / page_size;
+	last = (m->off + off + len - 1) / page_size;
+	g_assert(last < m->ext->npages);
+	for (i = first; i <= last; i++)
+		if (m->ext->pages[i]->version != m->ext->versions[i])
+			bad++;
+	return bad;
+}

@@ -1,0 +1,166 @@
+/* Runs one replication of one strategy and reports its metrics; checks
+ * the run's invariants at the end (pages conserved, no loan left, every
+ * mbuf freed, every byte delivered, no violation for a safe strategy). */
+#include "models/model.h"
+
+#include <string.h>
+
+#include "sim/engine.h"
+#include "sim/error.h"
+#include "models/app.h"
+#include "models/kernel.h"
+#include "models/machine.h"
+#include "models/socket.h"
+
+G_STATIC_ASSERT(MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST == CPU_CAT_COUNT);
+
+static const char *model_metric_names[MODEL_CPU_CAT_FIRST] = {
+	"cpu_ns_per_byte", "throughput_MBps", "copied_bytes_per_byte",
+	"cow_faults_per_MiB", "faults_per_MiB", "shootdowns_per_MiB",
+	"pinned_pages_peak", "latency_p50_ns", "latency_p99_ns", "violations"
+};
+
+const char *
+model_metric_name(unsigned i)
+{
+	static char	cat[MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST][32];
+
+	g_assert(i < MODEL_METRIC_COUNT);
+	if (i < MODEL_CPU_CAT_FIRST)
+		return model_metric_names[i];
+	i -= MODEL_CPU_CAT_FIRST;
+	if (cat[i][0] == '\0')
+		g_snprintf(cat[i], sizeof(cat[i]), "cpu_%s_ns_per_byte",
+		    cpu_cat_name(i));
+	return cat[i];
+}
+
+int
+model_metric_lookup(const char *name)
+{
+	unsigned	i;
+
+	for (i = 0; i < MODEL_METRIC_COUNT; i++)
+		if (strcmp(model_metric_name(i), name) == 0)
+			return (int)i;
+	return -1;
+}
+
+gboolean
+model_strategy_valid(const struct params *p, const char *s, GError **error)
+{
+	enum so_strategy	st;
+
+	if (!so_strategy_parse(s, &st)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "unknown strategy \"%s\" for workload kind %s (expected "
+		    "copy, loan, gift or zbuf)", s,
+		    params_string(p, "workload.kind"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+model_check(struct kernel *k, struct app *app, enum so_strategy st,
+    GError **error)
+{
+	const struct vm_stats	*vs = vm_stats(k->vm);
+	const char		*what = NULL;
+
+	if (!app_done(app))
+		what = "the run ended before every write was acknowledged";
+	else if (k->c.bytes_delivered != k->c.bytes_written)
+		what = "bytes delivered differ from bytes written";
+	else if (vs->loaned_now != 0 || vs->pinned_now != 0)
+		what = "pages are still loaned at the end";
+	else if (mbuf_pool_live(k->mbufs) != 0 ||
+	    mbuf_pool_stats(k->mbufs)->ext_live != 0)
+		what = "mbufs are still allocated at the end";
+	else if (k->c.violations != 0 && (st == SO_COPY || st == SO_LOAN))
+		what = "a safe strategy delivered changed data";
+	if (what == NULL)
+		return TRUE;
+	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+	    "invariant broken (strategy %s): %s", so_strategy_name(st), what);
+	return FALSE;
+}
+
+gboolean
+model_run(const struct params *p, const char *strategy, uint64_t seed,
+    uint32_t rep, struct model_result *r, GError **error)
+{
+	struct machine		 m;
+	struct so_config	 so_cfg;
+	struct app_config	 app_cfg;
+	struct engine		*e;
+	struct kernel		*k;
+	struct app		*app;
+	enum so_strategy	 st;
+	const struct vm_stats	*vs;
+	uint64_t		 max_events, max_time;
+	double			 bytes, mib;
+	gboolean		 ok;
+	unsigned		 i;
+
+	if (!model_strategy_valid(p, strategy, error))
+		return FALSE;
+	so_strategy_parse(strategy, &st);
+	machine_init(&m, p);
+	if (!so_config_init(&so_cfg, p, st, &m, error))
+		return FALSE;
+	if (!app_config_init(&app_cfg, p, error))
+		return FALSE;
+	so_cfg.hot_source = app_cfg.reuse == APP_SENDFILE ?
+	    app_cfg.file_size <= m.cache_size : app_cfg.size <= m.cache_size;
+	max_events = params_count(p, "scenario.max_events");
+	max_time = params_time(p, "scenario.max_sim_time");
+
+	e = engine_new();
+	k = kernel_new(e, &m);
+	app = app_new(k, &app_cfg, &so_cfg, seed, rep);
+	app_start(app);
+	while (engine_pending(e) > 0 && engine_events(e) < max_events &&
+	    engine_now(e) <= max_time)
+		engine_run_until(e, MIN(max_time, engine_now(e) + 1000000000));
+	ok = TRUE;
+	if (engine_pending(e) > 0) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+		    "run stopped at %" G_GUINT64_FORMAT " events and %.3f s "
+		    "of simulated time (scenario.max_events, "
+		    "scenario.max_sim_time) before the workload finished",
+		    engine_events(e), engine_now(e) / 1e9);
+		ok = FALSE;
+	}
+	if (ok)
+		ok = model_check(k, app, st, error);
+	if (ok) {
+		memset(r, 0, sizeof(*r));
+		vs = vm_stats(k->vm);
+		bytes = (double)k->c.bytes_delivered;
+		mib = bytes / 1048576.0;
+		r->v[MODEL_CPU_NS_PER_BYTE] = cpus_busy_total(k->cpus) / bytes;
+		r->v[MODEL_THROUGHPUT_MBPS] = engine_now(e) > 0 ?
+		    bytes * 1e3 / (double)engine_now(e) : 0;
+		r->v[MODEL_COPIED_BYTES_PER_BYTE] = k->c.bytes_copied / bytes;
+		r->v[MODEL_COW_FAULTS_PER_MIB] = vs->loan_breaks / mib;
+		r->v[MODEL_FAULTS_PER_MIB] = vs->write_faults / mib;
+		r->v[MODEL_SHOOTDOWNS_PER_MIB] = vs->shootdowns / mib;
+		r->v[MODEL_PINNED_PAGES_PEAK] = (double)vs->pinned_peak;
+		r->v[MODEL_LATENCY_P50_NS] = histogram_quantile(k->latency, 0.5);
+		r->v[MODEL_LATENCY_P99_NS] = histogram_quantile(k->latency,
+		    0.99);
+		r->v[MODEL_VIOLATIONS] = (double)k->c.violations;
+		for (i = 0; i < CPU_CAT_COUNT; i++)
+			r->v[MODEL_CPU_CAT_FIRST + i] = cpus_busy(k->cpus, i) /
+			    bytes;
+		r->events = engine_events(e);
+		r->sim_time_ns = engine_now(e);
+		r->fingerprint = engine_fingerprint(e);
+	}
+	app_free(app);
+	kernel_free(k);
+	engine_free(e);
+	app_config_clear(&app_cfg);
+	return ok;
+}

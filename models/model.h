@@ -1,0 +1,43 @@
+/* The one small interface through which the study layer runs any model:
+ * build from parameters, run, report metrics, free (here in one call). */
+#ifndef LOANSIM_MODEL_H
+#define LOANSIM_MODEL_H
+
+#include <glib.h>
+#include <stdint.h>
+#include "sim/params.h"
+
+enum model_metric {
+	MODEL_CPU_NS_PER_BYTE,
+	MODEL_THROUGHPUT_MBPS,
+	MODEL_COPIED_BYTES_PER_BYTE,
+	MODEL_COW_FAULTS_PER_MIB,
+	MODEL_FAULTS_PER_MIB,
+	MODEL_SHOOTDOWNS_PER_MIB,
+	MODEL_PINNED_PAGES_PEAK,
+	MODEL_LATENCY_P50_NS,
+	MODEL_LATENCY_P99_NS,
+	MODEL_VIOLATIONS,
+	MODEL_CPU_CAT_FIRST,	/* cpu_<category>_ns_per_byte follow */
+	MODEL_METRIC_COUNT = MODEL_CPU_CAT_FIRST + 12
+};
+
+struct model_result {
+	double		v[MODEL_METRIC_COUNT];
+	uint64_t	events;
+	uint64_t	sim_time_ns;
+	uint64_t	fingerprint;
+};
+
+const struct param_def *model_registry(size_t *n);
+const char	*model_metric_name(unsigned);
+/* -1 if unknown. */
+int		 model_metric_lookup(const char *);
+/* Strategies the workload kind of p can compare. */
+gboolean	 model_strategy_valid(const struct params *, const char *,
+		    GError **);
+gboolean	 model_run(const struct params *, const char *strategy,
+		    uint64_t seed, uint32_t replication,
+		    struct model_result *, GError **);
+
+#endif

@@ -1,0 +1,453 @@
+/* Pages, mappings and loans, after NetBSD UVM.
+ *
+ * Sources: sys/uvm/uvm_loan.c (uvm_loan, uvm_loananon, uvm_unloan,
+ * uvm_loanbreak, uvm_loanbreak_anon), sys/uvm/uvm_fault.c (write fault on
+ * a read-only anon mapping), sys/uvm/uvm_page.c (uvm_pagefree of a loaned
+ * page), sys/arch/x86/x86/pmap.c (pmap_page_protect, pmap_update and its
+ * batched TLB shootdowns). */
+#include "models/vm.h"
+
+struct vm {
+	const struct machine	*m;
+	unsigned		 ncpus;
+	struct vm_stats		 st;
+	uint64_t		 next_id;
+	struct vm_page		*live;
+	struct vm_map		 kernel_map;
+	struct vm_page		*zero_page;
+};
+
+struct vm *
+vm_new(const struct machine *m, unsigned ncpus)
+{
+	struct vm	*vm;
+	struct charge	 ch = { { 0 } };
+
+	g_assert(ncpus >= 1 && ncpus <= 64);
+	vm = g_new0(struct vm, 1);
+	vm->m = m;
+	vm->ncpus = ncpus;
+	vm->kernel_map.name = "kernel";
+	vm->kernel_map.cpumask = ncpus == 64 ? UINT64_MAX :
+	    ((uint64_t)1 << ncpus) - 1;
+	vm->zero_page = vm_page_alloc(vm, VM_OWNER_ZERO, &ch);
+	return vm;
+}
+
+static void
+vm_unlink(struct vm *vm, struct vm_page *pg)
+{
+	if (pg->prev_live != NULL)
+		pg->prev_live->next_live = pg->next_live;
+	else
+		vm->live = pg->next_live;
+	if (pg->next_live != NULL)
+		pg->next_live->prev_live = pg->prev_live;
+}
+
+void
+vm_free(struct vm *vm)
+{
+	struct vm_page	*pg, *next;
+
+	if (vm == NULL)
+		return;
+	for (pg = vm->live; pg != NULL; pg = next) {
+		next = pg->next_live;
+		g_free(pg);
+	}
+	g_free(vm);
+}
+
+const struct vm_stats *
+vm_stats(const struct vm *vm)
+{
+	return &vm->st;
+}
+
+uint64_t
+vm_live(const struct vm *vm)
+{
+	return vm->st.allocated - vm->st.freed;
+}
+
+struct vm_map *
+vm_kernel_map(struct vm *vm)
+{
+	return &vm->kernel_map;
+}
+
+struct vm_page *
+vm_zero_page(struct vm *vm)
+{
+	return vm->zero_page;
+}
+
+uint64_t
+vm_page_size(const struct vm *vm)
+{
+	return vm->m->page_size;
+}
+
+struct vm_page *
+vm_page_alloc(struct vm *vm, enum vm_owner owner, struct charge *ch)
+{
+	struct vm_page	*pg;
+
+	pg = g_new0(struct vm_page, 1);
+	pg->id = ++vm->next_id;
+	pg->owner = owner;
+	pg->next_live = vm->live;
+	if (vm->live != NULL)
+		vm->live->prev_live = pg;
+	vm->live = pg;
+	vm->st.allocated++;
+	charge_add(ch, CPU_ALLOC, vm->m->page_alloc);
+	return pg;
+}
+
+static void
+vm_page_destroy(struct vm *vm, struct vm_page *pg, struct charge *ch)
+{
+	g_assert(pg->loan_count == 0);
+	g_assert(pg->wire_count == 0);
+	g_assert(pg->nmappings == 0 && pg->kmappings == 0);
+	vm_unlink(vm, pg);
+	vm->st.freed++;
+	charge_add(ch, CPU_ALLOC, vm->m->page_free);
+	g_free(pg);
+}
+
+void
+vm_page_release(struct vm *vm, struct vm_page *pg, struct charge *ch)
+{
+	g_assert(pg->owner != VM_OWNER_NONE && pg->owner != VM_OWNER_ZERO);
+	g_assert(pg->nmappings == 0);
+	if (pg->loan_count > 0 || pg->wire_count > 0) {
+		/* uvm_pagefree(): a loaned page loses its owner and is
+		 * freed by the last uvm_unloan(). */
+		pg->owner = VM_OWNER_NONE;
+		vm->st.orphans++;
+		return;
+	}
+	vm_page_destroy(vm, pg, ch);
+}
+
+static int
+vm_mapping_index(const struct vm_page *pg, const struct vm_map *map)
+{
+	unsigned	i;
+
+	for (i = 0; i < pg->nmappings; i++)
+		if (pg->mappings[i].map == map)
+			return (int)i;
+	return -1;
+}
+
+gboolean
+vm_page_writable_in(const struct vm_page *pg, const struct vm_map *map)
+{
+	int	i = vm_mapping_index(pg, map);
+
+	return i >= 0 && pg->mappings[i].writable;
+}
+
+void
+vm_enter(struct vm *vm, struct vm_page *pg, struct vm_map *map,
+    gboolean writable, struct charge *ch)
+{
+	int	i = vm_mapping_index(pg, map);
+
+	if (i < 0) {
+		g_assert(pg->nmappings < VM_MAXMAPPINGS);
+		i = (int)pg->nmappings++;
+		pg->mappings[i].map = map;
+	}
+	/* A loaned page is never mapped writable (uvm_loan.c). */
+	g_assert(!writable || pg->loan_count == 0);
+	pg->mappings[i].writable = writable;
+	charge_add(ch, CPU_PMAP, vm->m->pmap_enter);
+}
+
+/* A changed translation must be invalidated wherever map is active. */
+static void
+vm_tlb_note(struct vm_tlb *tlb, const struct vm_map *map, unsigned cpu)
+{
+	uint64_t	here = (uint64_t)1 << cpu;
+
+	if (map->cpumask & here)
+		tlb->local_pages++;
+	if (map->cpumask & ~here) {
+		tlb->remote_mask |= map->cpumask & ~here;
+		tlb->remote_pages++;
+	}
+}
+
+void
+vm_remove(struct vm *vm, struct vm_page *pg, struct vm_map *map,
+    unsigned cpu, struct vm_tlb *tlb, struct charge *ch)
+{
+	int	i = vm_mapping_index(pg, map);
+
+	g_assert(i >= 0);
+	pg->mappings[i] = pg->mappings[pg->nmappings - 1];
+	pg->nmappings--;
+	vm_tlb_note(tlb, map, cpu);
+	charge_add(ch, CPU_PMAP, vm->m->pmap_remove);
+}
+
+void
+vm_page_protect_ro(struct vm *vm, struct vm_page *pg, unsigned cpu,
+    struct vm_tlb *tlb, struct charge *ch)
+{
+	unsigned	i;
+
+	for (i = 0; i < pg->nmappings; i++) {
+		if (!pg->mappings[i].writable)
+			continue;
+		pg->mappings[i].writable = FALSE;
+		vm_tlb_note(tlb, pg->mappings[i].map, cpu);
+		charge_add(ch, CPU_PMAP, vm->m->pmap_protect);
+	}
+}
+
+void
+vm_page_protect_none(struct vm *vm, struct vm_page *pg, unsigned cpu,
+    struct vm_tlb *tlb, struct charge *ch)
+{
+	while (pg->nmappings > 0)
+		vm_remove(vm, pg, pg->mappings[0].map, cpu, tlb, ch);
+}
+
+void
+vm_tlb_flush(struct vm *vm, struct vm_tlb *tlb, unsigned cpu,
+    struct charge *ch)
+{
+	uint64_t	targets;
+
+	charge_add(ch, CPU_TLB, tlb->local_pages * vm->m->tlb_local);
+	/* One IPI round per pmap_update(): each target CPU is interrupted
+	 * once and invalidates every page of the batch. */
+	targets = (uint64_t)__builtin_popcountll(tlb->remote_mask &
+	    ~((uint64_t)1 << cpu));
+	if (targets > 0) {
+		charge_add(ch, CPU_TLB, targets * vm->m->tlb_shootdown);
+		vm->st.shootdowns += targets;
+		vm->st.shootdown_rounds++;
+	}
+	tlb->local_pages = tlb->remote_mask = tlb->remote_pages = 0;
+}
+
+void
+vm_kenter(struct vm *vm, struct vm_page *pg, struct charge *ch)
+{
+	pg->kmappings++;
+	charge_add(ch, CPU_PMAP, vm->m->pmap_enter);
+}
+
+void
+vm_kremove(struct vm *vm, struct vm_page *pg, unsigned cpu,
+    struct vm_tlb *tlb, struct charge *ch)
+{
+	g_assert(pg->kmappings > 0);
+	pg->kmappings--;
+	vm_tlb_note(tlb, &vm->kernel_map, cpu);
+	charge_add(ch, CPU_PMAP, vm->m->pmap_remove);
+}
+
+static void
+vm_pin(struct vm *vm, struct vm_page *pg)
+{
+	if (pg->loan_count == 0 && pg->wire_count == 0) {
+		vm->st.pinned_now++;
+		if (vm->st.pinned_now > vm->st.pinned_peak)
+			vm->st.pinned_peak = vm->st.pinned_now;
+	}
+}
+
+static void
+vm_unpin(struct vm *vm, struct vm_page *pg)
+{
+	if (pg->loan_count == 0 && pg->wire_count == 0)
+		vm->st.pinned_now--;
+}
+
+static void
+vm_loan_count_up(struct vm *vm, struct vm_page *pg)
+{
+	vm_pin(vm, pg);
+	if (pg->loan_count++ == 0) {
+		vm->st.loaned_now++;
+		if (vm->st.loaned_now > vm->st.loaned_peak)
+			vm->st.loaned_peak = vm->st.loaned_now;
+	}
+}
+
+void
+vm_loan(struct vm *vm, struct vm_page *pg, unsigned cpu, struct vm_tlb *tlb,
+    struct charge *ch)
+{
+	/* uvm_loananon()/uvm_loanuobj(): "if the page is not already
+	 * loaned, write-protect all its mappings" (pmap_page_protect
+	 * VM_PROT_READ) so that the owner's next write faults. */
+	if (pg->loan_count == 0)
+		vm_page_protect_ro(vm, pg, cpu, tlb, ch);
+	vm_loan_count_up(vm, pg);
+	vm->st.loans++;
+	charge_add(ch, CPU_LOAN, vm->m->loan_page);
+}
+
+void
+vm_page_hold(struct vm *vm, struct vm_page *pg, struct charge *ch)
+{
+	/* A gift takes a reference and nothing else: no protection. */
+	vm_pin(vm, pg);
+	pg->wire_count++;
+	charge_add(ch, CPU_LOAN, vm->m->loan_page);
+}
+
+void
+vm_page_unhold(struct vm *vm, struct vm_page *pg, struct charge *ch)
+{
+	g_assert(pg->wire_count > 0);
+	pg->wire_count--;
+	vm_unpin(vm, pg);
+	charge_add(ch, CPU_LOAN, vm->m->unloan_page);
+	if (pg->wire_count == 0 && pg->loan_count == 0 &&
+	    pg->owner == VM_OWNER_NONE)
+		vm_page_destroy(vm, pg, ch);
+}
+
+void
+vm_unloan(struct vm *vm, struct vm_page *pg, struct charge *ch)
+{
+	g_assert(pg->loan_count > 0);
+	pg->loan_count--;
+	vm_unpin(vm, pg);
+	vm->st.unloans++;
+	charge_add(ch, CPU_LOAN, vm->m->unloan_page);
+	if (pg->loan_count > 0)
+		return;
+	vm->st.loaned_now--;
+	/* uvm_unloanpage(): an ownerless page is freed with its last loan. */
+	if (pg->owner == VM_OWNER_NONE && pg->wire_count == 0)
+		vm_page_destroy(vm, pg, ch);
+}
+
+struct vm_page *
+vm_write_fault(struct vm *vm, struct vm_page *pg, struct vm_map *map,
+    unsigned cpu, struct vm_tlb *tlb, struct charge *ch)
+{
+	struct vm_page	*npg;
+
+	g_assert(!vm_page_writable_in(pg, map));
+	vm->st.write_faults++;
+	charge_add(ch, CPU_FAULT, vm->m->fault_trap);
+	if (pg->loan_count == 0 && pg->owner == VM_OWNER_ANON) {
+		/* uvm_fault(): an anon with one reference and no loan is
+		 * simply re-entered writable. */
+		vm_enter(vm, pg, map, TRUE, ch);
+		return pg;
+	}
+	/* uvm_loanbreak_anon(): allocate, copy, pmap_page_protect(old,
+	 * VM_PROT_NONE), and let the anon point at the new page; the old one
+	 * is left to the kernel's loans and freed at the last unloan. */
+	vm->st.loan_breaks++;
+	npg = vm_page_alloc(vm, VM_OWNER_ANON, ch);
+	machine_charge_copy(vm->m, ch, vm->m->page_size, TRUE);
+	npg->version = pg->version;
+	vm_page_protect_none(vm, pg, cpu, tlb, ch);
+	vm_page_release(vm, pg, ch);
+	vm_enter(vm, npg, map, TRUE, ch);
+	return npg;
+}
+
+static struct vm_buf *
+vm_buf_alloc(struct vm *vm, struct vm_map *map, uint64_t offset,
+    uint64_t len)
+{
+	struct vm_buf	*buf;
+	uint64_t	 ps = vm->m->page_size;
+
+	g_assert(offset < ps && len > 0);
+	buf = g_new0(struct vm_buf, 1);
+	buf->map = map;
+	buf->offset = offset;
+	buf->len = len;
+	buf->npages = (unsigned)((offset + len + ps - 1) / ps);
+	buf->pages = g_new0(struct vm_page *, buf->npages);
+	return buf;
+}
+
+struct vm_buf *
+vm_buf_new(struct vm *vm, struct vm_map *map, uint64_t offset, uint64_t len,
+    struct charge *ch)
+{
+	struct vm_buf	*buf = vm_buf_alloc(vm, map, offset, len);
+	unsigned	 i;
+
+	for (i = 0; i < buf->npages; i++) {
+		/* First touch: zero-fill fault (uvm_fault, uvm_pagezero). */
+		charge_add(ch, CPU_FAULT, vm->m->fault_trap);
+		buf->pages[i] = vm_page_alloc(vm, VM_OWNER_ANON, ch);
+		charge_add(ch, CPU_ALLOC, vm->m->page_zero);
+		vm_enter(vm, buf->pages[i], map, TRUE, ch);
+		vm->st.zero_fills++;
+	}
+	return buf;
+}
+
+struct vm_buf *
+vm_buf_new_object(struct vm *vm, struct vm_map *map, uint64_t len,
+    struct charge *ch)
+{
+	struct vm_buf	*buf = vm_buf_alloc(vm, map, 0, len);
+	unsigned	 i;
+
+	for (i = 0; i < buf->npages; i++) {
+		buf->pages[i] = vm_page_alloc(vm, VM_OWNER_OBJECT, ch);
+		vm_enter(vm, buf->pages[i], map, FALSE, ch);
+	}
+	return buf;
+}
+
+void
+vm_buf_free(struct vm *vm, struct vm_buf *buf, struct charge *ch)
+{
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	unsigned	 i;
+
+	if (buf == NULL)
+		return;
+	for (i = 0; i < buf->npages; i++) {
+		vm_remove(vm, buf->pages[i], buf->map, 0, &tlb, ch);
+		vm_page_release(vm, buf->pages[i], ch);
+	}
+	vm_tlb_flush(vm, &tlb, 0, ch);
+	g_free(buf->pages);
+	g_free(buf);
+}
+
+void
+vm_buf_write(struct vm *vm, struct vm_buf *buf, uint64_t off, uint64_t len,
+    unsigned cpu, struct charge *ch)
+{
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	uint64_t	 ps = vm->m->page_size;
+	unsigned	 first, last, i;
+
+	if (len == 0)
+		return;
+	g_assert(off + len <= buf->len);
+	first = (unsigned)((buf->offset + off) / ps);
+	last = (unsigned)((buf->offset + off + len - 1) / ps);
+	for (i = first; i <= last; i++) {
+		struct vm_page	*pg = buf->pages[i];
+
+		if (!vm_page_writable_in(pg, buf->map))
+			buf->pages[i] = pg = vm_write_fault(vm, pg, buf->map,
+			    cpu, &tlb, ch);
+		pg->version++;
+	}
+	vm_tlb_flush(vm, &tlb, cpu, ch);
+}

@@ -1,0 +1,137 @@
+/* CSV rows and atomic file replacement. */
+#include "sim/csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "sim/error.h"
+
+struct csv {
+	GString	*text;
+	gsize	 row_start;
+	gsize	 last_start;
+	gboolean first;		/* no field yet on this row */
+};
+
+struct csv *
+csv_new(void)
+{
+	struct csv	*c = g_new0(struct csv, 1);
+
+	c->text = g_string_new(NULL);
+	c->first = TRUE;
+	return c;
+}
+
+void
+csv_free(struct csv *c)
+{
+	if (c == NULL)
+		return;
+	g_string_free(c->text, TRUE);
+	g_free(c);
+}
+
+static void
+csv_sep(struct csv *c)
+{
+	if (!c->first)
+		g_string_append_c(c->text, ',');
+	c->first = FALSE;
+}
+
+void
+csv_field(struct csv *c, const char *s)
+{
+	const char	*p;
+
+	csv_sep(c);
+	if (strpbrk(s, ",\"\n\r") == NULL) {
+		g_string_append(c->text, s);
+		return;
+	}
+	g_string_append_c(c->text, '"');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			g_string_append_c(c->text, '"');
+		g_string_append_c(c->text, *p);
+	}
+	g_string_append_c(c->text, '"');
+}
+
+void
+csv_field_u64(struct csv *c, guint64 v)
+{
+	csv_sep(c);
+	g_string_append_printf(c->text, "%" G_GUINT64_FORMAT, v);
+}
+
+void
+csv_field_double(struct csv *c, double v)
+{
+	csv_sep(c);
+	if (isnan(v))
+		g_string_append(c->text, "nan");
+	else
+		g_string_append_printf(c->text, "%.10g", v);
+}
+
+void
+csv_end_row(struct csv *c)
+{
+	g_string_append_c(c->text, '\n');
+	c->last_start = c->row_start;
+	c->row_start = c->text->len;
+	c->first = TRUE;
+}
+
+const char *
+csv_text(const struct csv *c)
+{
+	return c->text->str;
+}
+
+const char *
+csv_last_row(const struct csv *c)
+{
+	return c->text->str + c->last_start;
+}
+
+gboolean
+csv_write_atomic(const struct csv *c, const char *path, GError **error)
+{
+	GError	*err = NULL;
+
+	/* g_file_set_contents() writes a temporary file and renames it. */
+	if (!g_file_set_contents(path, c->text->str, (gssize)c->text->len,
+	    &err)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO, "%s",
+		    err->message);
+		g_error_free(err);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+FILE *
+csv_journal_open(const char *path, GError **error)
+{
+	FILE	*f = fopen(path, "a");
+
+	if (f == NULL)
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO,
+		    "%s: %s", path, g_strerror(errno));
+	return f;
+}
+
+gboolean
+csv_journal_append(FILE *f, const char *text, GError **error)
+{
+	if (fputs(text, f) == EOF || fflush(f) == EOF) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO,
+		    "journal: %s", g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}

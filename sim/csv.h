@@ -1,0 +1,28 @@
+/* CSV output: rows built in memory, files replaced atomically (a temporary
+ * file, then rename), and a journal appended row by row so that a killed
+ * run keeps what it had computed. */
+#ifndef LOANSIM_CSV_H
+#define LOANSIM_CSV_H
+
+#include <glib.h>
+#include <stdio.h>
+
+struct csv;
+
+struct csv	*csv_new(void);
+void		 csv_free(struct csv *);
+void		 csv_field(struct csv *, const char *);	/* quoted if needed */
+void		 csv_field_u64(struct csv *, guint64);
+void		 csv_field_double(struct csv *, double);	/* %.10g; nan */
+void		 csv_end_row(struct csv *);
+const char	*csv_text(const struct csv *);
+/* The text of the last finished row, with its newline. */
+const char	*csv_last_row(const struct csv *);
+gboolean	 csv_write_atomic(const struct csv *, const char *path,
+		    GError **);
+
+/* Journal: an append-only file flushed after every row. */
+FILE		*csv_journal_open(const char *path, GError **);
+gboolean	 csv_journal_append(FILE *, const char *text, GError **);
+
+#endif

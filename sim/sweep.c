@@ -1,0 +1,320 @@
+/* Sweep axes and their Cartesian product. */
+#include "sim/sweep.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "sim/error.h"
+#include "sim/units.h"
+
+#define SWEEP_MAX_AXIS 100000
+
+struct sweep_axis {
+	char		*name;
+	char		*origin;
+	GPtrArray	*texts;		/* char * */
+	GArray		*numbers;	/* double */
+};
+
+struct sweep {
+	GPtrArray	*axes;		/* struct sweep_axis * */
+	size_t		 npoints;
+};
+
+static void
+sweep_axis_free(gpointer p)
+{
+	struct sweep_axis	*a = p;
+
+	g_free(a->name);
+	g_free(a->origin);
+	g_ptr_array_free(a->texts, TRUE);
+	g_array_free(a->numbers, TRUE);
+	g_free(a);
+}
+
+static gboolean
+sweep_numeric(enum param_type t)
+{
+	switch (t) {
+	case PARAM_TIME:
+	case PARAM_SIZE:
+	case PARAM_BANDWIDTH:
+	case PARAM_PROBABILITY:
+	case PARAM_COUNT:
+	case PARAM_REAL:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+/* Parse one value in the parameter's unit into base units. */
+static gboolean
+sweep_parse_number(const char *text, enum param_type t, double *x,
+    GError **error)
+{
+	uint64_t	u;
+
+	switch (t) {
+	case PARAM_TIME:
+		return units_parse_time_real(text, x, error);
+	case PARAM_SIZE:
+		return units_parse_size_real(text, x, error);
+	case PARAM_BANDWIDTH:
+		return units_parse_bandwidth(text, x, error);
+	case PARAM_PROBABILITY:
+		return units_parse_probability(text, x, error);
+	case PARAM_COUNT:
+		if (!units_parse_count(text, &u, error))
+			return FALSE;
+		*x = (double)u;
+		return TRUE;
+	default:
+		return units_parse_real(text, x, error);
+	}
+}
+
+/* Canonical text of a number in base units, accepted back by params. */
+static char *
+sweep_format(double x, enum param_type t)
+{
+	switch (t) {
+	case PARAM_TIME:
+		return g_strdup_printf("%.0fns", x);
+	case PARAM_SIZE:
+		return g_strdup_printf("%.0fB", x);
+	case PARAM_COUNT:
+		return g_strdup_printf("%.0f", x);
+	case PARAM_BANDWIDTH:
+		return g_strdup_printf("%.17gB/s", x);
+	default:
+		return g_strdup_printf("%.17g", x);
+	}
+}
+
+static gboolean
+sweep_integral(enum param_type t)
+{
+	return t == PARAM_TIME || t == PARAM_SIZE || t == PARAM_COUNT;
+}
+
+static gboolean
+sweep_add(GPtrArray *texts, GArray *numbers, char *text, double x,
+    const char *spec, GError **error)
+{
+	if (texts->len >= SWEEP_MAX_AXIS) {
+		g_free(text);
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+		    "\"%s\": more than %d values on one axis", spec,
+		    SWEEP_MAX_AXIS);
+		return FALSE;
+	}
+	g_ptr_array_add(texts, text);
+	g_array_append_val(numbers, x);
+	return TRUE;
+}
+
+static gboolean
+sweep_expand_range(const char *spec, const char *dots, enum param_type t,
+    GPtrArray *texts, GArray *numbers, GError **error)
+{
+	char		*lo_s, *rest, *hi_s, *step_s, *op;
+	double		 lo, hi, step, x;
+	gboolean	 ok = FALSE, geometric;
+	uint64_t	 i;
+
+	if (!sweep_numeric(t)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "\"%s\": a range needs a numeric parameter; give a list",
+		    spec);
+		return FALSE;
+	}
+	lo_s = g_strstrip(g_strndup(spec, (gsize)(dots - spec)));
+	rest = g_strdup(dots + 2);
+	op = strpbrk(rest, "*+");
+	if (op == NULL) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "\"%s\": expected LO .. HI *FACTOR or LO .. HI +STEP", spec);
+		goto out;
+	}
+	geometric = *op == '*';
+	*op = '\0';
+	hi_s = g_strstrip(rest);
+	step_s = g_strstrip(op + 1);
+	if (!sweep_parse_number(lo_s, t, &lo, error) ||
+	    !sweep_parse_number(hi_s, t, &hi, error))
+		goto out;
+	if (geometric ? !units_parse_real(step_s, &step, error) :
+	    !sweep_parse_number(step_s, t, &step, error))
+		goto out;
+	if (hi < lo || (geometric && (step <= 1 || lo <= 0)) ||
+	    (!geometric && step <= 0)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "\"%s\": expected LO <= HI and a factor above 1 (with "
+		    "LO > 0) or a positive step", spec);
+		goto out;
+	}
+	for (i = 0, x = lo; x <= hi * (1 + 1e-12); i++) {
+		double v = sweep_integral(t) ? round(x) : x;
+
+		if (!sweep_add(texts, numbers, sweep_format(v, t), v, spec,
+		    error))
+			goto out;
+		x = geometric ? lo * pow(step, (double)(i + 1)) :
+		    lo + step * (double)(i + 1);
+	}
+	ok = TRUE;
+out:
+	g_free(lo_s);
+	g_free(rest);
+	return ok;
+}
+
+gboolean
+sweep_expand(const char *spec, enum param_type t, GPtrArray *texts,
+    GArray *numbers, GError **error)
+{
+	const char	*dots = strstr(spec, "..");
+	char		**items;
+	gboolean	 ok = TRUE;
+	unsigned	 i;
+
+	if (dots != NULL)
+		return sweep_expand_range(spec, dots, t, texts, numbers, error);
+	items = g_strsplit(spec, ",", -1);
+	for (i = 0; ok && items[i] != NULL; i++) {
+		char	*v = g_strstrip(items[i]);
+		double	 x = NAN;
+
+		if (*v == '\0') {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "\"%s\": empty value in the list", spec);
+			ok = FALSE;
+			break;
+		}
+		if (sweep_numeric(t) && !sweep_parse_number(v, t, &x, error))
+			ok = FALSE;
+		else
+			ok = sweep_add(texts, numbers, g_strdup(v), x, spec,
+			    error);
+	}
+	g_strfreev(items);
+	return ok;
+}
+
+struct sweep *
+sweep_new(const struct params *p, GError **error)
+{
+	struct sweep	*s = g_new0(struct sweep, 1);
+	size_t		 i, n = params_sweep_count(p);
+
+	s->axes = g_ptr_array_new_with_free_func(sweep_axis_free);
+	s->npoints = 1;
+	for (i = 0; i < n; i++) {
+		const struct params_sweep	*e = params_sweep_get(p, i);
+		const struct param_def		*d = params_lookup(p, e->name);
+		struct sweep_axis		*a;
+		GError				*err = NULL;
+
+		g_assert(d != NULL);
+		a = g_new0(struct sweep_axis, 1);
+		a->name = g_strdup(e->name);
+		a->origin = g_strdup(e->origin);
+		a->texts = g_ptr_array_new_with_free_func(g_free);
+		a->numbers = g_array_new(FALSE, FALSE, sizeof(double));
+		g_ptr_array_add(s->axes, a);
+		if (!sweep_expand(e->spec, d->type, a->texts, a->numbers,
+		    &err)) {
+			g_set_error(error, LOANSIM_ERROR, err->code,
+			    "%s: [sweep] %s: %s", e->origin, e->name,
+			    err->message);
+			g_error_free(err);
+			sweep_free(s);
+			return NULL;
+		}
+		if (s->npoints > SWEEP_MAX_POINTS / a->texts->len) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+			    "%s: [sweep] has more than %d points", e->origin,
+			    SWEEP_MAX_POINTS);
+			sweep_free(s);
+			return NULL;
+		}
+		s->npoints *= a->texts->len;
+	}
+	return s;
+}
+
+void
+sweep_free(struct sweep *s)
+{
+	if (s == NULL)
+		return;
+	g_ptr_array_free(s->axes, TRUE);
+	g_free(s);
+}
+
+size_t
+sweep_axes(const struct sweep *s)
+{
+	return s->axes->len;
+}
+
+size_t
+sweep_points(const struct sweep *s)
+{
+	return s->npoints;
+}
+
+const char *
+sweep_axis_name(const struct sweep *s, size_t axis)
+{
+	return ((struct sweep_axis *)g_ptr_array_index(s->axes, axis))->name;
+}
+
+/* Index on one axis of a point: the last axis varies fastest. */
+static size_t
+sweep_index(const struct sweep *s, size_t point, size_t axis)
+{
+	size_t	i, stride = 1;
+
+	g_assert(point < s->npoints && axis < s->axes->len);
+	for (i = s->axes->len - 1; i > axis; i--)
+		stride *= ((struct sweep_axis *)
+		    g_ptr_array_index(s->axes, i))->texts->len;
+	return (point / stride) % ((struct sweep_axis *)
+	    g_ptr_array_index(s->axes, axis))->texts->len;
+}
+
+const char *
+sweep_text(const struct sweep *s, size_t point, size_t axis)
+{
+	struct sweep_axis *a = g_ptr_array_index(s->axes, axis);
+
+	return g_ptr_array_index(a->texts, sweep_index(s, point, axis));
+}
+
+double
+sweep_number(const struct sweep *s, size_t point, size_t axis)
+{
+	struct sweep_axis *a = g_ptr_array_index(s->axes, axis);
+
+	return g_array_index(a->numbers, double, sweep_index(s, point, axis));
+}
+
+gboolean
+sweep_apply(const struct sweep *s, size_t point, struct params *p,
+    GError **error)
+{
+	size_t	i;
+
+	for (i = 0; i < s->axes->len; i++) {
+		struct sweep_axis *a = g_ptr_array_index(s->axes, i);
+
+		if (!params_set(p, a->name, sweep_text(s, point, i),
+		    a->origin, error))
+			return FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,35 @@
+/* Sweeps: the Cartesian product of parameter axes.  An axis is written
+ * (in [sweep] or with --sweep NAME=SPEC) as
+ *   a list:               copy, loan          4KiB, 8KiB, 16KiB
+ *   an arithmetic range:  1KiB .. 16KiB +1KiB
+ *   a geometric range:    1KiB .. 1MiB *2
+ * in the unit of the parameter.  Points are numbered with the last axis
+ * varying fastest. */
+#ifndef LOANSIM_SWEEP_H
+#define LOANSIM_SWEEP_H
+
+#include <glib.h>
+#include "sim/params.h"
+
+#define SWEEP_MAX_POINTS 10000000
+
+struct sweep;
+
+/* The axes of p's [sweep] entries. */
+struct sweep	*sweep_new(const struct params *, GError **);
+void		 sweep_free(struct sweep *);
+size_t		 sweep_axes(const struct sweep *);
+size_t		 sweep_points(const struct sweep *);
+const char	*sweep_axis_name(const struct sweep *, size_t axis);
+/* The value of an axis at a point: as text for params_set, and as a
+ * number in base units (bytes, ns, bytes/s) or NAN when not numeric. */
+const char	*sweep_text(const struct sweep *, size_t point, size_t axis);
+double		 sweep_number(const struct sweep *, size_t point, size_t axis);
+/* Set every axis of the point in p. */
+gboolean	 sweep_apply(const struct sweep *, size_t point,
+		    struct params *, GError **);
+/* Expand one specification for a parameter of the given type. */
+gboolean	 sweep_expand(const char *spec, enum param_type,
+		    GPtrArray *texts, GArray *numbers, GError **);
+
+#endif

@@ -1,0 +1,444 @@
+/* Break-even search with the simulation itself. */
+#include "sim/threshold.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sim/csv.h"
+#include "sim/error.h"
+#include "sim/plot.h"
+#include "sim/stats.h"
+#include "sim/sweep.h"
+#include "sim/units.h"
+#include "models/model.h"
+
+#define THRESHOLD_MAX_GRID 200
+
+struct threshold_ctx {
+	const struct threshold_options	*o;
+	const struct param_def		*vary;
+	char				**strat;	/* base, candidate */
+	int				 metric;
+	guint64				 seed;
+	struct progress			*prog;
+	guint64				 runs;
+};
+
+static gboolean
+threshold_integral(enum param_type t)
+{
+	return t == PARAM_SIZE || t == PARAM_TIME || t == PARAM_COUNT;
+}
+
+static char *
+threshold_value_text(enum param_type t, double x)
+{
+	switch (t) {
+	case PARAM_SIZE:
+		return g_strdup_printf("%.0fB", x);
+	case PARAM_TIME:
+		return g_strdup_printf("%.0fns", x);
+	case PARAM_COUNT:
+		return g_strdup_printf("%.0f", x);
+	case PARAM_BANDWIDTH:
+		return g_strdup_printf("%.17gB/s", x);
+	default:
+		return g_strdup_printf("%.17g", x);
+	}
+}
+
+/* candidate - base on the metric at x, replication r. */
+static gboolean
+threshold_diff(struct threshold_ctx *c, struct params *p, double x,
+    guint64 r, double *d, GError **error)
+{
+	struct model_result	 res[2];
+	char			*text = threshold_value_text(c->vary->type, x);
+	gboolean		 ok;
+	int			 s;
+
+	ok = params_set(p, c->o->vary, text, "threshold search", error);
+	g_free(text);
+	for (s = 0; ok && s < 2; s++) {
+		ok = model_run(p, c->strat[s], c->seed, (guint32)r, &res[s],
+		    error);
+		c->runs++;
+	}
+	if (ok)
+		*d = res[1].v[c->metric] - res[0].v[c->metric];
+	return ok;
+}
+
+/* One replication's threshold: *where < 0 below the range, > 0 above. */
+static gboolean
+threshold_search_rep(struct threshold_ctx *c, struct params *p, double lo,
+    double hi, guint64 r, double *x, int *where, GError **error)
+{
+	gboolean	integral = threshold_integral(c->vary->type);
+	double		a = lo, b, d, prev = lo;
+	int		i;
+
+	*where = 1;
+	for (i = 0; i < THRESHOLD_MAX_GRID; i++) {
+		b = i == 0 ? lo : MIN(hi, prev * c->o->grid_factor);
+		if (integral)
+			b = round(b);
+		if (!threshold_diff(c, p, b, r, &d, error))
+			return FALSE;
+		progress_step(c->prog);
+		if (d <= 0)
+			break;
+		a = b;
+		prev = b;
+		if (b >= hi)
+			return TRUE;	/* never wins in range */
+	}
+	if (i == 0) {
+		*where = -1;
+		*x = lo;
+		return TRUE;
+	}
+	/* Bisection: a loses, b wins. */
+	while (b - a > MAX(integral ? 1.0 : 0.0, c->o->resolution * a)) {
+		double m = (a + b) / 2;
+
+		if (integral)
+			m = floor(m);
+		if (m <= a)
+			break;
+		if (!threshold_diff(c, p, m, r, &d, error))
+			return FALSE;
+		progress_step(c->prog);
+		if (d <= 0)
+			b = m;
+		else
+			a = m;
+	}
+	*where = 0;
+	*x = b;
+	return TRUE;
+}
+
+static gboolean
+threshold_point(struct threshold_ctx *c, const struct params *base,
+    double lo, double hi, guint64 reps, struct threshold_result *tr,
+    GError **error)
+{
+	struct params	*p = params_copy(base);
+	double		*xs = g_new(double, reps);
+	guint64		 r;
+	gboolean	 ok = TRUE;
+
+	tr->replications = reps;
+	tr->min = INFINITY;
+	tr->max = -INFINITY;
+	for (r = 0; ok && r < reps; r++) {
+		double	x = NAN;
+		int	where;
+
+		ok = threshold_search_rep(c, p, lo, hi, r, &x, &where, error);
+		if (!ok)
+			break;
+		if (where < 0)
+			tr->below++;
+		else if (where > 0)
+			tr->above++;
+		else {
+			xs[tr->found++] = x;
+			tr->min = MIN(tr->min, x);
+			tr->max = MAX(tr->max, x);
+		}
+	}
+	if (ok && tr->found > 0) {
+		struct ci ci = stats_ci95(xs, tr->found);
+
+		tr->mean = ci.mean;
+		tr->ci95 = ci.half_width;
+	} else {
+		tr->mean = tr->ci95 = NAN;
+	}
+	g_free(xs);
+	params_free(p);
+	return ok;
+}
+
+static gboolean
+threshold_range(const struct threshold_options *o,
+    const struct param_def *d, double *lo, double *hi, GError **error)
+{
+	GPtrArray	*t = g_ptr_array_new_with_free_func(g_free);
+	GArray		*n = g_array_new(FALSE, FALSE, sizeof(double));
+	char		*spec = g_strdup_printf("%s, %s", o->lo, o->hi);
+	gboolean	 ok;
+
+	ok = sweep_expand(spec, d->type, t, n, error);
+	if (ok) {
+		*lo = g_array_index(n, double, 0);
+		*hi = g_array_index(n, double, 1);
+		if (!(*lo > 0 && *hi > *lo)) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "--from %s --to %s: expected 0 < from < to",
+			    o->lo, o->hi);
+			ok = FALSE;
+		}
+	}
+	g_free(spec);
+	g_ptr_array_free(t, TRUE);
+	g_array_free(n, TRUE);
+	return ok;
+}
+
+static void
+threshold_write(const struct params *p, const struct threshold_ctx *c,
+    const char *over_name, struct threshold_outputs *out, const char *base,
+    GError **error)
+{
+	struct csv	*csv = csv_new();
+	const char	*name = params_string(p, "scenario.name");
+	guint		 i;
+
+	csv_field(csv, "scenario");
+	csv_field(csv, "seed");
+	csv_field(csv, "base");
+	csv_field(csv, "candidate");
+	csv_field(csv, "metric");
+	csv_field(csv, "vary");
+	csv_field(csv, over_name != NULL ? over_name : "over");
+	csv_field(csv, "threshold_mean");
+	csv_field(csv, "threshold_ci95");
+	csv_field(csv, "threshold_min");
+	csv_field(csv, "threshold_max");
+	csv_field(csv, "replications");
+	csv_field(csv, "found");
+	csv_field(csv, "wins_below_range");
+	csv_field(csv, "never_wins_in_range");
+	csv_end_row(csv);
+	for (i = 0; i < out->results->len; i++) {
+		struct threshold_result *r = &g_array_index(out->results,
+		    struct threshold_result, i);
+
+		csv_field(csv, name);
+		csv_field_u64(csv, c->seed);
+		csv_field(csv, c->strat[0]);
+		csv_field(csv, c->strat[1]);
+		csv_field(csv, c->o->metric);
+		csv_field(csv, c->o->vary);
+		if (isnan(r->over))
+			csv_field(csv, r->over_text ? r->over_text : "");
+		else
+			csv_field_double(csv, r->over);
+		csv_field_double(csv, r->mean);
+		csv_field_double(csv, r->ci95);
+		csv_field_double(csv, r->found ? r->min : NAN);
+		csv_field_double(csv, r->found ? r->max : NAN);
+		csv_field_u64(csv, r->replications);
+		csv_field_u64(csv, r->found);
+		csv_field_u64(csv, r->below);
+		csv_field_u64(csv, r->above);
+		csv_end_row(csv);
+	}
+	out->csv = g_strconcat(base, ".csv", NULL);
+	csv_write_atomic(csv, out->csv, error);
+	csv_free(csv);
+}
+
+static void
+threshold_plot(const struct params *p, const struct threshold_ctx *c,
+    const char *over_name, struct threshold_outputs *out, const char *base)
+{
+	guint			 n = out->results->len, i;
+	double			*x = g_new(double, n), *y = g_new(double, n);
+	double			*ci = g_new(double, n);
+	const char		**tics = g_new0(const char *, n);
+	struct plot_series	 s;
+	struct plot_spec	 spec;
+	gboolean		 numeric = TRUE;
+	GError			*err = NULL;
+	char			*title, *ylabel;
+
+	for (i = 0; i < n; i++) {
+		struct threshold_result *r = &g_array_index(out->results,
+		    struct threshold_result, i);
+
+		x[i] = r->over;
+		y[i] = r->mean;
+		ci[i] = isnan(r->ci95) ? 0 : r->ci95;
+		tics[i] = r->over_text;
+		if (isnan(r->over))
+			numeric = FALSE;
+	}
+	memset(&spec, 0, sizeof(spec));
+	s.title = "threshold (mean, 95% CI)";
+	s.y = y;
+	s.ci = ci;
+	title = g_strdup_printf("%s: %s at which %s costs no more than %s "
+	    "(%s)", params_string(p, "scenario.name"), c->o->vary, c->strat[1],
+	    c->strat[0], c->o->metric);
+	ylabel = g_strdup_printf("%s at break-even", c->o->vary);
+	spec.base = base;
+	spec.title = title;
+	spec.xlabel = over_name;
+	spec.ylabel = ylabel;
+	spec.npoints = n;
+	spec.x = x;
+	spec.xtics = tics;
+	spec.bars = !numeric;
+	spec.nseries = 1;
+	spec.series = &s;
+	spec.mark_x = NAN;
+	if (plot_draw(&spec, &err))
+		out->figure = g_strconcat(base, ".png", NULL);
+	else {
+		out->plot_warning = g_strdup(err->message);
+		g_error_free(err);
+	}
+	g_free(title);
+	g_free(ylabel);
+	g_free(x);
+	g_free(y);
+	g_free(ci);
+	g_free(tics);
+}
+
+gboolean
+threshold_run(const struct params *p, const struct threshold_options *o,
+    struct threshold_outputs *out, GError **error)
+{
+	struct threshold_ctx	 c;
+	const struct param_def	*od = NULL;
+	GPtrArray		*otexts = g_ptr_array_new_with_free_func(g_free);
+	GArray			*onums = g_array_new(FALSE, FALSE, sizeof(double));
+	char			*over_name = NULL, *base = NULL;
+	double			 lo, hi;
+	guint64			 reps;
+	gboolean		 ok = FALSE;
+	guint			 i, npts = 1;
+	gint64			 t0 = g_get_monotonic_time();
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	out->results = g_array_new(FALSE, TRUE, sizeof(struct threshold_result));
+	c.o = o;
+	if ((c.vary = params_lookup(p, o->vary)) == NULL) {
+		const char *sug = params_suggest(p, o->vary);
+
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--vary %s: unknown parameter%s%s%s", o->vary,
+		    sug ? "; did you mean " : "", sug ? sug : "",
+		    sug ? "?" : "");
+		goto out;
+	}
+	if (!threshold_integral(c.vary->type) &&
+	    c.vary->type != PARAM_BANDWIDTH && c.vary->type != PARAM_REAL) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--vary %s: a %s parameter cannot be searched; give a size, "
+		    "time, count, bandwidth or real", o->vary,
+		    params_type_name(c.vary->type));
+		goto out;
+	}
+	if ((c.metric = model_metric_lookup(o->metric)) < 0) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--metric %s: unknown metric (see the columns of a run's "
+		    "CSV, e.g. cpu_ns_per_byte)", o->metric);
+		goto out;
+	}
+	if ((c.strat = study_strategies(p, &o->study, error)) == NULL)
+		goto out;
+	if (g_strv_length(c.strat) != 2) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--compare: expected exactly two strategies, base first "
+		    "(e.g. copy,loan)");
+		goto out;
+	}
+	if (!threshold_range(o, c.vary, &lo, &hi, error))
+		goto out;
+	if (o->over != NULL) {
+		const char *eq = strchr(o->over, '=');
+
+		if (eq == NULL || eq == o->over) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "--over %s: expected PARAM=LIST, e.g. "
+			    "workload.rewrite_probability=0,0.5,1", o->over);
+			goto out;
+		}
+		over_name = g_strndup(o->over, (gsize)(eq - o->over));
+		if ((od = params_lookup(p, over_name)) == NULL) {
+			const char *sug = params_suggest(p, over_name);
+
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "--over %s: unknown parameter%s%s%s", over_name,
+			    sug ? "; did you mean " : "", sug ? sug : "",
+			    sug ? "?" : "");
+			goto out;
+		}
+		if (!sweep_expand(eq + 1, od->type, otexts, onums, error))
+			goto out;
+		npts = otexts->len;
+	}
+	reps = study_replications(p, &o->study);
+	c.seed = study_seed(p, &o->study);
+	c.prog = progress_new("threshold", 0, o->study.quiet);
+	for (i = 0; i < npts; i++) {
+		struct threshold_result	 tr;
+		struct params		*pp = params_copy(p);
+
+		memset(&tr, 0, sizeof(tr));
+		tr.over = NAN;
+		if (od != NULL) {
+			tr.over = g_array_index(onums, double, i);
+			tr.over_text = g_strdup(g_ptr_array_index(otexts, i));
+			if (!params_set(pp, over_name, tr.over_text, "--over",
+			    error)) {
+				g_free(tr.over_text);
+				params_free(pp);
+				goto out;
+			}
+		}
+		ok = threshold_point(&c, pp, lo, hi, reps, &tr, error);
+		params_free(pp);
+		g_array_append_val(out->results, tr);
+		if (!ok)
+			goto out;
+		ok = FALSE;
+	}
+	if (g_mkdir_with_parents(o->study.outdir, 0777) != 0) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO,
+		    "cannot create the output folder %s", o->study.outdir);
+		goto out;
+	}
+	base = g_strdup_printf("%s/%s-threshold", o->study.outdir,
+	    params_string(p, "scenario.name"));
+	threshold_write(p, &c, over_name, out, base, error);
+	if (error != NULL && *error != NULL)
+		goto out;
+	if (od != NULL && !o->study.no_plot)
+		threshold_plot(p, &c, over_name, out, base);
+	ok = TRUE;
+out:
+	out->runs = c.runs;
+	out->seconds = (g_get_monotonic_time() - t0) / 1e6;
+	progress_free(c.prog);
+	g_strfreev(c.strat);
+	g_free(over_name);
+	g_free(base);
+	g_ptr_array_free(otexts, TRUE);
+	g_array_free(onums, TRUE);
+	return ok;
+}
+
+void
+threshold_outputs_clear(struct threshold_outputs *out)
+{
+	guint	i;
+
+	if (out->results != NULL) {
+		for (i = 0; i < out->results->len; i++)
+			g_free(g_array_index(out->results,
+			    struct threshold_result, i).over_text);
+		g_array_free(out->results, TRUE);
+	}
+	g_free(out->csv);
+	g_free(out->figure);
+	g_free(out->plot_warning);
+	memset(out, 0, sizeof(*out));
+}

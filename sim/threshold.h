@@ -1,0 +1,54 @@
+/* Break-even search: the smallest value of one parameter (usually
+ * workload.size) at which a candidate strategy costs no more than a base
+ * strategy on a metric, found with the simulation itself.  Each
+ * replication searches on its own paired difference (common random
+ * numbers: both strategies draw from the same streams), first over a
+ * geometric grid, then by bisection inside the first bracket; the
+ * replications' thresholds give the mean and its 95% interval.  With an
+ * "over" axis the search repeats for each of its values, giving a curve. */
+#ifndef LOANSIM_THRESHOLD_H
+#define LOANSIM_THRESHOLD_H
+
+#include <glib.h>
+#include "sim/params.h"
+#include "sim/study.h"
+
+struct threshold_options {
+	struct study_options	 study;
+	const char		*vary;		/* parameter searched */
+	const char		*lo;		/* its range, as text */
+	const char		*hi;
+	double			 grid_factor;	/* > 1 */
+	double			 resolution;	/* relative, e.g. 0.01 */
+	const char		*metric;
+	const char		*over;		/* "PARAM=SPEC" or NULL */
+};
+
+struct threshold_result {
+	double		over;		/* the over value (NAN if none) */
+	char		*over_text;
+	guint64		 replications;
+	guint64		 found;		/* replications with a crossing */
+	guint64		 below;		/* candidate already wins at lo */
+	guint64		 above;		/* candidate never wins up to hi */
+	double		 mean;		/* of the found thresholds */
+	double		 ci95;
+	double		 min;
+	double		 max;
+};
+
+struct threshold_outputs {
+	GArray	*results;	/* struct threshold_result */
+	char	*csv;
+	char	*figure;
+	char	*plot_warning;
+	guint64	 runs;
+	double	 seconds;
+};
+
+gboolean	 threshold_run(const struct params *,
+		    const struct threshold_options *,
+		    struct threshold_outputs *, GError **);
+void		 threshold_outputs_clear(struct threshold_outputs *);
+
+#endif

@@ -1,0 +1,502 @@
+/* Tests of the kernel models: vm (loans, loan breaks, orphans), mbufs
+ * (shared external storage), and whole socket-send runs with exact
+ * counts, checked against the closed forms of docs/model.md. */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "sim/params.h"
+#include "models/cpu.h"
+#include "models/machine.h"
+#include "models/mbuf.h"
+#include "models/model.h"
+#include "models/vm.h"
+
+/* A machine with round, distinct costs so each one shows in a sum. */
+static const char *const test_machine[] = {
+	"machine.cpus=1", "machine.page_size=4096",
+	"machine.cache_size=1MiB", "machine.copy_bw_hot=4GB/s",
+	"machine.copy_bw_cold=1GB/s", "machine.copy_fixed=100ns",
+	"machine.syscall=500ns", "machine.fault_trap=1000ns",
+	"machine.page_alloc=200ns", "machine.page_free=150ns",
+	"machine.page_zero=1200ns", "machine.pmap_enter=300ns",
+	"machine.pmap_remove=250ns", "machine.pmap_protect=220ns",
+	"machine.tlb_local=110ns", "machine.tlb_shootdown=4000ns",
+	"machine.context_switch=2000ns", "machine.wakeup=700ns",
+	"machine.interrupt=900ns", "machine.mbuf_alloc=60ns",
+	"machine.mbuf_free=50ns", "machine.cluster_alloc=80ns",
+	"machine.cluster_free=70ns", "machine.loan_page=130ns",
+	"machine.unloan_page=120ns", "machine.checksum_bw=2GB/s",
+	"machine.checksum_offload=true", "machine.checksum_in_copy=true",
+	"machine.link_bw=1Gbit/s", "machine.rtt=100us",
+	"machine.protocol_tx=1500ns", "machine.protocol_rx=1300ns",
+	NULL
+};
+
+static struct params *
+test_params(const char *const *extra)
+{
+	size_t		 n;
+	struct params	*p = params_new(model_registry(&n), n);
+	GError		*e = NULL;
+	int		 i;
+
+	for (i = 0; test_machine[i] != NULL; i++)
+		ck_assert_msg(params_override(p, test_machine[i], &e),
+		    "%s", e ? e->message : "");
+	for (i = 0; extra != NULL && extra[i] != NULL; i++)
+		ck_assert_msg(params_override(p, extra[i], &e), "%s: %s",
+		    extra[i], e ? e->message : "");
+	return p;
+}
+
+static struct model_result
+test_run(const char *const *extra, const char *strategy)
+{
+	struct params		*p = test_params(extra);
+	struct model_result	 r;
+	GError			*e = NULL;
+
+	ck_assert_msg(model_run(p, strategy, 1, 0, &r, &e), "%s",
+	    e ? e->message : "");
+	params_free(p);
+	return r;
+}
+
+static double
+test_metric(const struct model_result *r, const char *name)
+{
+	int	i = model_metric_lookup(name);
+
+	ck_assert_int_ge(i, 0);
+	return r->v[i];
+}
+
+/* --- vm ------------------------------------------------------------- */
+
+static struct machine	vm_m;
+static struct vm	*vm;
+static struct vm_map	vm_proc = { "process", 1 };
+
+static void
+vm_setup(void)
+{
+	struct params	*p = test_params(NULL);
+
+	machine_init(&vm_m, p);
+	params_free(p);
+	vm = vm_new(&vm_m, 2);
+}
+
+static void
+vm_teardown(void)
+{
+	vm_free(vm);
+}
+
+START_TEST(test_vm_loan_protects_and_unloan_keeps_ro)
+{
+	struct charge	 ch = { { 0 } };
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	struct vm_buf	*b = vm_buf_new(vm, &vm_proc, 0, 4096, &ch);
+	struct vm_page	*pg = b->pages[0];
+
+	ck_assert(vm_page_writable_in(pg, &vm_proc));
+	memset(&ch, 0, sizeof(ch));
+	vm_loan(vm, pg, 0, &tlb, &ch);
+	vm_tlb_flush(vm, &tlb, 0, &ch);
+	/* uvm_loan: the first loan write-protects the one mapping. */
+	ck_assert(!vm_page_writable_in(pg, &vm_proc));
+	ck_assert_uint_eq(pg->loan_count, 1);
+	ck_assert_uint_eq(ch.ns[CPU_PMAP], 220);
+	ck_assert_uint_eq(ch.ns[CPU_TLB], 110);
+	ck_assert_uint_eq(ch.ns[CPU_LOAN], 130);
+	vm_unloan(vm, pg, &ch);
+	ck_assert_uint_eq(pg->loan_count, 0);
+	/* Unloan leaves the mapping read-only: the next write faults but
+	 * only re-enables write (no copy). */
+	memset(&ch, 0, sizeof(ch));
+	vm_buf_write(vm, b, 0, 10, 0, &ch);
+	ck_assert_ptr_eq(b->pages[0], pg);
+	ck_assert_uint_eq(vm_stats(vm)->write_faults, 1);
+	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 0);
+	ck_assert_uint_eq(ch.ns[CPU_FAULT], 1000);
+	ck_assert_uint_eq(ch.ns[CPU_PMAP], 300);
+	vm_buf_free(vm, b, &ch);
+	ck_assert_uint_eq(vm_live(vm), 1);	/* the zero page */
+}
+END_TEST
+
+START_TEST(test_vm_write_to_loaned_page_breaks_loan)
+{
+	struct charge	 ch = { { 0 } };
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	struct vm_buf	*b = vm_buf_new(vm, &vm_proc, 0, 4096, &ch);
+	struct vm_page	*old = b->pages[0];
+	uint64_t	 v = old->version;
+
+	vm_loan(vm, old, 0, &tlb, &ch);
+	vm_tlb_flush(vm, &tlb, 0, &ch);
+	memset(&ch, 0, sizeof(ch));
+	vm_buf_write(vm, b, 0, 4096, 0, &ch);
+	/* uvm_loanbreak: new page, copy, old page's mappings removed. */
+	ck_assert_ptr_ne(b->pages[0], old);
+	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 1);
+	ck_assert_uint_eq(old->version, v);
+	ck_assert_uint_eq(b->pages[0]->version, v + 1);
+	ck_assert_uint_eq(old->nmappings, 0);
+	ck_assert_int_eq(old->owner, VM_OWNER_NONE);
+	ck_assert_uint_eq(ch.ns[CPU_FAULT], 1000);
+	ck_assert_uint_eq(ch.ns[CPU_ALLOC], 200);
+	/* A page copy: fixed cost plus 4096 B at 4 GB/s = 1024 ns. */
+	ck_assert_uint_eq(ch.ns[CPU_COPY], 100 + 1024);
+	ck_assert_uint_eq(ch.ns[CPU_PMAP], 250 + 300);
+	ck_assert_uint_eq(ch.ns[CPU_TLB], 110);
+	ck_assert_uint_eq(vm_live(vm), 3);
+	/* The orphan goes with its last loan. */
+	vm_unloan(vm, old, &ch);
+	ck_assert_uint_eq(vm_live(vm), 2);
+	ck_assert_uint_eq(vm_stats(vm)->orphans, 1);
+	vm_buf_free(vm, b, &ch);
+	ck_assert_uint_eq(vm_live(vm), 1);
+}
+END_TEST
+
+START_TEST(test_vm_shootdown_where_map_active)
+{
+	struct charge	 ch = { { 0 } };
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	struct vm_map	 both = { "threads", 3 };
+	struct vm_buf	*b = vm_buf_new(vm, &both, 0, 3 * 4096, &ch);
+	unsigned	 i;
+
+	memset(&ch, 0, sizeof(ch));
+	for (i = 0; i < 3; i++)
+		vm_loan(vm, b->pages[i], 0, &tlb, &ch);
+	vm_tlb_flush(vm, &tlb, 0, &ch);
+	/* Three local invalidations and one IPI round to CPU 1. */
+	ck_assert_uint_eq(ch.ns[CPU_TLB], 3 * 110 + 4000);
+	ck_assert_uint_eq(vm_stats(vm)->shootdowns, 1);
+	ck_assert_uint_eq(vm_stats(vm)->shootdown_rounds, 1);
+	for (i = 0; i < 3; i++)
+		vm_unloan(vm, b->pages[i], &ch);
+	vm_buf_free(vm, b, &ch);
+}
+END_TEST
+
+/* --- mbuf ----------------------------------------------------------- */
+
+static int	test_freed;
+
+static void
+test_ext_free(struct mbuf_ext *ext, void *arg, struct charge *ch)
+{
+	test_freed++;
+	m_ext_destroy(ext);
+}
+
+START_TEST(test_mbuf_copym_shares_storage)
+{
+	struct charge		 ch = { { 0 } };
+	struct mbuf_pool	*mp = mbuf_pool_new(&vm_m);
+	struct vm_buf		*b = vm_buf_new(vm, &vm_proc, 0, 8192, &ch);
+	struct mbuf		*m, *c1, *c2;
+
+	test_freed = 0;
+	m = m_get(mp, &ch);
+	m_extadd_pages(mp, m, b->pages, 2, 0, 8192, test_ext_free, NULL, b,
+	    &ch);
+	c1 = m_copym(mp, m, 0, 1448, &ch);
+	c2 = m_copym(mp, m, 1448, 4000, &ch);
+	ck_assert_ptr_eq(c1->ext, m->ext);
+	ck_assert_uint_eq(m->ext->refcnt, 3);
+	ck_assert_uint_eq(mbuf_pool_stats(mp)->copym_refs, 2);
+	/* c2 spans bytes 1448..5447: pages 0 and 1. */
+	ck_assert_uint_eq(m_verify(c2, 0, c2->len, 4096), 0);
+	b->pages[1]->version++;
+	ck_assert_uint_eq(m_verify(c2, 0, c2->len, 4096), 1);
+	ck_assert_uint_eq(m_verify(c1, 0, c1->len, 4096), 0);
+	m_free(mp, m, &ch);
+	m_free(mp, c1, &ch);
+	ck_assert_int_eq(test_freed, 0);
+	m_free(mp, c2, &ch);
+	ck_assert_int_eq(test_freed, 1);
+	ck_assert_uint_eq(mbuf_pool_live(mp), 0);
+	ck_assert_uint_eq(mbuf_pool_stats(mp)->ext_live, 0);
+	mbuf_pool_free(mp);
+	vm_buf_free(vm, b, &ch);
+}
+END_TEST
+
+START_TEST(test_mbuf_cluster_freed_with_last_reference)
+{
+	struct charge		 ch = { { 0 } };
+	struct mbuf_pool	*mp = mbuf_pool_new(&vm_m);
+	struct mbuf		*m = m_get(mp, &ch), *c;
+
+	m_clget(mp, m, 2048, &ch);
+	m->len = 2048;
+	c = m_copym(mp, m, 100, 200, &ch);
+	m_free(mp, m, &ch);
+	ck_assert_uint_eq(mbuf_pool_stats(mp)->clusters_freed, 0);
+	m_free(mp, c, &ch);
+	ck_assert_uint_eq(mbuf_pool_stats(mp)->clusters_freed, 1);
+	/* 2 m_get + 1 m_clget; 2 m_free + 1 cluster free. */
+	ck_assert_uint_eq(ch.ns[CPU_ALLOC], 2 * 60 + 80 + 2 * 50 + 70);
+	mbuf_pool_free(mp);
+}
+END_TEST
+
+Suite *
+models_vm_suite(void)
+{
+	Suite	*s = suite_create("/models");
+	TCase	*tc = tcase_create("/models/vm");
+
+	tcase_add_checked_fixture(tc, vm_setup, vm_teardown);
+	tcase_add_test(tc, test_vm_loan_protects_and_unloan_keeps_ro);
+	tcase_add_test(tc, test_vm_write_to_loaned_page_breaks_loan);
+	tcase_add_test(tc, test_vm_shootdown_where_map_active);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("/models/mbuf");
+	tcase_add_checked_fixture(tc, vm_setup, vm_teardown);
+	tcase_add_test(tc, test_mbuf_copym_shares_storage);
+	tcase_add_test(tc, test_mbuf_cluster_freed_with_last_reference);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* --- whole socket-send runs ----------------------------------------- */
+
+/* Expected CPU time of one uncontended write of S bytes (a multiple of
+ * the cluster size and of the page size, S <= sndbuf and loan_chunk),
+ * from docs/model.md, with the costs of test_machine.  segs = ceil(S/mss)
+ * segments, acks = ceil(segs/ack_every); pieces = the (segment, storage)
+ * pairs that m_copym references. */
+static double
+closed_form_copy(double S, double segs, double acks, double pieces)
+{
+	double	cl = S / 2048;
+
+	return S / 4.0			/* fill at 4 GB/s: 0.25 ns/B */
+	    + 500			/* syscall */
+	    + cl * (60 + 80 + 100 + 2048 / 4.0)	/* MGET, MCLGET, uiomove */
+	    + segs * 1500 + pieces * 60	/* tcp_output, m_copym */
+	    + segs * (900) + pieces * 50	/* tx done: intr, m_free */
+	    + acks * (900 + 1300)	/* ACK: intr, tcp_input */
+	    + cl * (50 + 70);		/* sbdrop: m_free, cluster */
+}
+
+static double
+closed_form_loan(double S, double segs, double acks, gboolean refault)
+{
+	double	pg = S / 4096;
+
+	return S / 4.0 + 500
+	    + (refault ? pg * (1000 + 300) : 0)	/* write-enable faults */
+	    + pg * (220 + 130 + 300 + 110)	/* protect, loan, kenter,
+						   invlpg */
+	    + 60				/* MGET for MEXTADD */
+	    + segs * (1500 + 60)		/* one piece a segment */
+	    + segs * (900 + 50)
+	    + acks * (900 + 1300)
+	    + 50 + 700				/* sbdrop, wake sopendfree */
+	    + 2000 + pg * (250 + 110 + 120);	/* switch, kremove,
+						   invlpg, unloan */
+}
+
+static const char *const one_8k[] = {
+	"workload.size=8KiB", "workload.messages=1", "workload.buffers=1",
+	NULL
+};
+
+START_TEST(test_socket_copy_one_write_exact)
+{
+	struct model_result r = test_run(one_8k, "copy");
+
+	/* 6 segments over 4 clusters touch 9 (segment, cluster) pairs. */
+	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 8192,
+	    28026, 1e-6);
+	ck_assert_double_eq_tol(closed_form_copy(8192, 6, 3, 9), 28026, 1e-9);
+	ck_assert_double_eq_tol(test_metric(&r, "cpu_copy_ns_per_byte") *
+	    8192, 4 * (100 + 512), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&r, "cpu_alloc_ns_per_byte") *
+	    8192, 2030, 1e-6);
+	ck_assert_double_eq_tol(test_metric(&r, "copied_bytes_per_byte"), 1,
+	    1e-12);
+	ck_assert_double_eq(test_metric(&r, "violations"), 0);
+	ck_assert_double_eq(test_metric(&r, "pinned_pages_peak"), 0);
+}
+END_TEST
+
+START_TEST(test_socket_loan_one_write_exact)
+{
+	struct model_result r = test_run(one_8k, "loan");
+
+	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 8192,
+	    29498, 1e-6);
+	ck_assert_double_eq_tol(closed_form_loan(8192, 6, 3, FALSE), 29498,
+	    1e-9);
+	ck_assert_double_eq(test_metric(&r, "copied_bytes_per_byte"), 0);
+	ck_assert_double_eq(test_metric(&r, "pinned_pages_peak"), 2);
+	ck_assert_double_eq(test_metric(&r, "cow_faults_per_MiB"), 0);
+	ck_assert_double_eq(test_metric(&r, "violations"), 0);
+}
+END_TEST
+
+START_TEST(test_socket_loan_refill_breaks_loans)
+{
+	static const char *const kv[] = {
+		"workload.size=8KiB", "workload.messages=2",
+		"workload.buffers=1", NULL
+	};
+	struct model_result r = test_run(kv, "loan");
+
+	/* The second fill comes long before the first ACK: both pages of
+	 * the only buffer are still on loan and are copied on write. */
+	ck_assert_double_eq_tol(test_metric(&r, "cow_faults_per_MiB"),
+	    2 / (16384.0 / 1048576), 1e-9);
+	ck_assert_double_eq_tol(test_metric(&r, "copied_bytes_per_byte"),
+	    2 * 4096 / 16384.0, 1e-12);
+	ck_assert_double_eq(test_metric(&r, "violations"), 0);
+}
+END_TEST
+
+START_TEST(test_socket_gift_rewrite_violates)
+{
+	static const char *const kv[] = {
+		"workload.size=8KiB", "workload.messages=1",
+		"workload.buffers=1", "workload.rewrite_probability=1",
+		"workload.rewrite_delay=0", NULL
+	};
+	struct model_result g = test_run(kv, "gift");
+	struct model_result l = test_run(kv, "loan");
+	struct model_result c = test_run(kv, "copy");
+	struct model_result z = test_run(kv, "zbuf");
+
+	/* Segments of 1448 B over two pages: 7 (segment, page) pairs, all
+	 * read by the NIC after the rewrite. */
+	ck_assert_double_eq(test_metric(&g, "violations"), 7);
+	ck_assert_double_eq(test_metric(&l, "violations"), 0);
+	ck_assert_double_eq(test_metric(&c, "violations"), 0);
+	ck_assert_double_eq(test_metric(&z, "violations"), 0);
+	ck_assert_double_eq_tol(test_metric(&l, "cow_faults_per_MiB"),
+	    2 / (8192.0 / 1048576), 1e-9);
+}
+END_TEST
+
+START_TEST(test_socket_closed_form_steady_state)
+{
+	static const char *const kv[] = {
+		"workload.size=16KiB", "workload.messages=200",
+		"workload.buffers=4", "workload.gap=1ms", NULL
+	};
+	struct model_result c = test_run(kv, "copy");
+	struct model_result l = test_run(kv, "loan");
+	double	segs = 12, acks = 6, n = 200, b = 4;
+	/* 16 KiB over 8 clusters: 12 segments, each in one or two. */
+	double	copy = closed_form_copy(16384, segs, acks, 19);
+	double	loan = (n * closed_form_loan(16384, segs, acks, FALSE) +
+	    (n - b) * 4 * (1000 + 300)) / n;
+
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_ns_per_byte"),
+	    copy / 16384, 0.02 * copy / 16384);
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_ns_per_byte"),
+	    loan / 16384, 0.02 * loan / 16384);
+	ck_assert_double_eq(test_metric(&l, "cow_faults_per_MiB"), 0);
+	ck_assert_double_eq_tol(test_metric(&l, "faults_per_MiB"),
+	    (n - b) * 4 / (n * 16384 / 1048576), 1e-9);
+}
+END_TEST
+
+START_TEST(test_socket_mp_kernel_unmap_shoots_down)
+{
+	static const char *const kv[] = {
+		"machine.cpus=2", "workload.size=16KiB",
+		"workload.messages=10", "workload.gap=1ms", NULL
+	};
+	struct model_result c = test_run(kv, "copy");
+	struct model_result l = test_run(kv, "loan");
+
+	/* sopendfree on CPU 1 unmaps kernel mappings: one IPI round to
+	 * CPU 0 per loan chunk; copying never shoots down. */
+	ck_assert_double_eq(test_metric(&c, "shootdowns_per_MiB"), 0);
+	ck_assert_double_eq_tol(test_metric(&l, "shootdowns_per_MiB"),
+	    10 / (10 * 16384.0 / 1048576), 1e-9);
+}
+END_TEST
+
+START_TEST(test_socket_same_seed_same_result)
+{
+	static const char *const kv[] = {
+		"workload.size=12KiB", "workload.messages=200",
+		"workload.rewrite_probability=0.5",
+		"workload.rewrite_delay=exp(100us)", NULL
+	};
+	struct params		*p = test_params(kv);
+	struct model_result	 a, b, c;
+
+	ck_assert(model_run(p, "loan", 7, 0, &a, NULL));
+	ck_assert(model_run(p, "loan", 7, 0, &b, NULL));
+	ck_assert(model_run(p, "loan", 7, 1, &c, NULL));
+	ck_assert(memcmp(a.v, b.v, sizeof(a.v)) == 0);
+	ck_assert_uint_eq(a.fingerprint, b.fingerprint);
+	ck_assert_uint_eq(a.events, b.events);
+	/* Another replication draws other rewrites. */
+	ck_assert(a.fingerprint != c.fingerprint);
+	params_free(p);
+}
+END_TEST
+
+START_TEST(test_socket_bad_config_is_an_error)
+{
+	static const char *const kv[] = {
+		"socket.sndbuf=4KiB", "socket.lowat=4KiB", NULL
+	};
+	struct params		*p = test_params(kv);
+	struct model_result	 r;
+	GError			*e = NULL;
+
+	ck_assert(!model_run(p, "copy", 1, 0, &r, &e));
+	ck_assert_str_eq(e->message, "[socket] sndbuf = 4096 B is smaller "
+	    "than mss + lowat = 5544 B");
+	g_error_free(e);
+	ck_assert(!model_run(p, "teleport", 1, 0, &r, &e));
+	ck_assert_str_eq(e->message, "unknown strategy \"teleport\" for "
+	    "workload kind socket-send (expected copy, loan, gift or zbuf)");
+	g_error_free(e);
+	params_free(p);
+}
+END_TEST
+
+Suite *
+models_socket_suite(void)
+{
+	Suite	*s = suite_create("/models/socket");
+	TCase	*tc = tcase_create("/models/socket/send");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_socket_copy_one_write_exact);
+	tcase_add_test(tc, test_socket_loan_one_write_exact);
+	tcase_add_test(tc, test_socket_loan_refill_breaks_loans);
+	tcase_add_test(tc, test_socket_gift_rewrite_violates);
+	tcase_add_test(tc, test_socket_closed_form_steady_state);
+	tcase_add_test(tc, test_socket_mp_kernel_unmap_shoots_down);
+	tcase_add_test(tc, test_socket_same_seed_same_result);
+	tcase_add_test(tc, test_socket_bad_config_is_an_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(models_vm_suite());
+	int	 failed;
+
+	srunner_add_suite(sr, models_socket_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,300 @@
+/* Tests of the study layer: sweep expansion, CSV, and whole runs written
+ * to disk (byte-identical for the same seed, nothing left behind). */
+#include <check.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "sim/csv.h"
+#include "sim/error.h"
+#include "sim/params.h"
+#include "sim/study.h"
+#include "sim/sweep.h"
+#include "sim/threshold.h"
+#include "models/model.h"
+
+static void
+expand_ok(const char *spec, enum param_type t, const char *const *want,
+    const double *nums, guint n)
+{
+	GPtrArray	*texts = g_ptr_array_new_with_free_func(g_free);
+	GArray		*numbers = g_array_new(FALSE, FALSE, sizeof(double));
+	GError		*e = NULL;
+	guint		 i;
+
+	ck_assert_msg(sweep_expand(spec, t, texts, numbers, &e), "%s: %s",
+	    spec, e ? e->message : "");
+	ck_assert_uint_eq(texts->len, n);
+	for (i = 0; i < n; i++) {
+		ck_assert_str_eq(g_ptr_array_index(texts, i), want[i]);
+		if (nums != NULL)
+			ck_assert_double_eq_tol(g_array_index(numbers, double,
+			    i), nums[i], 1e-9);
+	}
+	g_ptr_array_free(texts, TRUE);
+	g_array_free(numbers, TRUE);
+}
+
+static void
+expand_bad(const char *spec, enum param_type t, const char *msg)
+{
+	GPtrArray	*texts = g_ptr_array_new_with_free_func(g_free);
+	GArray		*numbers = g_array_new(FALSE, FALSE, sizeof(double));
+	GError		*e = NULL;
+
+	ck_assert(!sweep_expand(spec, t, texts, numbers, &e));
+	ck_assert_msg(strstr(e->message, msg) != NULL, "\"%s\" lacks \"%s\"",
+	    e->message, msg);
+	g_error_free(e);
+	g_ptr_array_free(texts, TRUE);
+	g_array_free(numbers, TRUE);
+}
+
+START_TEST(test_sweep_geometric_sizes)
+{
+	static const char *const w[] = { "1024B", "2048B", "4096B", "8192B" };
+	static const double n[] = { 1024, 2048, 4096, 8192 };
+
+	expand_ok("1KiB .. 8KiB *2", PARAM_SIZE, w, n, 4);
+}
+END_TEST
+
+START_TEST(test_sweep_arithmetic_and_lists)
+{
+	static const char *const w1[] = { "0", "0.25", "0.5", "0.75", "1" };
+	static const char *const w2[] = { "copy", "loan" };
+	static const char *const w3[] = { "100000ns", "300000ns" };
+	static const char *const w4[] = { "50us", "1ms" };
+	static const double n4[] = { 50000, 1000000 };
+
+	expand_ok("0 .. 1 +0.25", PARAM_PROBABILITY, w1, NULL, 5);
+	expand_ok("copy, loan", PARAM_ENUM, w2, NULL, 2);
+	expand_ok("100us .. 300us +200us", PARAM_TIME, w3, NULL, 2);
+	expand_ok("50us, 1ms", PARAM_TIME, w4, n4, 2);
+}
+END_TEST
+
+START_TEST(test_sweep_bad_specs)
+{
+	expand_bad("8KiB .. 1KiB *2", PARAM_SIZE, "expected LO <= HI");
+	expand_bad("1KiB .. 8KiB *1", PARAM_SIZE, "a factor above 1");
+	expand_bad("1KiB .. 8KiB", PARAM_SIZE, "expected LO .. HI *FACTOR");
+	expand_bad("copy .. loan +1", PARAM_ENUM, "a range needs a numeric");
+	expand_bad("1KiB, , 2KiB", PARAM_SIZE, "empty value");
+	expand_bad("1B .. 1GiB +1B", PARAM_SIZE, "more than 100000 values");
+}
+END_TEST
+
+START_TEST(test_sweep_product_last_axis_fastest)
+{
+	size_t		 n;
+	struct params	*p = params_new(model_registry(&n), n);
+	struct sweep	*s;
+	GError		*e = NULL;
+
+	ck_assert(params_add_sweep(p, "workload.size", "4KiB, 8KiB", "t", &e));
+	ck_assert(params_add_sweep(p, "machine.cpus", "1, 2, 4", "t", &e));
+	s = sweep_new(p, &e);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(sweep_points(s), 6);
+	ck_assert_str_eq(sweep_text(s, 0, 0), "4096B");
+	ck_assert_str_eq(sweep_text(s, 2, 1), "4");
+	ck_assert_str_eq(sweep_text(s, 3, 0), "8192B");
+	ck_assert_str_eq(sweep_text(s, 3, 1), "1");
+	ck_assert(sweep_apply(s, 5, p, &e));
+	ck_assert_uint_eq(params_size(p, "workload.size"), 8192);
+	ck_assert_uint_eq(params_count(p, "machine.cpus"), 4);
+	sweep_free(s);
+	params_free(p);
+}
+END_TEST
+
+START_TEST(test_csv_quoting)
+{
+	struct csv	*c = csv_new();
+
+	csv_field(c, "plain");
+	csv_field(c, "a,b");
+	csv_field(c, "say \"hi\"");
+	csv_field_u64(c, 42);
+	csv_field_double(c, 0.1);
+	csv_field_double(c, NAN);
+	csv_end_row(c);
+	ck_assert_str_eq(csv_text(c),
+	    "plain,\"a,b\",\"say \"\"hi\"\"\",42,0.1,nan\n");
+	ck_assert_str_eq(csv_last_row(c), csv_text(c));
+	csv_free(c);
+}
+END_TEST
+
+/* --- whole studies on disk ------------------------------------------ */
+
+static char	*tmpdir;
+
+static void
+study_setup(void)
+{
+	tmpdir = g_dir_make_tmp("loansim-study-XXXXXX", NULL);
+	ck_assert_ptr_nonnull(tmpdir);
+	g_setenv("LOANSIM_GNUPLOT", "", TRUE);	/* no figures here */
+}
+
+static void
+study_rm(const char *dir)
+{
+	GDir		*d = g_dir_open(dir, 0, NULL);
+	const char	*n;
+
+	while (d != NULL && (n = g_dir_read_name(d)) != NULL) {
+		char *p = g_build_filename(dir, n, NULL);
+
+		if (g_file_test(p, G_FILE_TEST_IS_DIR))
+			study_rm(p);
+		else
+			g_unlink(p);
+		g_free(p);
+	}
+	if (d != NULL)
+		g_dir_close(d);
+	g_rmdir(dir);
+}
+
+static void
+study_teardown(void)
+{
+	study_rm(tmpdir);
+	g_free(tmpdir);
+}
+
+static struct params *
+study_params(void)
+{
+	size_t		 n;
+	struct params	*p = params_new(model_registry(&n), n);
+	GError		*e = NULL;
+
+	ck_assert(params_override(p, "scenario.name=t", &e));
+	ck_assert(params_override(p, "workload.messages=40", &e));
+	ck_assert(params_override(p, "workload.rewrite_probability=0.5", &e));
+	ck_assert(params_override(p, "workload.rewrite_delay=exp(20us)", &e));
+	ck_assert(params_override(p, "scenario.replications=2", &e));
+	ck_assert(params_add_sweep(p, "workload.size", "4KiB .. 16KiB *2",
+	    "t", &e));
+	return p;
+}
+
+static char *
+study_once(const struct params *p, const char *sub)
+{
+	struct study_options	 o;
+	struct study_outputs	 out;
+	GError			*e = NULL;
+	char			*dir = g_build_filename(tmpdir, sub, NULL);
+	char			*text = NULL, *partial;
+
+	memset(&o, 0, sizeof(o));
+	o.outdir = dir;
+	o.quiet = TRUE;
+	ck_assert_msg(study_run(p, &o, &out, &e), "%s", e ? e->message : "");
+	ck_assert_uint_eq(out.runs, 3 * 2 * 2);
+	ck_assert(g_file_get_contents(out.rows, &text, NULL, NULL));
+	partial = g_strconcat(out.rows, ".partial", NULL);
+	ck_assert(!g_file_test(partial, G_FILE_TEST_EXISTS));
+	ck_assert(g_file_test(out.summary, G_FILE_TEST_EXISTS));
+	g_free(partial);
+	study_outputs_clear(&out);
+	g_free(dir);
+	return text;
+}
+
+START_TEST(test_study_rows_byte_identical)
+{
+	struct params	*p = study_params();
+	char		*a = study_once(p, "a"), *b = study_once(p, "b");
+	char		**lines = g_strsplit(a, "\n", -1);
+
+	ck_assert_str_eq(a, b);
+	/* Header, 12 rows, and the empty string after the last newline. */
+	ck_assert_uint_eq(g_strv_length(lines), 14);
+	ck_assert(g_str_has_prefix(lines[0], "scenario,run_id,replication,"
+	    "seed,strategy,workload.size,cpu_ns_per_byte,"));
+	ck_assert(g_str_has_prefix(lines[1], "t,0,0,1,copy,4096,"));
+	ck_assert(g_str_has_prefix(lines[12], "t,2,1,1,loan,16384,"));
+	g_strfreev(lines);
+	g_free(a);
+	g_free(b);
+	params_free(p);
+}
+END_TEST
+
+START_TEST(test_study_threshold_found_with_interval)
+{
+	size_t			 n;
+	struct params		*p = params_new(model_registry(&n), n);
+	struct threshold_options o;
+	struct threshold_outputs out;
+	struct threshold_result	*r;
+	GError			*e = NULL;
+
+	ck_assert(params_override(p, "scenario.name=t", &e));
+	ck_assert(params_override(p, "workload.messages=30", &e));
+	ck_assert(params_override(p, "workload.gap=200us", &e));
+	ck_assert(params_override(p, "scenario.replications=2", &e));
+	memset(&o, 0, sizeof(o));
+	o.study.outdir = tmpdir;
+	o.study.quiet = TRUE;
+	o.vary = "workload.size";
+	o.lo = "256B";
+	o.hi = "1MiB";
+	o.grid_factor = 2;
+	o.resolution = 0.01;
+	o.metric = "cpu_ns_per_byte";
+	ck_assert_msg(threshold_run(p, &o, &out, &e), "%s",
+	    e ? e->message : "");
+	ck_assert_uint_eq(out.results->len, 1);
+	r = &g_array_index(out.results, struct threshold_result, 0);
+	/* The loan pays for itself above a page and well below 1 MiB; each
+	 * replication finds a crossing. */
+	ck_assert_uint_eq(r->found, 2);
+	ck_assert_double_ge(r->mean, 4096);
+	ck_assert_double_le(r->mean, 262144);
+	ck_assert(g_file_test(out.csv, G_FILE_TEST_EXISTS));
+	threshold_outputs_clear(&out);
+	params_free(p);
+}
+END_TEST
+
+Suite *
+study_suite(void)
+{
+	Suite	*s = suite_create("/study");
+	TCase	*tc = tcase_create("/study/sweep");
+
+	tcase_add_test(tc, test_sweep_geometric_sizes);
+	tcase_add_test(tc, test_sweep_arithmetic_and_lists);
+	tcase_add_test(tc, test_sweep_bad_specs);
+	tcase_add_test(tc, test_sweep_product_last_axis_fastest);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("/study/csv");
+	tcase_add_test(tc, test_csv_quoting);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("/study/run");
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, study_setup, study_teardown);
+	tcase_add_test(tc, test_study_rows_byte_identical);
+	tcase_add_test(tc, test_study_threshold_found_with_interval);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(study_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
