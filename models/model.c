@@ -120,9 +120,7 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 	k = kernel_new(e, &m);
 	app = app_new(k, &app_cfg, &so_cfg, seed, rep);
 	app_start(app);
-	while (engine_pending(e) > 0 && engine_events(e) < max_events &&
-	    engine_now(e) <= max_time)
-		engine_run_until(e, MIN(max_time, engine_now(e) + 1000000000));
+	engine_run_bounded(e, max_time, max_events);
 	ok = TRUE;
 	if (engine_pending(e) > 0) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
@@ -142,7 +140,10 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 		r->v[MODEL_CPU_NS_PER_BYTE] = cpus_busy_total(k->cpus) / bytes;
 		r->v[MODEL_THROUGHPUT_MBPS] = engine_now(e) > 0 ?
 		    bytes * 1e3 / (double)engine_now(e) : 0;
-		r->v[MODEL_COPIED_BYTES_PER_BYTE] = k->c.bytes_copied / bytes;
+		/* Bytes copied by sosend plus the pages copied by loan
+		 * breaks. */
+		r->v[MODEL_COPIED_BYTES_PER_BYTE] = ((double)k->c.bytes_copied +
+		    (double)vs->loan_breaks * (double)m.page_size) / bytes;
 		r->v[MODEL_COW_FAULTS_PER_MIB] = vs->loan_breaks / mib;
 		r->v[MODEL_FAULTS_PER_MIB] = vs->write_faults / mib;
 		r->v[MODEL_SHOOTDOWNS_PER_MIB] = vs->shootdowns / mib;

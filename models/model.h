@@ -30,6 +30,8 @@ struct model_result {
 };
 
 const struct param_def *model_registry(size_t *n);
+/* A parameter set over the whole registry, at its defaults. */
+struct params	*model_params_new(void);
 const char	*model_metric_name(unsigned);
 /* -1 if unknown. */
 int		 model_metric_lookup(const char *);

@@ -11,7 +11,7 @@ static const struct param_def model_params[] = {
 	    "name of the scenario, written in every output row"),
 	P("scenario.description", PARAM_STRING, "", NULL, NULL, NULL,
 	    "what the scenario shows"),
-	P("scenario.seed", PARAM_COUNT, "1", "0", "18446744073709551615", NULL,
+	P("scenario.seed", PARAM_COUNT, "1", "0", NULL, NULL,
 	    "seed of every random stream"),
 	P("scenario.replications", PARAM_COUNT, "5", "1", "10000", NULL,
 	    "independent replications per run"),
@@ -148,4 +148,13 @@ model_registry(size_t *n)
 {
 	*n = G_N_ELEMENTS(model_params);
 	return model_params;
+}
+
+struct params *
+model_params_new(void)
+{
+	size_t				 n;
+	const struct param_def		*defs = model_registry(&n);
+
+	return params_new(defs, n);
 }

@@ -32,6 +32,9 @@ gboolean	 engine_cancel(struct engine *, engine_event_id);
  * engine_stop().  Returns the number of events executed by this call. */
 uint64_t	 engine_run(struct engine *);
 uint64_t	 engine_run_until(struct engine *, sim_time until);
+/* As engine_run_until, but executes at most max_events events. */
+uint64_t	 engine_run_bounded(struct engine *, sim_time until,
+		    uint64_t max_events);
 void		 engine_stop(struct engine *);
 gboolean	 engine_stopped(const struct engine *);
 

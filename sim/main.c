@@ -176,8 +176,7 @@ main_context(const char *cmd, struct main_opts *o)
 static struct params *
 main_load(const char *path, struct main_opts *o, GError **error)
 {
-	size_t		 n;
-	struct params	*p = params_new(model_registry(&n), n);
+	struct params	*p = model_params_new();
 	guint		 i;
 
 	if (!params_load_file(p, path, error))
@@ -480,7 +479,11 @@ main(int argc, char **argv)
 			    "(got \"%s\")\n", argv[2]);
 			return LOANSIM_EXIT_USAGE;
 		}
-		params_print_registry(model_registry(&n), n, stdout);
+		{
+			const struct param_def *defs = model_registry(&n);
+
+			params_print_registry(defs, n, stdout);
+		}
 		return 0;
 	}
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "sweep") != 0 &&

@@ -86,7 +86,7 @@ threshold_search_rep(struct threshold_ctx *c, struct params *p, double lo,
 		if (!threshold_diff(c, p, b, r, &d, error))
 			return FALSE;
 		progress_step(c->prog);
-		if (d <= 0)
+		if (d < 0)
 			break;
 		a = b;
 		prev = b;
@@ -109,7 +109,7 @@ threshold_search_rep(struct threshold_ctx *c, struct params *p, double lo,
 		if (!threshold_diff(c, p, m, r, &d, error))
 			return FALSE;
 		progress_step(c->prog);
-		if (d <= 0)
+		if (d < 0)
 			b = m;
 		else
 			a = m;

@@ -1,6 +1,9 @@
 /* Break-even search: the smallest value of one parameter (usually
  * workload.size) at which a candidate strategy costs no more than a base
- * strategy on a metric, found with the simulation itself.  Each
+ * strategy on a metric, found with the simulation itself.  "No more"
+ * is taken strictly: where both strategies do the same thing (a write
+ * below the loan threshold is copied either way) they tie exactly under
+ * common random numbers, and such ties are not a break-even.  Each
  * replication searches on its own paired difference (common random
  * numbers: both strategies draw from the same streams), first over a
  * geometric grid, then by bisection inside the first bracket; the

@@ -36,8 +36,7 @@ static const char *const test_machine[] = {
 static struct params *
 test_params(const char *const *extra)
 {
-	size_t		 n;
-	struct params	*p = params_new(model_registry(&n), n);
+	struct params	*p = model_params_new();
 	GError		*e = NULL;
 	int		 i;
 
@@ -247,7 +246,7 @@ START_TEST(test_mbuf_cluster_freed_with_last_reference)
 }
 END_TEST
 
-Suite *
+static Suite *
 models_vm_suite(void)
 {
 	Suite	*s = suite_create("/models");
@@ -460,7 +459,7 @@ START_TEST(test_socket_bad_config_is_an_error)
 	ck_assert(!model_run(p, "copy", 1, 0, &r, &e));
 	ck_assert_str_eq(e->message, "[socket] sndbuf = 4096 B is smaller "
 	    "than mss + lowat = 5544 B");
-	g_error_free(e);
+	g_clear_error(&e);
 	ck_assert(!model_run(p, "teleport", 1, 0, &r, &e));
 	ck_assert_str_eq(e->message, "unknown strategy \"teleport\" for "
 	    "workload kind socket-send (expected copy, loan, gift or zbuf)");
@@ -469,7 +468,7 @@ START_TEST(test_socket_bad_config_is_an_error)
 }
 END_TEST
 
-Suite *
+static Suite *
 models_socket_suite(void)
 {
 	Suite	*s = suite_create("/models/socket");

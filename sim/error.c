@@ -1,0 +1,4 @@
+/* The loansim error domain. */
+#include "sim/error.h"
+
+G_DEFINE_QUARK(loansim-error-quark, loansim_error)
