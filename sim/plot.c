@@ -70,8 +70,8 @@ plot_write_body(const struct plot_spec *s, GString *g, const char *dat)
 		g_string_append(g, "plot ");
 		for (k = 0; k < s->nseries; k++)
 			g_string_append_printf(g, "%s'%s' using %zu%s title "
-			    "columnheader(%zu)", k ? ", \\\n     " : "", dat,
-			    2 * k + 2, k == 0 ? ":xtic(1)" : "", 2 * k + 2);
+			    "\"%s\"", k ? ", \\\n     " : "", dat, 2 * k + 2,
+			    k == 0 ? ":xtic(1)" : "", s->series[k].title);
 		g_string_append_c(g, '\n');
 		return;
 	}
@@ -83,11 +83,15 @@ plot_write_body(const struct plot_spec *s, GString *g, const char *dat)
 		    "set label \"%s\" at %.10g, graph 0.95 left offset 1,0 "
 		    "noenhanced\n", s->mark_x, s->mark_x, s->mark_label,
 		    s->mark_x);
+	else if (s->mark_label != NULL)
+		g_string_append_printf(g, "set label \"%s\" at graph 0.02, "
+		    "graph 0.95 left noenhanced\n", s->mark_label);
 	g_string_append(g, "plot ");
 	for (k = 0; k < s->nseries; k++)
 		g_string_append_printf(g, "%s'%s' using 1:%zu:%zu with "
-		    "yerrorlines lw 2 pt 7 title columnheader(%zu)",
-		    k ? ", \\\n     " : "", dat, 2 * k + 2, 2 * k + 3, 2 * k + 2);
+		    "yerrorlines lw 2 pt 7 title \"%s\"",
+		    k ? ", \\\n     " : "", dat, 2 * k + 2, 2 * k + 3,
+		    s->series[k].title);
 	g_string_append_c(g, '\n');
 }
 

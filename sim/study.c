@@ -166,6 +166,22 @@ study_key(struct csv *c, const char *name, size_t point, const guint64 *rep,
 	}
 }
 
+/* "workload.size (bytes)": an axis label with the unit of base values. */
+char *
+study_axis_label(const struct params *p, const char *name)
+{
+	const struct param_def	*d = params_lookup(p, name);
+	const char		*unit = "";
+
+	if (d != NULL && d->type == PARAM_SIZE)
+		unit = " (bytes)";
+	else if (d != NULL && d->type == PARAM_TIME)
+		unit = " (ns)";
+	else if (d != NULL && d->type == PARAM_BANDWIDTH)
+		unit = " (bytes/s)";
+	return g_strconcat(name, unit, NULL);
+}
+
 /* The figure: cost per byte against the one numeric swept parameter,
  * every strategy, with the first break-even of the second strategy
  * against the first marked; or, without such a sweep, where the CPU time
@@ -182,7 +198,7 @@ study_plot(const struct params *p, const struct sweep *sw, char **strat,
 	const char	**tics = NULL;
 	size_t		 s, i, k;
 	GError		*err = NULL;
-	char		*title, *label = NULL;
+	char		*title, *label = NULL, *xlabel = NULL;
 
 	memset(&spec, 0, sizeof(spec));
 	spec.base = base;
@@ -215,7 +231,8 @@ study_plot(const struct params *p, const struct sweep *sw, char **strat,
 		for (i = 0; ns >= 2 && i < np; i++) {
 			double d = y[np + i] - y[i];
 
-			if (d <= 0) {
+			/* Strictly: equal costs where both copy are ties. */
+			if (d < 0) {
 				if (i == 0) {
 					spec.mark_x = x[0];
 				} else {
@@ -229,12 +246,16 @@ study_plot(const struct params *p, const struct sweep *sw, char **strat,
 				break;
 			}
 		}
+		if (label == NULL && ns >= 2)
+			label = g_strdup_printf("%s never cheaper than %s here",
+			    strat[1], strat[0]);
 		spec.mark_label = label;
 		spec.npoints = np;
 		spec.x = x;
 		spec.logx = x[0] > 0 && np > 2 && fabs((x[2] / x[1]) -
 		    (x[1] / x[0])) < 1e-6 && x[1] / x[0] > 1.5;
-		spec.xlabel = sweep_axis_name(sw, 0);
+		xlabel = study_axis_label(p, sweep_axis_name(sw, 0));
+		spec.xlabel = xlabel;
 		spec.ylabel = "CPU time per byte delivered (ns/B)";
 		spec.nseries = ns;
 		spec.series = series;
@@ -294,6 +315,7 @@ study_plot(const struct params *p, const struct sweep *sw, char **strat,
 	}
 	g_free(title);
 	g_free(label);
+	g_free(xlabel);
 	g_free(series);
 	g_free(x);
 	g_free(y);

@@ -39,6 +39,9 @@ guint64		 study_replications(const struct params *,
 		    const struct study_options *);
 guint64		 study_seed(const struct params *, const struct study_options *);
 
+/* An axis label naming the parameter and the unit of its base values. */
+char		*study_axis_label(const struct params *, const char *name);
+
 /* A one-line progress report on stderr when it is a terminal. */
 struct progress;
 struct progress	*progress_new(const char *what, guint64 total, gboolean quiet);

@@ -254,7 +254,7 @@ threshold_plot(const struct params *p, const struct threshold_ctx *c,
 	struct plot_spec	 spec;
 	gboolean		 numeric = TRUE;
 	GError			*err = NULL;
-	char			*title, *ylabel;
+	char			*title, *ylabel, *xlabel;
 
 	for (i = 0; i < n; i++) {
 		struct threshold_result *r = &g_array_index(out->results,
@@ -274,10 +274,16 @@ threshold_plot(const struct params *p, const struct threshold_ctx *c,
 	title = g_strdup_printf("%s: %s at which %s costs no more than %s "
 	    "(%s)", params_string(p, "scenario.name"), c->o->vary, c->strat[1],
 	    c->strat[0], c->o->metric);
-	ylabel = g_strdup_printf("%s at break-even", c->o->vary);
+	{
+		char *v = study_axis_label(p, c->o->vary);
+
+		ylabel = g_strdup_printf("%s at break-even", v);
+		g_free(v);
+	}
+	xlabel = study_axis_label(p, over_name);
 	spec.base = base;
 	spec.title = title;
-	spec.xlabel = over_name;
+	spec.xlabel = xlabel;
 	spec.ylabel = ylabel;
 	spec.npoints = n;
 	spec.x = x;
@@ -294,6 +300,7 @@ threshold_plot(const struct params *p, const struct threshold_ctx *c,
 	}
 	g_free(title);
 	g_free(ylabel);
+	g_free(xlabel);
 	g_free(x);
 	g_free(y);
 	g_free(ci);

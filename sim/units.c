@@ -200,22 +200,32 @@ gboolean
 units_parse_count(const char *text, uint64_t *n, GError **error)
 {
 	const char	*rest;
+	char		*t = g_strstrip(g_strdup(text));
 	double		 x;
+	guint64		 v;
+	gboolean	 digits = *t != '\0';
+	const char	*p;
 
-	if (!units_split(text, &x, &rest) || *rest != '\0' || x < 0 ||
-	    x != floor(x) || x >= 18446744073709551615.0)
-		return units_fail(error, text,
-		    "a whole number such as 1000 or 1e6");
-	/* Exact integers above 2^53 need the integer parser. */
-	if (x > 9007199254740992.0) {
-		char	*end;
-		guint64	 v = g_ascii_strtoull(text, &end, 10);
+	for (p = t; *p != '\0'; p++)
+		digits = digits && g_ascii_isdigit(*p);
+	/* Plain digits: exact, up to 2^64 - 1. */
+	if (digits) {
+		gboolean ok = g_ascii_string_to_unsigned(t, 10, 0, G_MAXUINT64,
+		    &v, NULL);
 
-		if (!units_tail_blank(end))
-			return units_fail(error, text, "a whole number");
+		g_free(t);
+		if (!ok)
+			return units_fail(error, text,
+			    "a whole number below 2^64");
 		*n = v;
 		return TRUE;
 	}
+	g_free(t);
+	/* Otherwise a float form such as 1e6, which must be whole. */
+	if (!units_split(text, &x, &rest) || *rest != '\0' || x < 0 ||
+	    x != floor(x) || x >= 9007199254740992.0)
+		return units_fail(error, text,
+		    "a whole number such as 1000 or 1e6");
 	*n = (uint64_t)x;
 	return TRUE;
 }

@@ -1,0 +1,686 @@
+/* Tests of the engine layer: events, random streams, distributions,
+ * statistics and units. */
+#include <check.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "sim/dist.h"
+#include "sim/engine.h"
+#include "sim/error.h"
+#include "sim/rng.h"
+#include "sim/stats.h"
+#include "sim/units.h"
+
+/* --- events ---------------------------------------------------------- */
+
+struct rec {
+	GArray	*order;		/* ids in execution order */
+	GArray	*times;
+};
+
+struct tagged {
+	struct rec	*rec;
+	unsigned	 id;
+};
+
+static void
+record(struct engine *e, void *ctx)
+{
+	struct tagged	*t = ctx;
+	sim_time	 now = engine_now(e);
+
+	g_array_append_val(t->rec->order, t->id);
+	g_array_append_val(t->rec->times, now);
+}
+
+START_TEST(test_events_order_and_fifo_ties)
+{
+	struct engine	*e = engine_new();
+	struct rec	 r = { g_array_new(FALSE, FALSE, sizeof(unsigned)),
+			       g_array_new(FALSE, FALSE, sizeof(sim_time)) };
+	struct tagged	 t[1000];
+	struct rng	 g;
+	sim_time	 when[1000];
+	unsigned	 i;
+
+	rng_init(&g, 3, 0, "test.events");
+	for (i = 0; i < 1000; i++) {
+		t[i].rec = &r;
+		t[i].id = i;
+		when[i] = rng_below(&g, 50);	/* many ties */
+		engine_schedule_at(e, when[i], record, &t[i]);
+	}
+	ck_assert_uint_eq(engine_pending(e), 1000);
+	ck_assert_uint_eq(engine_run(e), 1000);
+	ck_assert_uint_eq(engine_events(e), 1000);
+	for (i = 1; i < 1000; i++) {
+		unsigned a = g_array_index(r.order, unsigned, i - 1);
+		unsigned b = g_array_index(r.order, unsigned, i);
+
+		/* Sorted by time; equal times in scheduling order. */
+		ck_assert(when[a] < when[b] || (when[a] == when[b] && a < b));
+		ck_assert_uint_eq(g_array_index(r.times, sim_time, i),
+		    when[b]);
+	}
+	g_array_free(r.order, TRUE);
+	g_array_free(r.times, TRUE);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_events_cancel)
+{
+	struct engine	*e = engine_new();
+	struct rec	 r = { g_array_new(FALSE, FALSE, sizeof(unsigned)),
+			       g_array_new(FALSE, FALSE, sizeof(sim_time)) };
+	struct tagged	 t[5];
+	engine_event_id	 id[5];
+	unsigned	 i;
+
+	for (i = 0; i < 5; i++) {
+		t[i].rec = &r;
+		t[i].id = i;
+		id[i] = engine_schedule_at(e, 10 * (i + 1), record, &t[i]);
+		ck_assert(id[i] != 0);
+	}
+	ck_assert(engine_cancel(e, id[2]));	/* the middle */
+	ck_assert(engine_cancel(e, id[0]));	/* the head */
+	ck_assert(!engine_cancel(e, id[0]));	/* twice */
+	ck_assert(!engine_cancel(e, 0));
+	ck_assert_uint_eq(engine_pending(e), 3);
+	ck_assert_uint_eq(engine_run(e), 3);
+	ck_assert_uint_eq(r.order->len, 3);
+	ck_assert_uint_eq(g_array_index(r.order, unsigned, 0), 1);
+	ck_assert_uint_eq(g_array_index(r.order, unsigned, 1), 3);
+	ck_assert_uint_eq(g_array_index(r.order, unsigned, 2), 4);
+	ck_assert(!engine_cancel(e, id[4]));	/* after it ran */
+	g_array_free(r.order, TRUE);
+	g_array_free(r.times, TRUE);
+	engine_free(e);
+}
+END_TEST
+
+/* Random inserts, cancels and pops against a sorted reference list. */
+struct ref_ev {
+	sim_time	 t;
+	uint64_t	 seq;
+	engine_event_id	 id;
+	gboolean	 live;
+};
+
+static unsigned	stress_last;
+
+static void
+stress_fn(struct engine *e, void *ctx)
+{
+	stress_last = GPOINTER_TO_UINT(ctx);
+}
+
+START_TEST(test_events_cancel_stress)
+{
+	struct engine	*e = engine_new();
+	struct rng	 g;
+	GArray		*ref = g_array_new(FALSE, FALSE, sizeof(struct ref_ev));
+	unsigned	 step, k, live = 0;
+
+	rng_init(&g, 11, 0, "test.stress");
+	for (step = 0; step < 20000; step++) {
+		unsigned op = (unsigned)rng_below(&g, 10);
+
+		if (op < 5 || live == 0) {
+			struct ref_ev	ev;
+
+			ev.t = engine_now(e) + rng_below(&g, 1000);
+			ev.seq = ref->len;
+			ev.id = engine_schedule_at(e, ev.t, stress_fn,
+			    GUINT_TO_POINTER(ref->len));
+			ev.live = TRUE;
+			g_array_append_val(ref, ev);
+			live++;
+		} else if (op < 7) {
+			/* Cancel a random live event. */
+			unsigned	pick = (unsigned)rng_below(&g, ref->len);
+			struct ref_ev	*ev = &g_array_index(ref, struct ref_ev,
+			    pick);
+
+			ck_assert(engine_cancel(e, ev->id) == ev->live);
+			if (ev->live)
+				live--;
+			ev->live = FALSE;
+		} else {
+			/* Pop one: must be the reference minimum. */
+			unsigned	best = G_MAXUINT;
+
+			for (k = 0; k < ref->len; k++) {
+				struct ref_ev *ev = &g_array_index(ref,
+				    struct ref_ev, k);
+
+				if (ev->live && (best == G_MAXUINT ||
+				    ev->t < g_array_index(ref, struct ref_ev,
+				    best).t))
+					best = k;
+			}
+			ck_assert_uint_eq(engine_run_bounded(e, SIM_TIME_MAX,
+			    1), 1);
+			ck_assert_uint_eq(stress_last, best);
+			g_array_index(ref, struct ref_ev, best).live = FALSE;
+			live--;
+		}
+		ck_assert_uint_eq(engine_pending(e), live);
+	}
+	g_array_free(ref, TRUE);
+	engine_free(e);
+}
+END_TEST
+
+static void
+stopper(struct engine *e, void *ctx)
+{
+	(*(int *)ctx)++;
+	engine_stop(e);
+}
+
+START_TEST(test_events_until_and_stop)
+{
+	struct engine	*e = engine_new();
+	int		 n = 0;
+
+	engine_schedule_at(e, 100, stopper, &n);
+	engine_schedule_at(e, 200, stopper, &n);
+	engine_schedule_at(e, 300, stopper, &n);
+	ck_assert_uint_eq(engine_run_until(e, 50), 0);
+	ck_assert_uint_eq(engine_now(e), 50);	/* clock moved to until */
+	ck_assert_uint_eq(engine_run(e), 1);	/* stopped by the handler */
+	ck_assert(engine_stopped(e));
+	ck_assert_uint_eq(engine_now(e), 100);
+	ck_assert_uint_eq(engine_run_until(e, 250), 1);
+	ck_assert_uint_eq(engine_now(e), 200);	/* stopped again */
+	ck_assert_uint_eq(engine_pending(e), 1);
+	ck_assert_int_eq(n, 2);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_events_fingerprint)
+{
+	struct engine	*a = engine_new(), *b = engine_new();
+
+	ck_assert_uint_eq(engine_fingerprint(a), engine_fingerprint(b));
+	engine_fingerprint_add(a, 1);
+	ck_assert(engine_fingerprint(a) != engine_fingerprint(b));
+	engine_fingerprint_add(b, 1);
+	ck_assert_uint_eq(engine_fingerprint(a), engine_fingerprint(b));
+	engine_fingerprint_add(a, 2);
+	engine_fingerprint_add(b, 3);
+	ck_assert(engine_fingerprint(a) != engine_fingerprint(b));
+	engine_free(a);
+	engine_free(b);
+}
+END_TEST
+
+/* --- random streams -------------------------------------------------- */
+
+START_TEST(test_rng_philox_known_answers)
+{
+	/* Random123's kat_vectors for philox4x32_10. */
+	static const uint32_t ctr[3][4] = {
+		{ 0, 0, 0, 0 },
+		{ 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff },
+		{ 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344 }
+	};
+	static const uint32_t key[3][2] = {
+		{ 0, 0 }, { 0xffffffff, 0xffffffff }, { 0xa4093822, 0x299f31d0 }
+	};
+	static const uint32_t want[3][4] = {
+		{ 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8 },
+		{ 0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd },
+		{ 0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1 }
+	};
+	uint32_t	out[4];
+	int		i, j;
+
+	for (i = 0; i < 3; i++) {
+		rng_philox4x32_10(ctr[i], key[i], out);
+		for (j = 0; j < 4; j++)
+			ck_assert_uint_eq(out[j], want[i][j]);
+	}
+}
+END_TEST
+
+START_TEST(test_rng_streams_reproducible_and_independent)
+{
+	struct rng	a, b, c, d, x;
+	double		sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, r;
+	int		i, n = 100000;
+
+	rng_init(&a, 42, 0, "app.thread0");
+	rng_init(&b, 42, 0, "app.thread0");
+	for (i = 0; i < 1000; i++)
+		ck_assert_uint_eq(rng_u64(&a), rng_u64(&b));
+	/* Adding a stream does not move another's draws. */
+	rng_init(&a, 42, 0, "app.thread0");
+	rng_init(&x, 42, 0, "some.new.stream");
+	(void)rng_u64(&x);
+	rng_init(&b, 42, 0, "app.thread0");
+	ck_assert_uint_eq(rng_u64(&a), rng_u64(&b));
+	/* Other names, replications and seeds give other draws. */
+	rng_init(&a, 42, 0, "app.thread0");
+	rng_init(&b, 42, 0, "app.thread1");
+	rng_init(&c, 42, 1, "app.thread0");
+	rng_init(&d, 43, 0, "app.thread0");
+	x = a;
+	ck_assert(rng_u64(&x) != rng_u64(&b));
+	x = a;
+	ck_assert(rng_u64(&x) != rng_u64(&c));
+	x = a;
+	ck_assert(rng_u64(&x) != rng_u64(&d));
+	/* Correlation between two streams: |r| < 5/sqrt(n). */
+	for (i = 0; i < n; i++) {
+		double u = rng_uniform(&a), v = rng_uniform(&b);
+
+		sa += u;
+		sb += v;
+		saa += u * u;
+		sbb += v * v;
+		sab += u * v;
+	}
+	r = (sab - sa * sb / n) / sqrt((saa - sa * sa / n) *
+	    (sbb - sb * sb / n));
+	ck_assert_double_lt(fabs(r), 5 / sqrt((double)n));
+	/* Uniform(0,1): mean 1/2, variance 1/12, within 5 standard errors. */
+	ck_assert_double_eq_tol(sa / n, 0.5, 5 * sqrt(1.0 / 12 / n));
+	ck_assert_double_eq_tol(saa / n - (sa / n) * (sa / n), 1.0 / 12,
+	    5 * sqrt(1.0 / 180 / n));
+}
+END_TEST
+
+START_TEST(test_rng_below_uniform)
+{
+	struct rng	g;
+	unsigned	count[10] = { 0 };
+	double		chi = 0;
+	int		i, n = 100000;
+
+	rng_init(&g, 5, 0, "test.below");
+	for (i = 0; i < n; i++) {
+		uint64_t k = rng_below(&g, 10);
+
+		ck_assert_uint_lt(k, 10);
+		count[k]++;
+	}
+	for (i = 0; i < 10; i++)
+		chi += (count[i] - n / 10.0) * (count[i] - n / 10.0) /
+		    (n / 10.0);
+	/* 9 degrees of freedom: P(chi2 > 27.88) = 0.001. */
+	ck_assert_double_lt(chi, 27.88);
+}
+END_TEST
+
+/* --- distributions --------------------------------------------------- */
+
+static void
+dist_moments(const char *text, enum dist_unit u, double mean, double var)
+{
+	GError		*e = NULL;
+	struct dist	*d = dist_parse(text, u, NULL, &e);
+	struct rng	 g;
+	struct tally	 t;
+	int		 i, n = 200000;
+
+	ck_assert_msg(d != NULL, "%s: %s", text, e ? e->message : "");
+	ck_assert_double_eq_tol(dist_mean(d), mean, 1e-9 * (1 + mean));
+	ck_assert_double_eq_tol(dist_variance(d), var, 1e-9 * (1 + var));
+	rng_init(&g, 9, 0, text);
+	tally_init(&t);
+	for (i = 0; i < n; i++)
+		tally_add(&t, dist_sample(d, &g));
+	/* Mean within 5 standard errors; variance within 5% */
+	ck_assert_msg(fabs(t.mean - mean) < 5 * sqrt(var / n) + 1e-9,
+	    "%s: mean %g, want %g", text, t.mean, mean);
+	ck_assert_msg(fabs(tally_variance(&t) - var) < 0.05 * var + 1e-9,
+	    "%s: variance %g, want %g", text, tally_variance(&t), var);
+	dist_free(d);
+}
+
+START_TEST(test_dist_moments)
+{
+	double	s2, m;
+
+	dist_moments("16KiB", DIST_UNIT_SIZE, 16384, 0);
+	dist_moments("const(200us)", DIST_UNIT_TIME, 200000, 0);
+	dist_moments("uniform(1KiB, 64KiB)", DIST_UNIT_SIZE, 33280,
+	    (65536.0 - 1024) * (65536.0 - 1024) / 12);
+	dist_moments("exp(200us)", DIST_UNIT_TIME, 200000, 4e10);
+	dist_moments("normal(100us, 10us)", DIST_UNIT_TIME, 100000, 1e8);
+	dist_moments("lognormal(8KiB, 4KiB)", DIST_UNIT_SIZE, 8192,
+	    4096.0 * 4096);
+	/* pareto(1KiB, 3): mean 1.5 KiB, variance 3/4 KiB^2. */
+	s2 = 1024.0 * 1024 * 3 / (4 * 1);
+	m = 1536;
+	dist_moments("pareto(1KiB, 3)", DIST_UNIT_SIZE, m, s2);
+}
+END_TEST
+
+START_TEST(test_dist_empirical)
+{
+	char	*dir = g_dir_make_tmp("loansim-dist-XXXXXX", NULL);
+	char	*f = g_build_filename(dir, "t.txt", NULL);
+	GError	*e = NULL;
+	struct dist *d;
+
+	ck_assert(g_file_set_contents(f, "# size weight\n1KiB 1\n\n4KiB 3\n",
+	    -1, NULL));
+	d = dist_parse("empirical(t.txt)", DIST_UNIT_SIZE, dir, &e);
+	ck_assert_msg(d != NULL, "%s", e ? e->message : "");
+	ck_assert_double_eq_tol(dist_mean(d), (1024 + 3 * 4096) / 4.0, 1e-9);
+	dist_free(d);
+	dist_moments("1KiB", DIST_UNIT_SIZE, 1024, 0);
+	ck_assert(g_file_set_contents(f, "1KiB 1\n4KiB x\n", -1, NULL));
+	d = dist_parse("empirical(t.txt)", DIST_UNIT_SIZE, dir, &e);
+	ck_assert_ptr_null(d);
+	ck_assert_msg(g_str_has_suffix(e->message, ":2: expected \"value "
+	    "weight\" with a weight >= 0: \"x\": expected a number such as "
+	    "1.5"), "%s", e->message);
+	g_clear_error(&e);
+	g_unlink(f);
+	d = dist_parse("empirical(t.txt)", DIST_UNIT_SIZE, dir, &e);
+	ck_assert_ptr_null(d);
+	ck_assert(strstr(e->message, "cannot read the table") != NULL);
+	g_clear_error(&e);
+	g_rmdir(dir);
+	g_free(f);
+	g_free(dir);
+}
+END_TEST
+
+static void
+dist_bad(const char *text, enum dist_unit u, const char *msg)
+{
+	GError		*e = NULL;
+	struct dist	*d = dist_parse(text, u, NULL, &e);
+
+	ck_assert_msg(d == NULL, "%s parsed", text);
+	ck_assert_str_eq(e->message, msg);
+	g_error_free(e);
+}
+
+START_TEST(test_dist_errors)
+{
+	dist_bad("gauss(1us)", DIST_UNIT_TIME, "\"gauss(1us)\": unknown "
+	    "distribution; expected a value, const(x), uniform(a, b), "
+	    "exp(mean), normal(mean, sd), lognormal(mean, sd), "
+	    "pareto(scale, shape) or empirical(file)");
+	dist_bad("exp(1us", DIST_UNIT_TIME, "\"exp(1us\": expected NAME(ARGS) "
+	    "with a closing parenthesis at the end: a value, const(x), "
+	    "uniform(a, b), exp(mean), normal(mean, sd), lognormal(mean, sd), "
+	    "pareto(scale, shape) or empirical(file)");
+	dist_bad("exp(1parsec)", DIST_UNIT_TIME, "\"exp(1parsec)\": argument "
+	    "1: \"1parsec\": expected a time such as 200us (units ns, us, ms, "
+	    "s)");
+	dist_bad("uniform(5KiB, 1KiB)", DIST_UNIT_SIZE,
+	    "\"uniform(5KiB, 1KiB)\": uniform(a, b) needs a <= b");
+	dist_bad("exp(0us)", DIST_UNIT_TIME,
+	    "\"exp(0us)\": exp(mean) needs a mean above 0");
+	dist_bad("uniform(1us)", DIST_UNIT_TIME,
+	    "\"uniform(1us)\": uniform takes 2 arguments");
+}
+END_TEST
+
+START_TEST(test_dist_to_string_round_trip)
+{
+	static const char *in[] = { "exp(200us)", "uniform(1KiB, 64KiB)",
+	    "pareto(1KiB, 2.5)", "normal(1ms, 10us)", "16KiB" };
+	unsigned	i;
+
+	for (i = 0; i < G_N_ELEMENTS(in); i++) {
+		enum dist_unit	 u = strchr(in[i], 's') && !strstr(in[i],
+		    "KiB") ? DIST_UNIT_TIME : DIST_UNIT_SIZE;
+		struct dist	*a = dist_parse(in[i], u, NULL, NULL);
+		char		*s = dist_to_string(a);
+		struct dist	*b = dist_parse(s, u, NULL, NULL);
+		char		*t = dist_to_string(b);
+
+		ck_assert_str_eq(s, t);
+		ck_assert_double_eq(dist_mean(a), dist_mean(b));
+		g_free(s);
+		g_free(t);
+		dist_free(a);
+		dist_free(b);
+	}
+}
+END_TEST
+
+/* --- statistics ------------------------------------------------------ */
+
+START_TEST(test_stats_tally_by_hand)
+{
+	static const double v[] = { 2, 4, 4, 4, 5, 5, 7, 9 };
+	struct tally	 t, a, b;
+	unsigned	 i;
+
+	tally_init(&t);
+	tally_init(&a);
+	tally_init(&b);
+	for (i = 0; i < 8; i++) {
+		tally_add(&t, v[i]);
+		tally_add(i < 3 ? &a : &b, v[i]);
+	}
+	ck_assert_uint_eq(t.n, 8);
+	ck_assert_double_eq_tol(t.mean, 5, 1e-12);
+	ck_assert_double_eq_tol(tally_variance(&t), 32.0 / 7, 1e-12);
+	ck_assert_double_eq(t.min, 2);
+	ck_assert_double_eq(t.max, 9);
+	tally_merge(&a, &b);
+	ck_assert_uint_eq(a.n, 8);
+	ck_assert_double_eq_tol(a.mean, 5, 1e-12);
+	ck_assert_double_eq_tol(tally_variance(&a), 32.0 / 7, 1e-12);
+}
+END_TEST
+
+START_TEST(test_stats_timeavg_by_hand)
+{
+	struct timeavg	a;
+
+	/* 2 for 10 ns, 6 for 30 ns, 0 for 60 ns: (20 + 180) / 100. */
+	timeavg_init(&a, 0, 2);
+	timeavg_set(&a, 10, 6);
+	timeavg_set(&a, 40, 0);
+	ck_assert_double_eq_tol(timeavg_mean(&a, 100), 2.0, 1e-12);
+	ck_assert_double_eq(a.peak, 6);
+}
+END_TEST
+
+START_TEST(test_stats_histogram_quantiles)
+{
+	struct histogram	*h = histogram_new();
+	unsigned		 i;
+
+	for (i = 1; i <= 100000; i++)
+		histogram_add(h, i);
+	ck_assert_uint_eq(histogram_count(h), 100000);
+	ck_assert_double_eq_tol(histogram_quantile(h, 0.5), 50000, 500);
+	ck_assert_double_eq_tol(histogram_quantile(h, 0.99), 99000, 990);
+	ck_assert_double_eq_tol(histogram_quantile(h, 0.0), 1, 0.01);
+	ck_assert_double_eq_tol(histogram_quantile(h, 1.0), 100000, 1000);
+	histogram_free(h);
+	h = histogram_new();
+	ck_assert(isnan(histogram_quantile(h, 0.5)));
+	histogram_add(h, 0.2);
+	ck_assert_double_eq(histogram_quantile(h, 0.5), 0);
+	histogram_free(h);
+}
+END_TEST
+
+START_TEST(test_stats_ci95_by_hand)
+{
+	static const double v[] = { 1, 2, 3, 4, 5 };
+	struct ci	c = stats_ci95(v, 5);
+
+	ck_assert_double_eq_tol(c.mean, 3, 1e-12);
+	ck_assert_double_eq_tol(c.half_width, 2.776 * sqrt(2.5) / sqrt(5),
+	    1e-9);
+	ck_assert_double_eq(stats_ci95(v, 1).half_width, 0);
+	ck_assert_double_eq_tol(stats_t975(1), 12.706, 1e-9);
+	ck_assert_double_eq_tol(stats_t975(60), 2.000, 0.002);
+	ck_assert_double_eq_tol(stats_t975(120), 1.980, 0.002);
+	ck_assert_double_eq_tol(stats_t975(100000), 1.960, 0.001);
+}
+END_TEST
+
+/* --- units ----------------------------------------------------------- */
+
+START_TEST(test_units_good)
+{
+	uint64_t	u;
+	double		x;
+
+	ck_assert(units_parse_time("1.5us", &u, NULL));
+	ck_assert_uint_eq(u, 1500);
+	ck_assert(units_parse_time("0", &u, NULL));
+	ck_assert_uint_eq(u, 0);
+	ck_assert(units_parse_time(" 3 ms ", &u, NULL));
+	ck_assert_uint_eq(u, 3000000);
+	ck_assert(units_parse_time("2s", &u, NULL));
+	ck_assert_uint_eq(u, 2000000000);
+	ck_assert(units_parse_size("16KiB", &u, NULL));
+	ck_assert_uint_eq(u, 16384);
+	ck_assert(units_parse_size("1.5KiB", &u, NULL));
+	ck_assert_uint_eq(u, 1536);
+	ck_assert(units_parse_size("4096", &u, NULL));
+	ck_assert_uint_eq(u, 4096);
+	ck_assert(units_parse_size("2 MB", &u, NULL));
+	ck_assert_uint_eq(u, 2000000);
+	ck_assert(units_parse_bandwidth("10Gbit/s", &x, NULL));
+	ck_assert_double_eq(x, 1.25e9);
+	ck_assert(units_parse_bandwidth("1.2GB/s", &x, NULL));
+	ck_assert_double_eq_tol(x, 1.2e9, 1e-3);
+	ck_assert(units_parse_bandwidth("512MiB/s", &x, NULL));
+	ck_assert_double_eq(x, 512.0 * 1048576);
+	ck_assert(units_parse_probability("50%", &x, NULL));
+	ck_assert_double_eq(x, 0.5);
+	ck_assert(units_parse_probability("0.25", &x, NULL));
+	ck_assert_double_eq(x, 0.25);
+	ck_assert(units_parse_count("1e6", &u, NULL));
+	ck_assert_uint_eq(u, 1000000);
+	ck_assert(units_parse_count("18446744073709551615", &u, NULL));
+	ck_assert_uint_eq(u, UINT64_MAX);
+}
+END_TEST
+
+static void
+units_bad(gboolean (*fn)(const char *, uint64_t *, GError **),
+    const char *text, const char *msg)
+{
+	GError		*e = NULL;
+	uint64_t	 u;
+
+	ck_assert_msg(!fn(text, &u, &e), "\"%s\" parsed", text);
+	ck_assert_str_eq(e->message, msg);
+	g_error_free(e);
+}
+
+START_TEST(test_units_bad)
+{
+	GError	*e = NULL;
+	double	 x;
+
+	units_bad(units_parse_size, "16KQ", "\"16KQ\": expected a size such "
+	    "as 16KiB (units B, KiB, MiB, GiB, TiB, kB, MB, GB, TB)");
+	units_bad(units_parse_size, "1.5B", "\"1.5B\": expected a whole "
+	    "number of bytes");
+	units_bad(units_parse_size, "99999999TiB", "\"99999999TiB\": "
+	    "expected a size below 16 EiB");
+	units_bad(units_parse_size, "-1KiB", "\"-1KiB\": expected a size "
+	    "such as 16KiB (units B, KiB, MiB, GiB, TiB, kB, MB, GB, TB)");
+	units_bad(units_parse_time, "200", "\"200\": expected a time such as "
+	    "200us (units ns, us, ms, s)");
+	units_bad(units_parse_time, "1e999s", "\"1e999s\": expected a time "
+	    "such as 200us (units ns, us, ms, s)");
+	units_bad(units_parse_time, "nan", "\"nan\": expected a time such as "
+	    "200us (units ns, us, ms, s)");
+	units_bad(units_parse_time, "", "\"\": expected a time such as "
+	    "200us (units ns, us, ms, s)");
+	units_bad(units_parse_count, "1.5", "\"1.5\": expected a whole "
+	    "number such as 1000 or 1e6");
+	units_bad(units_parse_count, "0x10", "\"0x10\": expected a whole "
+	    "number such as 1000 or 1e6");
+	ck_assert(!units_parse_probability("150%", &x, &e));
+	ck_assert_str_eq(e->message, "\"150%\": expected a probability from "
+	    "0 to 1 (or 0% to 100%)");
+	g_clear_error(&e);
+	ck_assert(!units_parse_bandwidth("10Gb", &x, &e));
+	ck_assert(g_str_has_prefix(e->message, "\"10Gb\": expected a "
+	    "bandwidth such as 1.2GB/s"));
+	g_clear_error(&e);
+	ck_assert(!units_parse_real("inf", &x, &e));
+	g_clear_error(&e);
+}
+END_TEST
+
+START_TEST(test_units_format)
+{
+	char	*s;
+
+	s = units_format_time(1500);
+	ck_assert_str_eq(s, "1.5us");
+	g_free(s);
+	s = units_format_size(16384);
+	ck_assert_str_eq(s, "16KiB");
+	g_free(s);
+	s = units_format_bandwidth(1.25e9);
+	ck_assert_str_eq(s, "1.25GB/s");
+	g_free(s);
+}
+END_TEST
+
+static Suite *
+engine_suite(void)
+{
+	Suite	*s = suite_create("/sim");
+	TCase	*tc;
+
+	tc = tcase_create("/sim/engine");
+	tcase_add_test(tc, test_events_order_and_fifo_ties);
+	tcase_add_test(tc, test_events_cancel);
+	tcase_add_test(tc, test_events_cancel_stress);
+	tcase_add_test(tc, test_events_until_and_stop);
+	tcase_add_test(tc, test_events_fingerprint);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("/sim/rng");
+	tcase_add_test(tc, test_rng_philox_known_answers);
+	tcase_add_test(tc, test_rng_streams_reproducible_and_independent);
+	tcase_add_test(tc, test_rng_below_uniform);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("/sim/dist");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_dist_moments);
+	tcase_add_test(tc, test_dist_empirical);
+	tcase_add_test(tc, test_dist_errors);
+	tcase_add_test(tc, test_dist_to_string_round_trip);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("/sim/stats");
+	tcase_add_test(tc, test_stats_tally_by_hand);
+	tcase_add_test(tc, test_stats_timeavg_by_hand);
+	tcase_add_test(tc, test_stats_histogram_quantiles);
+	tcase_add_test(tc, test_stats_ci95_by_hand);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("/sim/units");
+	tcase_add_test(tc, test_units_good);
+	tcase_add_test(tc, test_units_bad);
+	tcase_add_test(tc, test_units_format);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(engine_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
