@@ -1,26 +1,38 @@
 /* The event engine: a 4-ary min-heap in one array, keyed on (time,
- * sequence number) so that equal times run first-in first-out.  Each
- * pending event owns a slot in a side table that records its heap
- * position; an event id is (generation << 32 | slot), so cancelling
- * finds the event in O(1) and removes it in O(log n), and a stale id
- * (the event ran or was cancelled, the slot reused) is recognised. */
+ * sequence number) so that equal times run first-in first-out; insert and
+ * remove-min are O(log n).  Each pending event owns a slot holding its
+ * handler; an event id is (generation << 32 | slot), so a stale id (the
+ * event ran or was cancelled and the slot was reused) is recognised, and
+ * cancelling marks the slot dead in O(1). */
 #include "sim/engine.h"
 
 #define ENGINE_D	4
 
+/* A heap entry is 16 bytes, four to a cache line, so that sifting moves
+ * little; the handler lives in the event's slot.  'tie' is the sequence
+ * number (40 bits) above the slot (24 bits): ordering by (time, tie) is
+ * ordering by (time, sequence), one 128-bit comparison. */
 struct engine_ev {
 	sim_time	 time;
-	uint64_t	 seq;
-	engine_fn	 fn;
-	void		*ctx;
-	uint32_t	 slot;
+	uint64_t	 tie;
 };
 
+#define ENGINE_SLOT_BITS	24
+#define ENGINE_MAX_SLOTS	(1u << ENGINE_SLOT_BITS)
+#define ENGINE_MAX_SEQ		((uint64_t)1 << (64 - ENGINE_SLOT_BITS))
+#define EV_SLOT(ev)		((uint32_t)((ev).tie & (ENGINE_MAX_SLOTS - 1)))
+
 struct engine_slot {
-	uint32_t	gen;
-	uint32_t	pos;	/* heap index, or UINT32_MAX when free */
-	uint32_t	next_free;
+	engine_fn	 fn;
+	void		*ctx;
+	uint32_t	 gen;
+	uint32_t	 state;		/* SLOT_FREE, SLOT_LIVE, SLOT_DEAD */
+	uint32_t	 next_free;
 };
+
+#define SLOT_FREE	0
+#define SLOT_LIVE	1
+#define SLOT_DEAD	2	/* cancelled; its heap entry not yet popped */
 
 struct engine {
 	sim_time		 now;
@@ -29,10 +41,12 @@ struct engine {
 	uint64_t		 fingerprint;
 	gboolean		 stop;
 	struct engine_ev	*heap;
-	size_t			 n;
+	size_t			 n;	/* heap entries, dead ones included */
+	size_t			 live;
 	size_t			 cap;
 	struct engine_slot	*slots;
 	uint32_t		 nslots;
+	uint32_t		 slots_cap;
 	uint32_t		 free_slot;	/* UINT32_MAX: none */
 };
 
@@ -62,17 +76,16 @@ engine_now(const struct engine *e)
 	return e->now;
 }
 
+static inline unsigned __int128
+engine_key(const struct engine_ev *a)
+{
+	return ((unsigned __int128)a->time << 64) | a->tie;
+}
+
 static inline gboolean
 engine_before(const struct engine_ev *a, const struct engine_ev *b)
 {
-	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
-}
-
-static inline void
-engine_place(struct engine *e, size_t i, const struct engine_ev *ev)
-{
-	e->heap[i] = *ev;
-	e->slots[ev->slot].pos = (uint32_t)i;
+	return engine_key(a) < engine_key(b);
 }
 
 static void
@@ -83,31 +96,43 @@ engine_sift_up(struct engine *e, size_t i, struct engine_ev ev)
 
 		if (!engine_before(&ev, &e->heap[parent]))
 			break;
-		engine_place(e, i, &e->heap[parent]);
+		e->heap[i] = e->heap[parent];
 		i = parent;
 	}
-	engine_place(e, i, &ev);
+	e->heap[i] = ev;
 }
 
+/* Floyd's bottom-up variant: move the hole down along the smallest
+ * children to a leaf, then sift ev up from there.  The element placed
+ * at the top is usually large (it came from the end), so this saves a
+ * comparison per level. */
 static void
 engine_sift_down(struct engine *e, size_t i, struct engine_ev ev)
 {
-	for (;;) {
-		size_t	c = i * ENGINE_D + 1, best, k, end;
+	struct engine_ev	*h = e->heap;
+	size_t			 n = e->n, c, best, k, end;
 
-		if (c >= e->n)
-			break;
-		best = c;
-		end = MIN(c + ENGINE_D, e->n);
-		for (k = c + 1; k < end; k++)
-			if (engine_before(&e->heap[k], &e->heap[best]))
-				best = k;
-		if (!engine_before(&e->heap[best], &ev))
-			break;
-		engine_place(e, i, &e->heap[best]);
+	while ((c = i * ENGINE_D + 1) + ENGINE_D <= n) {
+		/* A full family: pick the least of four without branches. */
+		unsigned __int128 k0 = engine_key(&h[c]), k1 = engine_key(&h[c + 1]);
+		unsigned __int128 k2 = engine_key(&h[c + 2]), k3 = engine_key(&h[c + 3]);
+		size_t a = k1 < k0 ? c + 1 : c, b = k3 < k2 ? c + 3 : c + 2;
+		unsigned __int128 ka = k1 < k0 ? k1 : k0, kb = k3 < k2 ? k3 : k2;
+
+		best = kb < ka ? b : a;
+		h[i] = h[best];
 		i = best;
 	}
-	engine_place(e, i, &ev);
+	if (c < n) {
+		best = c;
+		end = n;
+		for (k = c + 1; k < end; k++)
+			if (engine_before(&h[k], &h[best]))
+				best = k;
+		h[i] = h[best];
+		i = best;
+	}
+	engine_sift_up(e, i, ev);
 }
 
 static uint32_t
@@ -120,10 +145,9 @@ engine_slot_get(struct engine *e)
 		e->free_slot = e->slots[s].next_free;
 		return s;
 	}
-	if ((e->nslots & (e->nslots - 1)) == 0 || e->nslots == 0) {
-		uint32_t cap = e->nslots ? e->nslots * 2 : 64;
-
-		e->slots = g_renew(struct engine_slot, e->slots, cap);
+	if (e->nslots == e->slots_cap) {
+		e->slots_cap = e->slots_cap ? e->slots_cap * 2 : 64;
+		e->slots = g_renew(struct engine_slot, e->slots, e->slots_cap);
 	}
 	s = e->nslots++;
 	e->slots[s].gen = 0;
@@ -134,7 +158,7 @@ static void
 engine_slot_put(struct engine *e, uint32_t s)
 {
 	e->slots[s].gen++;
-	e->slots[s].pos = UINT32_MAX;
+	e->slots[s].state = SLOT_FREE;
 	e->slots[s].next_free = e->free_slot;
 	e->free_slot = s;
 }
@@ -142,7 +166,9 @@ engine_slot_put(struct engine *e, uint32_t s)
 engine_event_id
 engine_schedule_at(struct engine *e, sim_time when, engine_fn fn, void *ctx)
 {
-	struct engine_ev	ev;
+	struct engine_ev	 ev;
+	struct engine_slot	*sl;
+	uint32_t		 slot;
 
 	g_assert(when >= e->now);
 	g_assert(fn != NULL);
@@ -150,15 +176,22 @@ engine_schedule_at(struct engine *e, sim_time when, engine_fn fn, void *ctx)
 		e->cap = e->cap ? e->cap * 2 : 64;
 		e->heap = g_renew(struct engine_ev, e->heap, e->cap);
 	}
+	if (e->seq >= ENGINE_MAX_SEQ || (e->free_slot == UINT32_MAX &&
+	    e->nslots >= ENGINE_MAX_SLOTS))
+		g_error("engine: more than 2^40 events scheduled or 2^24 "
+		    "pending");
 	ev.time = when;
-	ev.seq = e->seq++;
-	ev.fn = fn;
-	ev.ctx = ctx;
-	ev.slot = engine_slot_get(e);
+	slot = engine_slot_get(e);
+	ev.tie = (e->seq++ << ENGINE_SLOT_BITS) | slot;
+	sl = &e->slots[slot];
+	sl->fn = fn;
+	sl->ctx = ctx;
+	sl->state = SLOT_LIVE;
 	e->n++;
+	e->live++;
 	engine_sift_up(e, e->n - 1, ev);
 	/* Ids start at generation 1 so that 0 is never valid. */
-	return ((uint64_t)(e->slots[ev.slot].gen + 1) << 32) | ev.slot;
+	return ((uint64_t)(sl->gen + 1) << 32) | slot;
 }
 
 engine_event_id
@@ -169,21 +202,16 @@ engine_schedule(struct engine *e, sim_time delay, engine_fn fn, void *ctx)
 }
 
 static void
-engine_remove_at(struct engine *e, size_t i)
+engine_pop(struct engine *e)
 {
-	struct engine_ev	last;
-
-	engine_slot_put(e, e->heap[i].slot);
 	e->n--;
-	if (i == e->n)
-		return;
-	last = e->heap[e->n];
-	if (i > 0 && engine_before(&last, &e->heap[(i - 1) / ENGINE_D]))
-		engine_sift_up(e, i, last);
-	else
-		engine_sift_down(e, i, last);
+	if (e->n > 0)
+		engine_sift_down(e, 0, e->heap[e->n]);
 }
 
+/* Lazy deletion: a cancelled event's entry stays in the heap, marked
+ * dead in its slot, and is dropped when it reaches the top.  Cancelling
+ * is O(1); the heap never holds more entries than were scheduled. */
 gboolean
 engine_cancel(struct engine *e, engine_event_id id)
 {
@@ -191,10 +219,22 @@ engine_cancel(struct engine *e, engine_event_id id)
 	uint32_t	gen = (uint32_t)(id >> 32);
 
 	if (gen == 0 || slot >= e->nslots || e->slots[slot].gen + 1 != gen ||
-	    e->slots[slot].pos == UINT32_MAX)
+	    e->slots[slot].state != SLOT_LIVE)
 		return FALSE;
-	engine_remove_at(e, e->slots[slot].pos);
+	e->slots[slot].state = SLOT_DEAD;
+	e->live--;
 	return TRUE;
+}
+
+/* Drop dead entries from the top; the top is then live or the heap is
+ * empty. */
+static inline void
+engine_skip_dead(struct engine *e)
+{
+	while (e->n > 0 && e->slots[EV_SLOT(e->heap[0])].state == SLOT_DEAD) {
+		engine_slot_put(e, EV_SLOT(e->heap[0]));
+		engine_pop(e);
+	}
 }
 
 static uint64_t
@@ -203,17 +243,30 @@ engine_loop(struct engine *e, sim_time until, uint64_t max)
 	uint64_t	start = e->executed;
 
 	e->stop = FALSE;
-	while (e->n > 0 && !e->stop && e->executed - start < max) {
-		struct engine_ev	ev = e->heap[0];
+	for (;;) {
+		struct engine_ev	 ev;
+		struct engine_slot	*sl;
+		engine_fn		 fn;
+		void			*ctx;
 
+		engine_skip_dead(e);
+		if (e->n == 0 || e->stop || e->executed - start >= max)
+			break;
+		ev = e->heap[0];
 		if (ev.time > until)
 			break;
-		engine_remove_at(e, 0);
+		engine_pop(e);
+		sl = &e->slots[EV_SLOT(ev)];
+		fn = sl->fn;
+		ctx = sl->ctx;
+		engine_slot_put(e, EV_SLOT(ev));
+		e->live--;
 		e->now = ev.time;
 		e->executed++;
-		ev.fn(e, ev.ctx);
+		fn(e, ctx);
 	}
 	/* Events remain beyond 'until': the clock moves on to it. */
+	engine_skip_dead(e);
 	if (!e->stop && e->n > 0 && e->heap[0].time > until && e->now < until)
 		e->now = until;
 	return e->executed - start;
@@ -258,7 +311,7 @@ engine_events(const struct engine *e)
 size_t
 engine_pending(const struct engine *e)
 {
-	return e->n;
+	return e->live;
 }
 
 void
