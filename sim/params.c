@@ -496,7 +496,7 @@ params_line_of(const char *text, const char *group, const char *key)
 
 	for (i = 0; lines[i] != NULL; i++) {
 		char	*l = g_strstrip(lines[i]);
-		size_t	 kl = strlen(key);
+		size_t	 kl = key != NULL ? strlen(key) : 0;
 
 		if (*l == '#' || *l == '\0')
 			continue;

@@ -1,0 +1,405 @@
+/* Tests of scenario files: every type, includes and their precedence,
+ * overrides, the [sweep] group, and every error message, including files
+ * of arbitrary bytes. */
+#include <check.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sim/error.h"
+#include "sim/params.h"
+#include "sim/rng.h"
+
+static const struct param_def defs[] = {
+	{ "scenario.name", PARAM_STRING, "unnamed", NULL, NULL, NULL, "name" },
+	{ "scenario.seed", PARAM_COUNT, "1", "0", NULL, NULL, "seed" },
+	{ "machine.rtt", PARAM_TIME, "100us", "0", "10s", NULL, "round trip" },
+	{ "machine.link_bw", PARAM_BANDWIDTH, "1Gbit/s", "1kbit/s", NULL, NULL,
+	  "link" },
+	{ "machine.offload", PARAM_BOOL, "false", NULL, NULL, NULL, "offload" },
+	{ "workload.size", PARAM_SIZE, "16KiB", "1B", "1GiB", NULL, "size" },
+	{ "workload.p", PARAM_PROBABILITY, "0", NULL, NULL, NULL, "prob" },
+	{ "workload.x", PARAM_REAL, "1.5", "-2", "2", NULL, "real" },
+	{ "workload.kind", PARAM_ENUM, "socket-send", NULL, NULL,
+	  "socket-send,pipe", "kind" },
+	{ "workload.delay", PARAM_DIST_TIME, "0", NULL, NULL, NULL, "delay" },
+	{ "workload.table", PARAM_PATH, "none.txt", NULL, NULL, NULL, "path" },
+	{ "compare.strategies", PARAM_LIST, "copy", NULL, NULL,
+	  "copy,loan,gift", "strategies" },
+};
+
+static struct params	*p;
+static char		*dir;
+
+static void
+setup(void)
+{
+	p = params_new(defs, G_N_ELEMENTS(defs));
+	dir = g_dir_make_tmp("loansim-params-XXXXXX", NULL);
+	ck_assert_ptr_nonnull(dir);
+}
+
+static void
+rmtree(const char *d)
+{
+	GDir		*g = g_dir_open(d, 0, NULL);
+	const char	*n;
+
+	while (g != NULL && (n = g_dir_read_name(g)) != NULL) {
+		char *f = g_build_filename(d, n, NULL);
+
+		if (g_file_test(f, G_FILE_TEST_IS_DIR))
+			rmtree(f);
+		else
+			g_unlink(f);
+		g_free(f);
+	}
+	if (g != NULL)
+		g_dir_close(g);
+	g_rmdir(d);
+}
+
+static void
+teardown(void)
+{
+	params_free(p);
+	rmtree(dir);
+	g_free(dir);
+}
+
+/* Write name (relative to dir) with text; returns its path. */
+static char *
+put(const char *name, const char *text, gssize len)
+{
+	char	*f = g_build_filename(dir, name, NULL);
+	char	*d = g_path_get_dirname(f);
+
+	g_mkdir_with_parents(d, 0700);
+	g_free(d);
+	ck_assert(g_file_set_contents(f, text, len, NULL));
+	return f;
+}
+
+/* Load text; the error message must be exactly "<path>msg". */
+static void
+load_bad(const char *text, const char *msg)
+{
+	char	*f = put("bad.ini", text, -1);
+	char	*want = g_strconcat(f, msg, NULL);
+	GError	*e = NULL;
+
+	ck_assert_msg(!params_load_file(p, f, &e), "loaded: %s", text);
+	ck_assert_str_eq(e->message, want);
+	ck_assert_int_eq(e->code, LOANSIM_ERROR_INPUT);
+	g_error_free(e);
+	g_free(want);
+	g_free(f);
+}
+
+START_TEST(test_params_defaults)
+{
+	ck_assert_str_eq(params_string(p, "scenario.name"), "unnamed");
+	ck_assert_uint_eq(params_time(p, "machine.rtt"), 100000);
+	ck_assert_double_eq(params_bandwidth(p, "machine.link_bw"), 1.25e8);
+	ck_assert(!params_bool(p, "machine.offload"));
+	ck_assert_uint_eq(params_size(p, "workload.size"), 16384);
+	ck_assert_str_eq(params_origin(p, "workload.size"), "default");
+	ck_assert(!params_is_set(p, "workload.size"));
+}
+END_TEST
+
+START_TEST(test_params_every_type)
+{
+	char		*f = put("s.ini",
+	    "# a scenario\n[scenario]\nname = test run\nseed = 42\n\n"
+	    "[machine]\nrtt = 1.5ms\nlink_bw = 10Gbit/s\noffload = yes\n"
+	    "[workload]\nsize = 64 KiB\np = 25%\nx = -0.5\nkind = pipe\n"
+	    "delay = exp(200us)\ntable = sizes.txt\n"
+	    "[compare]\nstrategies = copy, loan\n", -1);
+	GError		*e = NULL;
+	char		**l, *path, *want;
+	struct dist	*d;
+
+	ck_assert_msg(params_load_file(p, f, &e), "%s", e ? e->message : "");
+	ck_assert_str_eq(params_string(p, "scenario.name"), "test run");
+	ck_assert_uint_eq(params_count(p, "scenario.seed"), 42);
+	ck_assert_uint_eq(params_time(p, "machine.rtt"), 1500000);
+	ck_assert_double_eq(params_bandwidth(p, "machine.link_bw"), 1.25e9);
+	ck_assert(params_bool(p, "machine.offload"));
+	ck_assert_uint_eq(params_size(p, "workload.size"), 65536);
+	ck_assert_double_eq(params_probability(p, "workload.p"), 0.25);
+	ck_assert_double_eq(params_real(p, "workload.x"), -0.5);
+	ck_assert_str_eq(params_string(p, "workload.kind"), "pipe");
+	d = params_dist(p, "workload.delay");
+	ck_assert_double_eq(dist_mean(d), 200000);
+	dist_free(d);
+	l = params_list(p, "compare.strategies");
+	ck_assert_uint_eq(g_strv_length(l), 2);
+	ck_assert_str_eq(l[1], "loan");
+	g_strfreev(l);
+	path = params_path(p, "workload.table");
+	want = g_build_filename(dir, "sizes.txt", NULL);
+	ck_assert_str_eq(path, want);
+	g_free(path);
+	g_free(want);
+	want = g_strconcat(f, ":11", NULL);
+	ck_assert_str_eq(params_origin(p, "workload.size"), want);
+	g_free(want);
+	g_free(f);
+}
+END_TEST
+
+START_TEST(test_params_include_precedence)
+{
+	char	*f, *g;
+	GError	*e = NULL;
+
+	put("machines/m.ini", "[machine]\nrtt = 5us\nlink_bw = 1GB/s\n", -1);
+	put("machines/base.ini", "[machine]\ninclude = m.ini\nrtt = 7us\n"
+	    "offload = true\n", -1);
+	f = put("sub/s.ini", "[machine]\ninclude = ../machines/base.ini\n"
+	    "rtt = 9us\n", -1);
+	ck_assert_msg(params_load_file(p, f, &e), "%s", e ? e->message : "");
+	/* default < m.ini < base.ini < s.ini < -p */
+	ck_assert_double_eq(params_bandwidth(p, "machine.link_bw"), 1e9);
+	ck_assert(params_bool(p, "machine.offload"));
+	ck_assert_uint_eq(params_time(p, "machine.rtt"), 9000);
+	ck_assert(params_override(p, " machine.rtt = 11us ", &e));
+	ck_assert_uint_eq(params_time(p, "machine.rtt"), 11000);
+	ck_assert_str_eq(params_origin(p, "machine.rtt"), "command line");
+	g = g_build_filename(dir, "sub", NULL);
+	ck_assert_str_eq(params_base_dir(p), g);
+	g_free(g);
+	g_free(f);
+}
+END_TEST
+
+START_TEST(test_params_include_cycle)
+{
+	char	*a, *b, *want;
+	GError	*e = NULL;
+
+	a = put("a.ini", "[machine]\ninclude = b.ini\n", -1);
+	b = put("b.ini", "[scenario]\ninclude = a.ini\n", -1);
+	ck_assert(!params_load_file(p, a, &e));
+	want = g_strdup_printf("include cycle: %s includes %s includes %s",
+	    a, b, a);
+	ck_assert_str_eq(e->message, want);
+	g_clear_error(&e);
+	g_free(want);
+	g_free(a);
+	g_free(b);
+	a = put("c.ini", "[machine]\ninclude = missing.ini\n", -1);
+	ck_assert(!params_load_file(p, a, &e));
+	ck_assert_int_eq(e->code, LOANSIM_ERROR_IO);
+	ck_assert(g_str_has_prefix(e->message, "cannot read "));
+	ck_assert(strstr(e->message, "missing.ini") != NULL);
+	g_clear_error(&e);
+	g_free(a);
+}
+END_TEST
+
+START_TEST(test_params_errors)
+{
+	load_bad("[workload]\nsize = 16KQ\n", ":2: [workload] size = \"16KQ\": "
+	    "expected a size such as 16KiB (units B, KiB, MiB, GiB, TiB, kB, "
+	    "MB, GB, TB)");
+	load_bad("[workload]\n\n# c\n  size =  2GiB\n", ":4: [workload] size "
+	    "= \"2GiB\": expected a size from 1B to 1GiB");
+	load_bad("[workload]\nsise = 1KiB\n", ":2: unknown key [workload] "
+	    "sise; did you mean [workload] size?");
+	load_bad("[machine]\nsize = 1KiB\n", ":2: unknown key [machine] "
+	    "size; did you mean [workload] size?");
+	load_bad("[workloads]\nsize = 1KiB\n", ":1: unknown group "
+	    "[workloads]; did you mean [workload]?");
+	load_bad("[zzzzzzzzz]\n", ":1: unknown group [zzzzzzzzz]");
+	load_bad("[workload]\nkind = file\n", ":2: [workload] kind = \"file\": "
+	    "expected one of socket-send, pipe");
+	load_bad("[compare]\nstrategies = copy, copy\n", ":2: [compare] "
+	    "strategies = \"copy, copy\": \"copy\" is listed twice");
+	load_bad("[compare]\nstrategies = copy, teleport\n", ":2: [compare] "
+	    "strategies = \"copy, teleport\": \"teleport\" is not one of "
+	    "copy, loan, gift");
+	load_bad("[workload]\ndelay = exp(-1us)\n", ":2: [workload] delay = "
+	    "\"exp(-1us)\": argument 1: \"-1us\": expected a time such as "
+	    "200us (units ns, us, ms, s)");
+	load_bad("[machine]\noffload = maybe\n", ":2: [machine] offload = "
+	    "\"maybe\": expected true or false (also yes/no, on/off, 1/0)");
+	load_bad("[workload]\np = 2\n", ":2: [workload] p = \"2\": expected a "
+	    "probability from 0 to 1 (or 0% to 100%)");
+	load_bad("[sweep]\nworkload.sise = 1KiB, 2KiB\n", ":2: [sweep] "
+	    "workload.sise: not a parameter (write group.key); did you mean "
+	    "workload.size?");
+	load_bad("size = 1\n", ": Key file does not start with a group");
+	load_bad("[workload]\nsize = 1\n\xff\xfe\n", ":3: not a text file (a "
+	    "NUL byte or invalid UTF-8)");
+}
+END_TEST
+
+START_TEST(test_params_overrides)
+{
+	GError	*e = NULL;
+
+	ck_assert(!params_override(p, "workload.size", &e));
+	ck_assert_str_eq(e->message, "-p workload.size: expected "
+	    "group.key=value");
+	g_clear_error(&e);
+	ck_assert(!params_override(p, "=3", &e));
+	g_clear_error(&e);
+	ck_assert(!params_override(p, "workload.sizes=1KiB", &e));
+	ck_assert_str_eq(e->message, "command line: unknown parameter "
+	    "workload.sizes; did you mean workload.size?");
+	g_clear_error(&e);
+	ck_assert(!params_override(p, "workload.size=big", &e));
+	ck_assert_str_eq(e->message, "command line: [workload] size = \"big\": "
+	    "expected a size such as 16KiB (units B, KiB, MiB, GiB, TiB, kB, "
+	    "MB, GB, TB)");
+	g_clear_error(&e);
+	ck_assert(params_override(p, "workload.size=1KiB", &e));
+	ck_assert_uint_eq(params_size(p, "workload.size"), 1024);
+}
+END_TEST
+
+START_TEST(test_params_sweep_order_and_copy)
+{
+	char		*f = put("s.ini", "[sweep]\nworkload.size = 1KiB .. 4KiB "
+	    "*2\nmachine.rtt = 1us, 2us\n", -1);
+	GError		*e = NULL;
+	struct params	*c;
+
+	ck_assert_msg(params_load_file(p, f, &e), "%s", e ? e->message : "");
+	ck_assert(params_add_sweep(p, "workload.p", "0, 1", "command line",
+	    &e));
+	ck_assert_uint_eq(params_sweep_count(p), 3);
+	ck_assert_str_eq(params_sweep_get(p, 0)->name, "workload.size");
+	ck_assert_str_eq(params_sweep_get(p, 0)->spec, "1KiB .. 4KiB *2");
+	ck_assert_str_eq(params_sweep_get(p, 1)->name, "machine.rtt");
+	ck_assert_str_eq(params_sweep_get(p, 2)->origin, "command line");
+	c = params_copy(p);
+	ck_assert(params_override(c, "workload.size=1B", &e));
+	ck_assert_uint_eq(params_size(p, "workload.size"), 16384);
+	ck_assert_uint_eq(params_size(c, "workload.size"), 1);
+	ck_assert_uint_eq(params_sweep_count(c), 3);
+	params_free(c);
+	ck_assert(!params_add_sweep(p, "nope.x", "1", "t", &e));
+	g_clear_error(&e);
+	g_free(f);
+}
+END_TEST
+
+START_TEST(test_params_odd_files)
+{
+	char	*f;
+	GError	*e = NULL;
+
+	f = put("empty.ini", "", 0);
+	ck_assert(params_load_file(p, f, &e));
+	ck_assert_uint_eq(params_size(p, "workload.size"), 16384);
+	g_free(f);
+	f = put("nul.ini", "[workload]\nsize = 1\0KiB\n", 22);
+	ck_assert(!params_load_file(p, f, &e));
+	ck_assert(strstr(e->message, ":2: not a text file") != NULL);
+	g_clear_error(&e);
+	g_free(f);
+	ck_assert(!params_load_file(p, dir, &e));
+	ck_assert_int_eq(e->code, LOANSIM_ERROR_IO);
+	ck_assert(g_str_has_suffix(e->message, "is a directory, not a "
+	    "scenario file"));
+	g_clear_error(&e);
+	f = g_build_filename(dir, "absent.ini", NULL);
+	ck_assert(!params_load_file(p, f, &e));
+	ck_assert_int_eq(e->code, LOANSIM_ERROR_IO);
+	g_clear_error(&e);
+	g_free(f);
+}
+END_TEST
+
+START_TEST(test_params_random_bytes_never_crash)
+{
+	struct rng	g;
+	char		buf[512];
+	static const char alphabet[] = "[]=\n #.;abcdefgsizeworkload0123456"
+	    "789KiBus\xff\x80()";
+	int		i, k, ok = 0, bad = 0;
+
+	rng_init(&g, 1, 0, "test.fuzz");
+	for (i = 0; i < 300; i++) {
+		size_t	 n = rng_below(&g, sizeof(buf));
+		char	*f;
+		GError	*e = NULL;
+
+		for (k = 0; k < (int)n; k++)
+			buf[k] = i % 2 ? (char)rng_below(&g, 256) :
+			    alphabet[rng_below(&g, sizeof(alphabet) - 1)];
+		f = put("fuzz.ini", buf, (gssize)n);
+		if (params_load_file(p, f, &e))
+			ok++;
+		else {
+			ck_assert_ptr_nonnull(e);
+			ck_assert(e->message != NULL && *e->message);
+			g_error_free(e);
+			bad++;
+		}
+		g_free(f);
+	}
+	ck_assert_int_eq(ok + bad, 300);
+	ck_assert_int_gt(bad, 0);
+}
+END_TEST
+
+START_TEST(test_params_registry_printer)
+{
+	static const struct param_def small[] = {
+		{ "machine.rtt", PARAM_TIME, "100us", "0", "10s", NULL,
+		  "round trip" },
+		{ "workload.kind", PARAM_ENUM, "pipe", NULL, NULL, "pipe,file",
+		  "kind" },
+	};
+	char	*text = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&text, &len);
+
+	params_print_registry(small, 2, f);
+	fclose(f);
+	ck_assert_str_eq(text,
+	    "[machine]\n"
+	    "  rtt                          time        100us            0 .. 10s\n"
+	    "      round trip\n"
+	    "\n[workload]\n"
+	    "  kind                         choice      pipe             pipe, file\n"
+	    "      kind\n");
+	free(text);
+}
+END_TEST
+
+static Suite *
+params_suite(void)
+{
+	Suite	*s = suite_create("/sim/params");
+	TCase	*tc = tcase_create("/sim/params/file");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_params_defaults);
+	tcase_add_test(tc, test_params_every_type);
+	tcase_add_test(tc, test_params_include_precedence);
+	tcase_add_test(tc, test_params_include_cycle);
+	tcase_add_test(tc, test_params_errors);
+	tcase_add_test(tc, test_params_overrides);
+	tcase_add_test(tc, test_params_sweep_order_and_copy);
+	tcase_add_test(tc, test_params_odd_files);
+	tcase_add_test(tc, test_params_random_bytes_never_crash);
+	tcase_add_test(tc, test_params_registry_printer);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(params_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
