@@ -153,9 +153,10 @@ START_TEST(test_params_include_precedence)
 	char	*f, *g;
 	GError	*e = NULL;
 
-	put("machines/m.ini", "[machine]\nrtt = 5us\nlink_bw = 1GB/s\n", -1);
-	put("machines/base.ini", "[machine]\ninclude = m.ini\nrtt = 7us\n"
-	    "offload = true\n", -1);
+	g_free(put("machines/m.ini", "[machine]\nrtt = 5us\nlink_bw = 1GB/s\n",
+	    -1));
+	g_free(put("machines/base.ini", "[machine]\ninclude = m.ini\n"
+	    "rtt = 7us\noffload = true\n", -1));
 	f = put("sub/s.ini", "[machine]\ninclude = ../machines/base.ini\n"
 	    "rtt = 9us\n", -1);
 	ck_assert_msg(params_load_file(p, f, &e), "%s", e ? e->message : "");
