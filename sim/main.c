@@ -39,6 +39,7 @@ struct main_opts {
 	char		 *over;
 	double		  factor;
 	double		  resolution;
+	double		  margin;
 };
 
 static int
@@ -119,7 +120,7 @@ main_context(const char *cmd, struct main_opts *o)
 		  "Strategies, comma-separated (default: compare.strategies)",
 		  "LIST" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
-		  "No progress line and no summary on stdout", NULL },
+		  "No progress line (run: no report either)", NULL },
 		{ "no-plot", 0, 0, G_OPTION_ARG_NONE, &o->no_plot,
 		  "Do not draw figures", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -145,6 +146,8 @@ main_context(const char *cmd, struct main_opts *o)
 		  "Grid factor before bisection (default: 2)", "F" },
 		{ "resolution", 0, 0, G_OPTION_ARG_DOUBLE, &o->resolution,
 		  "Relative resolution of the bisection (default: 0.01)", "R" },
+		{ "margin", 0, 0, G_OPTION_ARG_DOUBLE, &o->margin,
+		  "Relative win that counts (default: 0.001)", "R" },
 		{ "over", 0, 0, G_OPTION_ARG_STRING, &o->over,
 		  "Repeat for each value of a second parameter",
 		  "GROUP.KEY=LIST" },
@@ -381,10 +384,13 @@ main_threshold(const char *scenario, struct main_opts *o)
 	to.hi = o->to ? o->to : "1MiB";
 	to.grid_factor = o->factor > 0 ? o->factor : 2.0;
 	to.resolution = o->resolution > 0 ? o->resolution : 0.01;
+	to.margin = o->margin != 0 ? o->margin : 0.001;
 	to.over = o->over;
-	if (to.grid_factor <= 1.0 || to.resolution >= 1.0) {
+	if (to.grid_factor <= 1.0 || to.resolution >= 1.0 ||
+	    to.margin < 0 || to.margin >= 1) {
 		e = g_error_new(LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-		    "--factor must be above 1 and --resolution below 1");
+		    "--factor must be above 1, --resolution below 1 and "
+		    "--margin from 0 to 1");
 		status = main_fail(e);
 		goto done;
 	}

@@ -60,7 +60,8 @@ plot_write_body(const struct plot_spec *s, GString *g, const char *dat)
 	g_string_append_printf(g, "set title \"%s\" noenhanced\n", s->title);
 	g_string_append_printf(g, "set xlabel \"%s\" noenhanced\n", s->xlabel);
 	g_string_append_printf(g, "set ylabel \"%s\" noenhanced\n", s->ylabel);
-	g_string_append(g, "set grid\nset key outside right top noenhanced\n"
+	g_string_append(g, "set grid\nset key inside right top opaque box "
+	    "noenhanced\n"
 	    "set yrange [0:*]\n");
 	if (s->bars) {
 		g_string_append(g, "set style data histograms\n"
@@ -75,8 +76,20 @@ plot_write_body(const struct plot_spec *s, GString *g, const char *dat)
 		g_string_append_c(g, '\n');
 		return;
 	}
-	if (s->logx)
-		g_string_append(g, "set logscale x 2\n");
+	if (s->logx) {
+		/* Base 2 for power-of-two axes (sizes), else base 10. */
+		gboolean	pow2 = TRUE;
+		size_t		i;
+
+		for (i = 0; i < s->npoints; i++) {
+			double	l = log2(s->x[i]);
+
+			pow2 = pow2 && fabs(l - round(l)) < 1e-9;
+		}
+		g_string_append_printf(g, "set logscale x %d\n", pow2 ? 2 : 10);
+		if (!pow2)
+			g_string_append(g, "set format x \"%g\"\n");
+	}
 	if (!isnan(s->mark_x))
 		g_string_append_printf(g, "set arrow from %.10g, graph 0 to "
 		    "%.10g, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'\n"

@@ -159,7 +159,8 @@ study_key(struct csv *c, const char *name, size_t point, const guint64 *rep,
 	for (i = 0; i < sweep_axes(sw); i++) {
 		double x = sweep_number(sw, point, i);
 
-		if (isnan(x))
+		/* Distributions keep their text ("exp(50us)"). */
+		if (isnan(x) || sweep_is_dist(sw, i))
 			csv_field(c, sweep_text(sw, point, i));
 		else
 			csv_field_double(c, x);
@@ -177,6 +178,10 @@ study_axis_label(const struct params *p, const char *name)
 		unit = " (bytes)";
 	else if (d != NULL && d->type == PARAM_TIME)
 		unit = " (ns)";
+	else if (d != NULL && d->type == PARAM_DIST_TIME)
+		unit = " (mean, ns)";
+	else if (d != NULL && d->type == PARAM_DIST_SIZE)
+		unit = " (mean, bytes)";
 	else if (d != NULL && d->type == PARAM_BANDWIDTH)
 		unit = " (bytes/s)";
 	return g_strconcat(name, unit, NULL);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sim/dist.h"
 #include "sim/error.h"
 #include "sim/units.h"
 
@@ -12,6 +13,7 @@
 
 struct sweep_axis {
 	char		*name;
+	enum param_type	 type;
 	char		*origin;
 	GPtrArray	*texts;		/* char * */
 	GArray		*numbers;	/* double */
@@ -194,11 +196,20 @@ sweep_expand(const char *spec, enum param_type t, GPtrArray *texts,
 			ok = FALSE;
 			break;
 		}
-		if (sweep_numeric(t) && !sweep_parse_number(v, t, &x, error))
+		if (sweep_numeric(t) && !sweep_parse_number(v, t, &x, error)) {
 			ok = FALSE;
-		else
-			ok = sweep_add(texts, numbers, g_strdup(v), x, spec,
-			    error);
+			break;
+		}
+		if (t == PARAM_DIST_TIME || t == PARAM_DIST_SIZE) {
+			/* A distribution is placed on axes by its mean. */
+			struct dist *d = dist_parse(v, t == PARAM_DIST_TIME ?
+			    DIST_UNIT_TIME : DIST_UNIT_SIZE, NULL, NULL);
+
+			if (d != NULL)
+				x = dist_mean(d);
+			dist_free(d);
+		}
+		ok = sweep_add(texts, numbers, g_strdup(v), x, spec, error);
 	}
 	g_strfreev(items);
 	return ok;
@@ -221,6 +232,7 @@ sweep_new(const struct params *p, GError **error)
 		g_assert(d != NULL);
 		a = g_new0(struct sweep_axis, 1);
 		a->name = g_strdup(e->name);
+		a->type = d->type;
 		a->origin = g_strdup(e->origin);
 		a->texts = g_ptr_array_new_with_free_func(g_free);
 		a->numbers = g_array_new(FALSE, FALSE, sizeof(double));
@@ -317,4 +329,12 @@ sweep_apply(const struct sweep *s, size_t point, struct params *p,
 			return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+sweep_is_dist(const struct sweep *s, size_t axis)
+{
+	struct sweep_axis *a = g_ptr_array_index(s->axes, axis);
+
+	return a->type == PARAM_DIST_TIME || a->type == PARAM_DIST_SIZE;
 }

@@ -25,6 +25,8 @@ const char	*sweep_axis_name(const struct sweep *, size_t axis);
  * number in base units (bytes, ns, bytes/s) or NAN when not numeric. */
 const char	*sweep_text(const struct sweep *, size_t point, size_t axis);
 double		 sweep_number(const struct sweep *, size_t point, size_t axis);
+/* Whether an axis sweeps a distribution (its number is the mean). */
+gboolean	 sweep_is_dist(const struct sweep *, size_t axis);
 /* Set every axis of the point in p. */
 gboolean	 sweep_apply(const struct sweep *, size_t point,
 		    struct params *, GError **);

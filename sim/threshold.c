@@ -64,8 +64,10 @@ threshold_diff(struct threshold_ctx *c, struct params *p, double x,
 		    error);
 		c->runs++;
 	}
+	/* Wins when cheaper by more than the margin. */
 	if (ok)
-		*d = res[1].v[c->metric] - res[0].v[c->metric];
+		*d = res[1].v[c->metric] - res[0].v[c->metric] *
+		    (1 - c->o->margin);
 	return ok;
 }
 
@@ -271,7 +273,7 @@ threshold_plot(const struct params *p, const struct threshold_ctx *c,
 	s.title = "threshold (mean, 95% CI)";
 	s.y = y;
 	s.ci = ci;
-	title = g_strdup_printf("%s: %s at which %s costs no more than %s "
+	title = g_strdup_printf("%s: %s from which %s is cheaper than %s "
 	    "(%s)", params_string(p, "scenario.name"), c->o->vary, c->strat[1],
 	    c->strat[0], c->o->metric);
 	{
@@ -289,6 +291,7 @@ threshold_plot(const struct params *p, const struct threshold_ctx *c,
 	spec.x = x;
 	spec.xtics = tics;
 	spec.bars = !numeric;
+	spec.logx = numeric && n > 2 && x[0] > 0 && x[n - 1] / x[0] >= 16;
 	spec.nseries = 1;
 	spec.series = &s;
 	spec.mark_x = NAN;

@@ -3,7 +3,9 @@
  * strategy on a metric, found with the simulation itself.  "No more"
  * is taken strictly: where both strategies do the same thing (a write
  * below the loan threshold is copied either way) they tie exactly under
- * common random numbers, and such ties are not a break-even.  Each
+ * common random numbers, and such ties are not a break-even; nor is a
+ * win by less than 'margin' (relative, default 0.1%), which can come from
+ * a strategy that hardly ever does what distinguishes it.  Each
  * replication searches on its own paired difference (common random
  * numbers: both strategies draw from the same streams), first over a
  * geometric grid, then by bisection inside the first bracket; the
@@ -23,6 +25,7 @@ struct threshold_options {
 	const char		*hi;
 	double			 grid_factor;	/* > 1 */
 	double			 resolution;	/* relative, e.g. 0.01 */
+	double			 margin;	/* relative win required */
 	const char		*metric;
 	const char		*over;		/* "PARAM=SPEC" or NULL */
 };

@@ -252,6 +252,7 @@ START_TEST(test_study_threshold_found_with_interval)
 	o.hi = "1MiB";
 	o.grid_factor = 2;
 	o.resolution = 0.01;
+	o.margin = 0.001;
 	o.metric = "cpu_ns_per_byte";
 	ck_assert_msg(threshold_run(p, &o, &out, &e), "%s",
 	    e ? e->message : "");

@@ -1,0 +1,16 @@
+# sosend-mp on x86-2002-mp: run 'gnuplot sosend-mp.gp' in this folder to redraw.
+set terminal pngcairo size 1000,640 font 'sans,11'
+set output 'sosend-mp.png'
+set title "sosend-mp on x86-2002-mp" noenhanced
+set xlabel "workload.size (bytes)" noenhanced
+set ylabel "CPU time per byte delivered (ns/B)" noenhanced
+set grid
+set key inside right top opaque box noenhanced
+set yrange [0:*]
+set logscale x 2
+set label "loan never cheaper than copy here" at graph 0.02, graph 0.95 left noenhanced
+plot 'sosend-mp.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
+     'sosend-mp.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "loan"
+set terminal svg size 1000,640 dynamic font 'sans,11'
+set output 'sosend-mp.svg'
+replot

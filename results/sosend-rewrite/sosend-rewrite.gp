@@ -1,0 +1,17 @@
+# sosend-rewrite on x86-2002-up: run 'gnuplot sosend-rewrite.gp' in this folder to redraw.
+set terminal pngcairo size 1000,640 font 'sans,11'
+set output 'sosend-rewrite.png'
+set title "sosend-rewrite on x86-2002-up" noenhanced
+set xlabel "workload.size (bytes)" noenhanced
+set ylabel "CPU time per byte delivered (ns/B)" noenhanced
+set grid
+set key inside right top opaque box noenhanced
+set yrange [0:*]
+set logscale x 2
+set label "loan never cheaper than copy here" at graph 0.02, graph 0.95 left noenhanced
+plot 'sosend-rewrite.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
+     'sosend-rewrite.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "loan", \
+     'sosend-rewrite.dat' using 1:6:7 with yerrorlines lw 2 pt 7 title "gift"
+set terminal svg size 1000,640 dynamic font 'sans,11'
+set output 'sosend-rewrite.svg'
+replot

@@ -1,0 +1,17 @@
+# sosend-sendfile on x86-2002-up: run 'gnuplot sosend-sendfile.gp' in this folder to redraw.
+set terminal pngcairo size 1000,640 font 'sans,11'
+set output 'sosend-sendfile.png'
+set title "sosend-sendfile on x86-2002-up" noenhanced
+set xlabel "workload.size (bytes)" noenhanced
+set ylabel "CPU time per byte delivered (ns/B)" noenhanced
+set grid
+set key inside right top opaque box noenhanced
+set yrange [0:*]
+set logscale x 2
+set arrow from 2048, graph 0 to 2048, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
+set label "loan = copy near 2048" at 2048, graph 0.95 left offset 1,0 noenhanced
+plot 'sosend-sendfile.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
+     'sosend-sendfile.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "loan"
+set terminal svg size 1000,640 dynamic font 'sans,11'
+set output 'sosend-sendfile.svg'
+replot
