@@ -61,6 +61,11 @@ main_fail(GError *e)
 {
 	int	status = main_status(e);
 
+	/* A scenario that cannot be read is bad input too. */
+	if (e->domain == LOANSIM_ERROR && e->code == LOANSIM_ERROR_IO &&
+	    g_str_has_prefix(e->message, "cannot read "))
+		status = LOANSIM_EXIT_USAGE;
+
 	fprintf(stderr, "loansim: %s\n", e->message);
 	g_error_free(e);
 	return status;
@@ -97,7 +102,8 @@ static const char *main_run_desc =
 
 static const char *main_threshold_desc =
 "Finds the smallest value of --vary at which the second strategy of\n"
-"--compare costs no more than the first on --metric, searching with the\n"
+"--compare is cheaper than the first on --metric (by more than --margin;\n"
+"exact ties never count), searching with the\n"
 "simulation (a geometric grid from --from to --to, then bisection), each\n"
 "replication on its own paired difference (common random numbers), and\n"
 "prints the mean threshold with its 95% interval.  With --over\n"
@@ -154,7 +160,6 @@ main_context(const char *cmd, struct main_opts *o)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionContext	*ctx;
-	GOptionGroup	*g;
 
 	if (strcmp(cmd, "run") == 0 || strcmp(cmd, "sweep") == 0) {
 		ctx = g_option_context_new("SCENARIO - run a scenario");
@@ -166,10 +171,7 @@ main_context(const char *cmd, struct main_opts *o)
 		g_option_context_set_description(ctx, main_threshold_desc);
 		g_option_context_add_main_entries(ctx, thr, NULL);
 	}
-	g = g_option_group_new("common", "Options of every study:",
-	    "Show the options of every study", o, NULL);
-	g_option_group_add_entries(g, common);
-	g_option_context_add_group(ctx, g);
+	g_option_context_add_main_entries(ctx, common, NULL);
 	g_option_context_set_summary(ctx, "See loansim(1) for the scenario "
 	    "file format; 'loansim params' lists every parameter.");
 	return ctx;
@@ -501,6 +503,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	ctx = main_context(cmd, &o);
 	argv[1] = g_strconcat("loansim ", cmd, NULL);
+	g_set_prgname(argv[1]);
 	if (!g_option_context_parse(ctx, &argc, &argv, &e)) {
 		fprintf(stderr, "loansim %s: %s (see 'loansim %s --help')\n",
 		    cmd, e->message, cmd);
