@@ -24,15 +24,20 @@ const char *
 model_metric_name(unsigned i)
 {
 	static char	cat[MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST][32];
+	static gsize	once;
+	unsigned	k;
 
 	g_assert(i < MODEL_METRIC_COUNT);
 	if (i < MODEL_CPU_CAT_FIRST)
 		return model_metric_names[i];
-	i -= MODEL_CPU_CAT_FIRST;
-	if (cat[i][0] == '\0')
-		g_snprintf(cat[i], sizeof(cat[i]), "cpu_%s_ns_per_byte",
-		    cpu_cat_name(i));
-	return cat[i];
+	/* Built once, before any thread can read it. */
+	if (g_once_init_enter(&once)) {
+		for (k = 0; k < CPU_CAT_COUNT; k++)
+			g_snprintf(cat[k], sizeof(cat[k]),
+			    "cpu_%s_ns_per_byte", cpu_cat_name(k));
+		g_once_init_leave(&once, 1);
+	}
+	return cat[i - MODEL_CPU_CAT_FIRST];
 }
 
 int

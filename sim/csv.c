@@ -135,3 +135,44 @@ csv_journal_append(FILE *f, const char *text, GError **error)
 	}
 	return TRUE;
 }
+
+char **
+csv_split_line(const char *line)
+{
+	GPtrArray	*f = g_ptr_array_new();
+	GString		*cur = g_string_new(NULL);
+	const char	*p = line;
+
+	for (;;) {
+		if (*p == '"') {
+			for (p++;; p++) {
+				if (*p == '\0')
+					goto bad;
+				if (*p == '"') {
+					if (p[1] != '"')
+						break;
+					p++;
+				}
+				g_string_append_c(cur, *p);
+			}
+			p++;
+			if (*p != ',' && *p != '\0' && *p != '\r')
+				goto bad;
+		} else
+			while (*p != ',' && *p != '\0' && *p != '\r')
+				g_string_append_c(cur, *p++);
+		g_ptr_array_add(f, g_strdup(cur->str));
+		g_string_truncate(cur, 0);
+		if (*p != ',')
+			break;
+		p++;
+	}
+	g_string_free(cur, TRUE);
+	g_ptr_array_add(f, NULL);
+	return (char **)g_ptr_array_free(f, FALSE);
+bad:
+	g_string_free(cur, TRUE);
+	g_ptr_array_set_free_func(f, g_free);
+	g_ptr_array_free(f, TRUE);
+	return NULL;
+}

@@ -21,6 +21,10 @@ const char	*csv_last_row(const struct csv *);
 gboolean	 csv_write_atomic(const struct csv *, const char *path,
 		    GError **);
 
+/* The fields of one CSV line (quotes undone), or NULL if it is not
+ * well formed; g_strfreev() it. */
+char		**csv_split_line(const char *line);
+
 /* Journal: an append-only file flushed after every row. */
 FILE		*csv_journal_open(const char *path, GError **);
 gboolean	 csv_journal_append(FILE *, const char *text, GError **);

@@ -31,6 +31,10 @@ struct main_opts {
 	gboolean	  quiet;
 	gboolean	  no_plot;
 	gboolean	  dry_run;
+	gint		  jobs;
+	char		 *shard;
+	double		  ci_target;
+	char		 *max_reps;
 	/* threshold */
 	char		 *vary;
 	char		 *metric;
@@ -85,6 +89,8 @@ main_opts_free(struct main_opts *o)
 	g_free(o->from);
 	g_free(o->to);
 	g_free(o->over);
+	g_free(o->shard);
+	g_free(o->max_reps);
 }
 
 static const char *main_run_desc =
@@ -99,6 +105,13 @@ static const char *main_run_desc =
 "are computed, so a killed run keeps them.  The same scenario and seed\n"
 "give byte-identical files.  Exit status: 0 done, 1 could not write or\n"
 "draw, 2 bad input (the message names the file, group, key and value).";
+
+static const char *main_merge_desc =
+"Reads the rows written by 'loansim run SCENARIO --shard K/N' (files\n"
+"NAME.shard-K-of-N.csv, from any number of machines) and writes, in DIR,\n"
+"exactly what one unsharded run would have written: NAME.csv,\n"
+"NAME-summary.csv and the figure.  Give the same scenario, -p overrides,\n"
+"--seed and --replications as the shards had; every run must be there.";
 
 static const char *main_threshold_desc =
 "Finds the smallest value of --vary at which the second strategy of\n"
@@ -129,6 +142,9 @@ main_context(const char *cmd, struct main_opts *o)
 		  "No progress line (run: no report either)", NULL },
 		{ "no-plot", 0, 0, G_OPTION_ARG_NONE, &o->no_plot,
 		  "Do not draw figures", NULL },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
+		  "Runs at once (default: one per CPU); output is the same "
+		  "for any N", "N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionEntry run[] = {
@@ -137,6 +153,14 @@ main_context(const char *cmd, struct main_opts *o)
 		  "GROUP.KEY=SPEC" },
 		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &o->dry_run,
 		  "List the runs without running them", NULL },
+		{ "shard", 0, 0, G_OPTION_ARG_STRING, &o->shard,
+		  "Do only share K of N of the runs (join with 'merge')",
+		  "K/N" },
+		{ "ci-target", 0, 0, G_OPTION_ARG_DOUBLE, &o->ci_target,
+		  "Replicate until the 95% interval of cpu_ns_per_byte is "
+		  "within this fraction of its mean", "X" },
+		{ "max-replications", 0, 0, G_OPTION_ARG_STRING, &o->max_reps,
+		  "Cap for --ci-target (default: 100)", "N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionEntry thr[] = {
@@ -161,7 +185,11 @@ main_context(const char *cmd, struct main_opts *o)
 	};
 	GOptionContext	*ctx;
 
-	if (strcmp(cmd, "run") == 0 || strcmp(cmd, "sweep") == 0) {
+	if (strcmp(cmd, "merge") == 0) {
+		ctx = g_option_context_new("SCENARIO SHARD.csv... - join the "
+		    "rows of --shard runs");
+		g_option_context_set_description(ctx, main_merge_desc);
+	} else if (strcmp(cmd, "run") == 0 || strcmp(cmd, "sweep") == 0) {
 		ctx = g_option_context_new("SCENARIO - run a scenario");
 		g_option_context_set_description(ctx, main_run_desc);
 		g_option_context_add_main_entries(ctx, run, NULL);
@@ -221,6 +249,44 @@ main_study_opts(struct main_opts *o, struct study_options *so,
 	so->outdir = o->outdir ? o->outdir : "out";
 	so->quiet = o->quiet;
 	so->no_plot = o->no_plot;
+	if (o->jobs < 0 || o->jobs > 1024) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "-j %d: expected 1 to 1024", o->jobs);
+		return FALSE;
+	}
+	so->jobs = o->jobs > 0 ? (guint)o->jobs : g_get_num_processors();
+	if (o->shard != NULL) {
+		guint64	k = 0, n = 0;
+		char	*end;
+
+		k = g_ascii_strtoull(o->shard, &end, 10);
+		if (*end == '/')
+			n = g_ascii_strtoull(end + 1, &end, 10);
+		if (*end != '\0' || n < 1 || n > 100000 || k < 1 || k > n) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "--shard %s: expected K/N with 1 <= K <= N, e.g. "
+			    "2/8", o->shard);
+			return FALSE;
+		}
+		so->shard = (guint)k;
+		so->nshards = (guint)n;
+	}
+	if (o->ci_target < 0 || o->ci_target >= 1) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--ci-target %g: expected a fraction above 0 and below 1, "
+		    "e.g. 0.02", o->ci_target);
+		return FALSE;
+	}
+	so->ci_target = o->ci_target;
+	so->max_replications = 100;
+	if (o->max_reps != NULL && (!units_parse_count(o->max_reps,
+	    &so->max_replications, error) || so->max_replications < 1 ||
+	    so->max_replications > 10000)) {
+		g_clear_error(error);
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--max-replications %s: expected 1 to 10000", o->max_reps);
+		return FALSE;
+	}
 	if (o->seed != NULL) {
 		if (!units_parse_count(o->seed, &so->seed, error)) {
 			g_prefix_error(error, "--seed: ");
@@ -312,9 +378,15 @@ main_run(const char *scenario, struct main_opts *o)
 		goto done;
 	}
 	if (!o->quiet) {
-		printf("%" G_GUINT64_FORMAT " runs in %.1f s\n", out.runs,
+		printf("%" G_GUINT64_FORMAT " runs in %.1f s", out.runs,
 		    out.seconds);
-		printf("rows:    %s\nsummary: %s\n", out.rows, out.summary);
+		if (out.resumed > 0)
+			printf(" (%" G_GUINT64_FORMAT " more resumed from an "
+			    "interrupted run)", out.resumed);
+		printf("\n");
+		printf("rows:    %s\n", out.rows);
+		if (out.summary != NULL)
+			printf("summary: %s\n", out.summary);
 		if (out.figure != NULL)
 			printf("figure:  %s (and .svg, .gp, .dat)\n",
 			    out.figure);
@@ -323,6 +395,37 @@ main_run(const char *scenario, struct main_opts *o)
 		fprintf(stderr, "loansim: %s\n", out.plot_warning);
 	study_outputs_clear(&out);
 done:
+	g_strfreev(so.strategies);
+	params_free(p);
+	return status;
+}
+
+static int
+main_merge(const char *scenario, char **files, struct main_opts *o)
+{
+	struct study_options	 so;
+	struct study_outputs	 out;
+	struct params		*p;
+	GError			*e = NULL;
+	int			 status = 0;
+
+	if (!main_study_opts(o, &so, &e) ||
+	    (p = main_load(scenario, o, &e)) == NULL) {
+		g_strfreev(so.strategies);
+		return main_fail(e);
+	}
+	if (!study_merge(p, &so, files, &out, &e))
+		status = main_fail(e);
+	else if (!o->quiet) {
+		printf("%" G_GUINT64_FORMAT " runs joined\nrows:    %s\n"
+		    "summary: %s\n", out.resumed, out.rows, out.summary);
+		if (out.figure != NULL)
+			printf("figure:  %s (and .svg, .gp, .dat)\n",
+			    out.figure);
+	}
+	if (status == 0 && out.plot_warning != NULL)
+		fprintf(stderr, "loansim: %s\n", out.plot_warning);
+	study_outputs_clear(&out);
 	g_strfreev(so.strategies);
 	params_free(p);
 	return status;
@@ -443,6 +546,7 @@ main_usage(FILE *f)
 "  sweep SCENARIO      the same; with --dry-run, list the runs\n"
 "  threshold SCENARIO  find the break-even size of one strategy against\n"
 "                      another, with a 95%% confidence interval\n"
+"  merge SCENARIO F... join the rows of --shard runs into one result\n"
 "  params              list every parameter, its default, unit and meaning\n"
 "\n"
 "'loansim COMMAND --help' shows a command's options; --version the\n"
@@ -495,7 +599,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "sweep") != 0 &&
-	    strcmp(cmd, "threshold") != 0) {
+	    strcmp(cmd, "threshold") != 0 && strcmp(cmd, "merge") != 0) {
 		fprintf(stderr, "loansim: unknown command \"%s\"\n\n", cmd);
 		main_usage(stderr);
 		return LOANSIM_EXIT_USAGE;
@@ -509,6 +613,14 @@ main(int argc, char **argv)
 		    cmd, e->message, cmd);
 		g_error_free(e);
 		status = LOANSIM_EXIT_USAGE;
+	} else if (strcmp(cmd, "merge") == 0) {
+		if (argc < 4) {
+			fprintf(stderr, "loansim merge: expected SCENARIO and "
+			    "at least one shard file (see 'loansim merge "
+			    "--help')\n");
+			status = LOANSIM_EXIT_USAGE;
+		} else
+			status = main_merge(argv[2], argv + 3, &o);
 	} else if (argc != 3) {
 		fprintf(stderr, "loansim %s: expected one SCENARIO file, got "
 		    "%d arguments (see 'loansim %s --help')\n", cmd, argc - 2,

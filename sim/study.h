@@ -1,7 +1,14 @@
 /* Studies: every point of a sweep, every strategy, every replication,
  * through the model interface; rows, summaries with 95% intervals, and
  * the figure.  Replication r of every strategy and point draws from the
- * same streams (seed, r, name): common random numbers. */
+ * same streams (seed, r, name): common random numbers.
+ *
+ * Runs are numbered: run = (point * strategies + strategy) * reps + rep.
+ * Results do not depend on the order runs are done in, so any number of
+ * threads (-j), any shard of the runs (--shard K/N, the runs with
+ * run % N == K - 1) and a resumed run give the same rows; rows are
+ * journaled as they finish, so a killed study keeps them and a rerun
+ * does only what is missing. */
 #ifndef LOANSIM_STUDY_H
 #define LOANSIM_STUDY_H
 
@@ -16,6 +23,11 @@ struct study_options {
 	char		**strategies;	/* NULL: compare.strategies */
 	gboolean	 quiet;
 	gboolean	 no_plot;
+	guint		 jobs;		/* threads; 0 or 1: one */
+	guint		 shard;		/* K of --shard K/N; 0: none */
+	guint		 nshards;
+	double		 ci_target;	/* replicate until ci95 <= this x mean */
+	guint64		 max_replications;	/* cap with ci_target */
 };
 
 struct study_outputs {
@@ -23,12 +35,17 @@ struct study_outputs {
 	char	*summary;	/* mean and ci95 per point and strategy */
 	char	*figure;	/* png, or NULL */
 	char	*plot_warning;	/* why there is no figure, or NULL */
-	guint64	 runs;
+	guint64	 runs;		/* done by this call */
+	guint64	 resumed;	/* taken from a journal */
 	double	 seconds;
 };
 
 gboolean	 study_run(const struct params *, const struct study_options *,
 		    struct study_outputs *, GError **);
+/* Join shard outputs (files written by --shard runs of the same
+ * scenario) into what one unsharded run would have written. */
+gboolean	 study_merge(const struct params *, const struct study_options *,
+		    char **files, struct study_outputs *, GError **);
 void		 study_outputs_clear(struct study_outputs *);
 
 /* Shared by the subcommands: strategies to compare, the replication
@@ -38,7 +55,6 @@ char		**study_strategies(const struct params *,
 guint64		 study_replications(const struct params *,
 		    const struct study_options *);
 guint64		 study_seed(const struct params *, const struct study_options *);
-
 /* An axis label naming the parameter and the unit of its base values. */
 char		*study_axis_label(const struct params *, const char *name);
 
@@ -46,6 +62,7 @@ char		*study_axis_label(const struct params *, const char *name);
 struct progress;
 struct progress	*progress_new(const char *what, guint64 total, gboolean quiet);
 void		 progress_step(struct progress *);
+void		 progress_end(struct progress *);
 void		 progress_free(struct progress *);
 
 #endif

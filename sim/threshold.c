@@ -425,6 +425,7 @@ threshold_run(const struct params *p, const struct threshold_options *o,
 		threshold_plot(p, &c, over_name, out, base);
 	ok = TRUE;
 out:
+	progress_end(c.prog);
 	out->runs = c.runs;
 	out->seconds = (g_get_monotonic_time() - t0) / 1e6;
 	progress_free(c.prog);
