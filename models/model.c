@@ -86,7 +86,7 @@ model_check(struct kernel *k, struct app *app, enum so_strategy st,
 		what = "a safe strategy delivered changed data";
 	if (what == NULL)
 		return TRUE;
-	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
 	    "invariant broken (strategy %s): %s", so_strategy_name(st), what);
 	return FALSE;
 }

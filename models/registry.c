@@ -132,10 +132,13 @@ static const struct param_def model_params[] = {
 	    "TCP maximum segment size"),
 	P("socket.cluster_size", PARAM_SIZE, "2KiB", "256B", "64KiB", NULL,
 	    "MCLBYTES"),
-	P("socket.minclsize", PARAM_SIZE, "209B", "1B", "64KiB", NULL,
-	    "MINCLSIZE: below it data is copied into the mbuf itself"),
+	P("socket.minclsize", PARAM_SIZE, "437B", "1B", "64KiB", NULL,
+	    "MINCLSIZE = MHLEN + MLEN + 1 (i386): below it data is copied into the mbuf itself"),
 	P("socket.header_bytes", PARAM_SIZE, "78B", "0", "1KiB", NULL,
 	    "bytes on the wire per segment besides its payload"),
+	P("socket.loan_partial", PARAM_ENUM, "copy", NULL, NULL, "copy,loan",
+	    "partial head and tail pages of a loaned chunk: copied, or loaned "
+	    "whole as NetBSD's sosend_loan does"),
 	P("socket.ack_every", PARAM_COUNT, "2", "1", "64", NULL,
 	    "the receiver ACKs every this many segments"),
 

@@ -21,6 +21,8 @@
  * window. */
 #include "models/socket.h"
 
+#include <string.h>
+
 #include "sim/error.h"
 
 struct so_write {
@@ -123,6 +125,8 @@ so_config_init(struct so_config *c, const struct params *p,
 	c->minclsize = params_size(p, "socket.minclsize");
 	c->header_bytes = params_size(p, "socket.header_bytes");
 	c->ack_every = (unsigned)params_count(p, "socket.ack_every");
+	c->loan_partial = strcmp(params_string(p, "socket.loan_partial"),
+	    "loan") == 0;
 	/* The send buffer must hold an MSS beyond its low-water mark, or a
 	 * sender could wait for space that a partial segment never frees. */
 	if (c->sndbuf < c->mss + c->lowat) {
@@ -435,7 +439,7 @@ sosend_round(struct socket *so, uint64_t resid, uint64_t space,
 	struct sopendfree	*pf = so->k->pendfree;
 	uint64_t		 ps = so->k->m.page_size;
 	uint64_t		 pos = so->buf->offset + so->off;
-	uint64_t		 n, thresh;
+	uint64_t		 n, thresh, kva;
 
 	switch (so->cfg.strategy) {
 	case SO_ZBUF:
@@ -452,26 +456,37 @@ sosend_round(struct socket *so, uint64_t resid, uint64_t space,
 		if (resid < thresh || space < thresh) {
 			n = MIN(resid, space);
 			sosend_copy(so, n, ch);
+			break;
+		}
+		if (so->cfg.strategy == SO_LOAN && so->cfg.loan_partial) {
+			/* NetBSD sosend_loan(): the pages covering the
+			 * chunk are loaned whole, head and tail included. */
+			n = MIN(MIN(resid, space), so->cfg.loan_chunk);
 		} else if (pos % ps != 0) {
 			/* Partial head page: copied. */
 			n = MIN(MIN(resid, space), ps - pos % ps);
 			sosend_copy(so, n, ch);
+			break;
 		} else {
 			n = MIN(MIN(resid, space), so->cfg.loan_chunk);
 			n -= n % ps;
 			if (n == 0) {
 				n = MIN(resid, space);
 				sosend_copy(so, n, ch);
-			} else if (so->cfg.strategy == SO_GIFT)
-				sosend_pages(so, n, so_gift_free, ch);
-			else {
-				/* sokvareserve(): block at somaxkva. */
-				if (pf->kva_used + n > pf->somaxkva)
-					return FALSE;
-				pf->kva_used += n;
-				sosend_pages(so, n, soloanfree, ch);
+				break;
 			}
 		}
+		if (so->cfg.strategy == SO_GIFT) {
+			sosend_pages(so, n, so_gift_free, ch);
+			break;
+		}
+		/* sokvareserve(): loaned pages take kernel address space,
+		 * whole pages; block at somaxkva. */
+		kva = ((pos + n + ps - 1) / ps - pos / ps) * ps;
+		if (pf->kva_used + kva > pf->somaxkva)
+			return FALSE;
+		pf->kva_used += kva;
+		sosend_pages(so, n, soloanfree, ch);
 		break;
 	default:
 		n = MIN(resid, space);

@@ -28,6 +28,7 @@ struct so_config {
 	uint64_t	minclsize;	/* MINCLSIZE */
 	uint64_t	header_bytes;	/* on the wire per segment */
 	unsigned	ack_every;
+	gboolean	loan_partial;	/* loan partial pages (NetBSD) */
 	gboolean	hot_source;	/* the source is in cache */
 };
 

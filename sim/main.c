@@ -9,6 +9,7 @@
  * Exit status: 0 success, 1 a failure to write or draw, 2 bad input. */
 #include <glib.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +56,10 @@ main_status(const GError *e)
 	case LOANSIM_ERROR_INPUT:
 	case LOANSIM_ERROR_LIMIT:
 		return LOANSIM_EXIT_USAGE;
+	case LOANSIM_ERROR_INTERRUPTED:
+		return LOANSIM_EXIT_INTERRUPTED;
+	case LOANSIM_ERROR_INTERNAL:
+		return LOANSIM_EXIT_INTERNAL;
 	default:
 		return LOANSIM_EXIT_FAILURE;
 	}
@@ -103,8 +108,11 @@ static const char *main_run_desc =
 "  DIR/NAME.png, .svg    the figure, with its .gp script and .dat data\n"
 "NAME is [scenario] name.  Rows are journaled to NAME.csv.partial as they\n"
 "are computed, so a killed run keeps them.  The same scenario and seed\n"
-"give byte-identical files.  Exit status: 0 done, 1 could not write or\n"
-"draw, 2 bad input (the message names the file, group, key and value).";
+"give byte-identical files; -j, --shard and resuming change nothing.\n"
+"SIGINT or SIGTERM stops after the runs under way; run the same command\n"
+"again to resume.  Exit status: 0 done, 1 could not write or draw, 2 bad\n"
+"input (the message names the file, group, key and value), 3 a broken\n"
+"model invariant (a bug), 130 interrupted.";
 
 static const char *main_merge_desc =
 "Reads the rows written by 'loansim run SCENARIO --shard K/N' (files\n"
@@ -553,6 +561,28 @@ main_usage(FILE *f)
 "version.  See loansim(1).\n");
 }
 
+static void
+main_on_signal(int sig)
+{
+	(void)sig;
+	study_interrupted = 1;
+}
+
+/* SIGINT and SIGTERM stop a study between runs, keeping its journal; a
+ * second signal kills at once (the journal is flushed row by row). */
+static void
+main_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = main_on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -564,6 +594,7 @@ main(int argc, char **argv)
 	size_t			 n;
 
 	setlocale(LC_ALL, "C");
+	main_signals();
 	if (argc < 2) {
 		main_usage(stderr);
 		return LOANSIM_EXIT_USAGE;

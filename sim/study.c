@@ -4,6 +4,7 @@
 #include "sim/study.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,10 @@
 #include "models/model.h"
 
 #define STUDY_JOURNAL_TAG "# loansim journal "
+
+/* Set by the command line's SIGINT/SIGTERM handler: stop after the runs
+ * under way, keeping the journal for a rerun to resume. */
+volatile sig_atomic_t study_interrupted;
 
 struct study {
 	const struct params		*p;
@@ -491,6 +496,13 @@ study_finished(struct study *st, size_t r, GError **error)
 
 	if (st->abort)
 		return TRUE;
+	if (study_interrupted) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERRUPTED,
+		    "interrupted; %" G_GUINT64_FORMAT " finished runs are "
+		    "kept in the journal, and running the same command again "
+		    "resumes", st->runs + st->resumed);
+		return FALSE;
+	}
 	st->done[r] = 1;
 	st->runs++;
 	c = csv_new();
@@ -866,6 +878,7 @@ study_run(const struct params *p, const struct study_options *o,
 		if (!study_do(&st, todo, error))
 			goto out;
 		g_array_free(todo, TRUE);
+		todo = NULL;
 		todo = o->ci_target > 0 ? study_todo_more(&st) :
 		    g_array_new(FALSE, FALSE, sizeof(size_t));
 	}
@@ -877,6 +890,7 @@ study_run(const struct params *p, const struct study_options *o,
 	(void)g_unlink(jpath);
 	ok = TRUE;
 out:
+	progress_end(st.prog);
 	out->runs = st.runs;
 	out->seconds = (g_get_monotonic_time() - t0) / 1e6;
 	if (todo != NULL)

@@ -13,7 +13,10 @@
 #define LOANSIM_STUDY_H
 
 #include <glib.h>
+#include <signal.h>
 #include "sim/params.h"
+
+extern volatile sig_atomic_t study_interrupted;
 
 struct study_options {
 	const char	*outdir;

@@ -384,6 +384,33 @@ START_TEST(test_socket_gift_rewrite_violates)
 }
 END_TEST
 
+START_TEST(test_socket_partial_pages)
+{
+	static const char *const copy_kv[] = {
+		"workload.size=8KiB", "workload.messages=1",
+		"workload.buffers=1", "workload.offset=100", NULL
+	};
+	static const char *const loan_kv[] = {
+		"workload.size=8KiB", "workload.messages=1",
+		"workload.buffers=1", "workload.offset=100",
+		"socket.loan_partial=loan", NULL
+	};
+	struct model_result c = test_run(copy_kv, "loan");
+	struct model_result l = test_run(loan_kv, "loan");
+
+	/* Bytes 100..8291 of three pages: the 3996-byte head is copied,
+	 * the one whole page loaned, the 100-byte tail (below the
+	 * threshold) copied. */
+	ck_assert_double_eq(test_metric(&c, "pinned_pages_peak"), 1);
+	ck_assert_double_eq_tol(test_metric(&c, "copied_bytes_per_byte"),
+	    (3996 + 100) / 8192.0, 1e-12);
+	/* NetBSD's sosend_loan loans all three pages whole. */
+	ck_assert_double_eq(test_metric(&l, "pinned_pages_peak"), 3);
+	ck_assert_double_eq(test_metric(&l, "copied_bytes_per_byte"), 0);
+	ck_assert_double_eq(test_metric(&l, "violations"), 0);
+}
+END_TEST
+
 START_TEST(test_socket_closed_form_steady_state)
 {
 	static const char *const kv[] = {
@@ -479,6 +506,7 @@ models_socket_suite(void)
 	tcase_add_test(tc, test_socket_loan_one_write_exact);
 	tcase_add_test(tc, test_socket_loan_refill_breaks_loans);
 	tcase_add_test(tc, test_socket_gift_rewrite_violates);
+	tcase_add_test(tc, test_socket_partial_pages);
 	tcase_add_test(tc, test_socket_closed_form_steady_state);
 	tcase_add_test(tc, test_socket_mp_kernel_unmap_shoots_down);
 	tcase_add_test(tc, test_socket_same_seed_same_result);
