@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "sim/error.h"
+#include "sim/figure.h"
 #include "sim/params.h"
 #include "sim/study.h"
 #include "sim/sweep.h"
@@ -555,10 +556,73 @@ main_usage(FILE *f)
 "  threshold SCENARIO  find the break-even size of one strategy against\n"
 "                      another, with a 95%% confidence interval\n"
 "  merge SCENARIO F... join the rows of --shard runs into one result\n"
+"  plot TABLE.csv...   redraw figures from result tables\n"
 "  params              list every parameter, its default, unit and meaning\n"
 "\n"
 "'loansim COMMAND --help' shows a command's options; --version the\n"
 "version.  See loansim(1).\n");
+}
+
+/* loansim plot [-m METRIC] [-o BASE] FILE.csv...: redraw figures. */
+static int
+main_plot(int argc, char **argv)
+{
+	char		*metric = NULL, *base = NULL;
+	GOptionEntry	 entries[] = {
+		{ "metric", 'm', 0, G_OPTION_ARG_STRING, &metric,
+		  "Metric to plot (default: cpu_ns_per_byte)", "NAME" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &base,
+		  "Figure path without extension (one table only)", "BASE" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GOptionContext	*ctx = g_option_context_new("TABLE.csv... - draw "
+	    "figures from result tables");
+	GError		*e = NULL;
+	int		 i, status = 0;
+	char		*png;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_description(ctx,
+	    "TABLE is what run, merge or threshold wrote: NAME.csv (rows, "
+	    "summed up\nover replications), NAME-summary.csv, or "
+	    "NAME-threshold.csv.  Each gives\nBASE.png and BASE.svg with "
+	    "the .gp script and .dat data beside them,\nBASE being the "
+	    "table's path without .csv unless -o says otherwise.\nA run "
+	    "table with one numeric swept parameter gives the metric "
+	    "against\nit, one line per strategy with 95% error bars and the "
+	    "break-even marked;\nwithout one, where CPU time went, stacked "
+	    "by category.  A threshold\ntable gives the break-even against "
+	    "its second parameter.");
+	argv[1] = "loansim plot";
+	g_set_prgname(argv[1]);
+	if (!g_option_context_parse(ctx, &argc, &argv, &e)) {
+		fprintf(stderr, "loansim plot: %s (see 'loansim plot "
+		    "--help')\n", e->message);
+		g_error_free(e);
+		status = LOANSIM_EXIT_USAGE;
+	} else if (argc < 3 || (base != NULL && argc > 3)) {
+		fprintf(stderr, "loansim plot: expected %s (see 'loansim plot "
+		    "--help')\n", argc < 3 ? "a result table" :
+		    "one table with -o");
+		status = LOANSIM_EXIT_USAGE;
+	} else if (metric != NULL && model_metric_lookup(metric) < 0) {
+		fprintf(stderr, "loansim plot: -m %s: unknown metric\n",
+		    metric);
+		status = LOANSIM_EXIT_USAGE;
+	}
+	for (i = 2; status == 0 && i < argc; i++) {
+		if (!figure_draw(argv[i], base, metric, &png, &e)) {
+			status = main_fail(e);
+			e = NULL;
+		} else {
+			printf("figure: %s (and .svg, .gp, .dat)\n", png);
+			g_free(png);
+		}
+	}
+	g_option_context_free(ctx);
+	g_free(metric);
+	g_free(base);
+	return status;
 }
 
 static void
@@ -609,6 +673,8 @@ main(int argc, char **argv)
 		printf("loansim %s\n", PACKAGE_VERSION);
 		return 0;
 	}
+	if (strcmp(cmd, "plot") == 0)
+		return main_plot(argc, argv);
 	if (strcmp(cmd, "params") == 0) {
 		if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
 		    strcmp(argv[2], "-h") == 0)) {

@@ -52,6 +52,12 @@ plot_write_data(const struct plot_spec *s, GString *d)
 	}
 }
 
+/* Twelve colours that stay apart (Paul Tol's "muted" and "bright"). */
+static const char *plot_colors[] = {
+	"#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
+	"#CC6677", "#882255", "#AA4499", "#DDDDDD", "#4477AA", "#EE6677"
+};
+
 static void
 plot_write_body(const struct plot_spec *s, GString *g, const char *dat)
 {
@@ -60,8 +66,10 @@ plot_write_body(const struct plot_spec *s, GString *g, const char *dat)
 	g_string_append_printf(g, "set title \"%s\" noenhanced\n", s->title);
 	g_string_append_printf(g, "set xlabel \"%s\" noenhanced\n", s->xlabel);
 	g_string_append_printf(g, "set ylabel \"%s\" noenhanced\n", s->ylabel);
-	g_string_append(g, "set grid\nset key inside right top opaque box "
-	    "noenhanced\n"
+	g_string_append_printf(g, "set grid\nset key %s opaque box "
+	    "noenhanced\n", s->bars ? "outside right top" :
+	    "inside right bottom");
+	g_string_append(g, ""
 	    "set yrange [0:*]\n");
 	if (s->bars) {
 		g_string_append(g, "set style data histograms\n"
@@ -71,8 +79,10 @@ plot_write_body(const struct plot_spec *s, GString *g, const char *dat)
 		g_string_append(g, "plot ");
 		for (k = 0; k < s->nseries; k++)
 			g_string_append_printf(g, "%s'%s' using %zu%s title "
-			    "\"%s\"", k ? ", \\\n     " : "", dat, 2 * k + 2,
-			    k == 0 ? ":xtic(1)" : "", s->series[k].title);
+			    "\"%s\" lc rgb '%s'", k ? ", \\\n     " : "", dat,
+			    2 * k + 2, k == 0 ? ":xtic(1)" : "",
+			    s->series[k].title,
+			    plot_colors[k % G_N_ELEMENTS(plot_colors)]);
 		g_string_append_c(g, '\n');
 		return;
 	}

@@ -13,7 +13,7 @@
 
 #include "sim/csv.h"
 #include "sim/error.h"
-#include "sim/plot.h"
+#include "sim/figure.h"
 #include "sim/stats.h"
 #include "sim/sweep.h"
 #include "models/model.h"
@@ -658,130 +658,6 @@ study_summary(struct csv *c, const struct study *st)
 	}
 }
 
-/* The figure: cost per byte against the one numeric swept parameter,
- * every strategy, with the first break-even of the second strategy
- * against the first marked; or, without such a sweep, where the CPU time
- * of each strategy went, stacked by category. */
-static void
-study_plot(const struct study *st, const char *base, struct study_outputs *out)
-{
-	size_t		 ns = st->ns, np = sweep_points(st->sw), s, i;
-	size_t		 ncat = MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST, cat;
-	struct plot_spec spec;
-	struct plot_series *series;
-	double		*y, *ci = NULL, *x;
-	const char	**tics = NULL;
-	char		*title, *label = NULL, *xlabel = NULL;
-	GError		*err = NULL;
-
-	memset(&spec, 0, sizeof(spec));
-	spec.base = base;
-	spec.mark_x = NAN;
-	if (sweep_axes(st->sw) == 1 && !isnan(sweep_number(st->sw, 0, 0)) &&
-	    np > 1) {
-		x = g_new(double, np);
-		y = g_new(double, ns * np);
-		ci = g_new(double, ns * np);
-		series = g_new0(struct plot_series, ns);
-		for (i = 0; i < np; i++)
-			x[i] = sweep_number(st->sw, i, 0);
-		for (s = 0; s < ns; s++) {
-			for (i = 0; i < np; i++) {
-				struct ci c = study_cell(st, i, s,
-				    MODEL_CPU_NS_PER_BYTE);
-
-				y[s * np + i] = c.mean;
-				ci[s * np + i] = c.half_width;
-			}
-			series[s].title = st->strat[s];
-			series[s].y = y + s * np;
-			series[s].ci = ci + s * np;
-		}
-		/* Break-even: the first point where strategy 2 is cheaper
-		 * than strategy 1 (ties, where both copy, do not count),
-		 * interpolated from the point before. */
-		for (i = 0; ns >= 2 && i < np; i++) {
-			double d = y[np + i] - y[i];
-
-			if (d < 0) {
-				double d0 = i > 0 ? y[np + i - 1] - y[i - 1] : 0;
-
-				spec.mark_x = i == 0 || d0 <= 0 ? x[i] :
-				    x[i - 1] + (x[i] - x[i - 1]) * d0 / (d0 - d);
-				label = g_strdup_printf("%s cheaper than %s "
-				    "from about %.0f", st->strat[1],
-				    st->strat[0], spec.mark_x);
-				break;
-			}
-		}
-		if (label == NULL && ns >= 2)
-			label = g_strdup_printf("%s never cheaper than %s here",
-			    st->strat[1], st->strat[0]);
-		spec.mark_label = label;
-		spec.npoints = np;
-		spec.x = x;
-		spec.logx = x[0] > 0 && np > 2 && x[np - 1] / x[0] >= 16;
-		xlabel = study_axis_label(st->p, sweep_axis_name(st->sw, 0));
-		spec.xlabel = xlabel;
-		spec.ylabel = "CPU time per byte delivered (ns/B)";
-		spec.nseries = ns;
-		spec.series = series;
-	} else {
-		size_t nx = np * ns;
-
-		x = g_new(double, nx);
-		y = g_new(double, ncat * nx);
-		tics = g_new0(const char *, nx);
-		series = g_new0(struct plot_series, ncat);
-		for (i = 0; i < np; i++)
-			for (s = 0; s < ns; s++) {
-				tics[i * ns + s] = np == 1 ?
-				    g_strdup(st->strat[s]) :
-				    g_strdup_printf("%zu:%s", i, st->strat[s]);
-				x[i * ns + s] = (double)(i * ns + s);
-			}
-		for (cat = 0; cat < ncat; cat++) {
-			for (i = 0; i < np; i++)
-				for (s = 0; s < ns; s++)
-					y[cat * nx + i * ns + s] = study_cell(st,
-					    i, s, (int)(MODEL_CPU_CAT_FIRST +
-					    cat)).mean;
-			series[cat].title = model_metric_name(
-			    MODEL_CPU_CAT_FIRST + cat) + 4;
-			series[cat].y = y + cat * nx;
-		}
-		spec.bars = TRUE;
-		spec.npoints = nx;
-		spec.x = x;
-		spec.xtics = tics;
-		spec.xlabel = "strategy";
-		spec.ylabel = "CPU time per byte delivered (ns/B), by category";
-		spec.nseries = ncat;
-		spec.series = series;
-	}
-	title = g_strdup_printf("%s on %s", st->name,
-	    params_string(st->p, "machine.name"));
-	spec.title = title;
-	if (plot_draw(&spec, &err))
-		out->figure = g_strconcat(base, ".png", NULL);
-	else {
-		out->plot_warning = g_strdup(err->message);
-		g_error_free(err);
-	}
-	if (tics != NULL) {
-		for (i = 0; i < spec.npoints; i++)
-			g_free((char *)tics[i]);
-		g_free(tics);
-	}
-	g_free(title);
-	g_free(label);
-	g_free(xlabel);
-	g_free(series);
-	g_free(x);
-	g_free(y);
-	g_free(ci);
-}
-
 /* Rows of every done run of this shard (or all), in run order. */
 static gboolean
 study_write(struct study *st, const char *rows_path, gboolean whole,
@@ -804,8 +680,17 @@ study_write(struct study *st, const char *rows_path, gboolean whole,
 		out->summary = g_strconcat(base, "-summary.csv", NULL);
 		ok = csv_write_atomic(sum, out->summary, error);
 		csv_free(sum);
-		if (ok && !st->o->no_plot)
-			study_plot(st, base, out);
+		if (ok && !st->o->no_plot) {
+			GError *e = NULL;
+
+			/* The figure is drawn from the summary just written,
+			 * as "loansim plot" would. */
+			if (!figure_draw(out->summary, base, NULL,
+			    &out->figure, &e)) {
+				out->plot_warning = g_strdup(e->message);
+				g_error_free(e);
+			}
+		}
 	}
 	g_free(base);
 	return ok;

@@ -6,7 +6,7 @@
 
 #include "sim/csv.h"
 #include "sim/error.h"
-#include "sim/plot.h"
+#include "sim/figure.h"
 #include "sim/stats.h"
 #include "sim/sweep.h"
 #include "sim/units.h"
@@ -244,72 +244,6 @@ threshold_write(const struct params *p, const struct threshold_ctx *c,
 	csv_free(csv);
 }
 
-static void
-threshold_plot(const struct params *p, const struct threshold_ctx *c,
-    const char *over_name, struct threshold_outputs *out, const char *base)
-{
-	guint			 n = out->results->len, i;
-	double			*x = g_new(double, n), *y = g_new(double, n);
-	double			*ci = g_new(double, n);
-	const char		**tics = g_new0(const char *, n);
-	struct plot_series	 s;
-	struct plot_spec	 spec;
-	gboolean		 numeric = TRUE;
-	GError			*err = NULL;
-	char			*title, *ylabel, *xlabel;
-
-	for (i = 0; i < n; i++) {
-		struct threshold_result *r = &g_array_index(out->results,
-		    struct threshold_result, i);
-
-		x[i] = r->over;
-		y[i] = r->mean;
-		ci[i] = isnan(r->ci95) ? 0 : r->ci95;
-		tics[i] = r->over_text;
-		if (isnan(r->over))
-			numeric = FALSE;
-	}
-	memset(&spec, 0, sizeof(spec));
-	s.title = "threshold (mean, 95% CI)";
-	s.y = y;
-	s.ci = ci;
-	title = g_strdup_printf("%s: %s from which %s is cheaper than %s "
-	    "(%s)", params_string(p, "scenario.name"), c->o->vary, c->strat[1],
-	    c->strat[0], c->o->metric);
-	{
-		char *v = study_axis_label(p, c->o->vary);
-
-		ylabel = g_strdup_printf("%s at break-even", v);
-		g_free(v);
-	}
-	xlabel = study_axis_label(p, over_name);
-	spec.base = base;
-	spec.title = title;
-	spec.xlabel = xlabel;
-	spec.ylabel = ylabel;
-	spec.npoints = n;
-	spec.x = x;
-	spec.xtics = tics;
-	spec.bars = !numeric;
-	spec.logx = numeric && n > 2 && x[0] > 0 && x[n - 1] / x[0] >= 16;
-	spec.nseries = 1;
-	spec.series = &s;
-	spec.mark_x = NAN;
-	if (plot_draw(&spec, &err))
-		out->figure = g_strconcat(base, ".png", NULL);
-	else {
-		out->plot_warning = g_strdup(err->message);
-		g_error_free(err);
-	}
-	g_free(title);
-	g_free(ylabel);
-	g_free(xlabel);
-	g_free(x);
-	g_free(y);
-	g_free(ci);
-	g_free(tics);
-}
-
 gboolean
 threshold_run(const struct params *p, const struct threshold_options *o,
     struct threshold_outputs *out, GError **error)
@@ -421,8 +355,14 @@ threshold_run(const struct params *p, const struct threshold_options *o,
 	threshold_write(p, &c, over_name, out, base, error);
 	if (error != NULL && *error != NULL)
 		goto out;
-	if (od != NULL && !o->study.no_plot)
-		threshold_plot(p, &c, over_name, out, base);
+	if (od != NULL && !o->study.no_plot) {
+		GError *e = NULL;
+
+		if (!figure_draw(out->csv, base, NULL, &out->figure, &e)) {
+			out->plot_warning = g_strdup(e->message);
+			g_error_free(e);
+		}
+	}
 	ok = TRUE;
 out:
 	progress_end(c.prog);

@@ -8,8 +8,8 @@ set grid
 set key inside right top opaque box noenhanced
 set yrange [0:*]
 set logscale x 2
-set arrow from 2048, graph 0 to 2048, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
-set label "loan = copy near 2048" at 2048, graph 0.95 left offset 1,0 noenhanced
+set arrow from 4096, graph 0 to 4096, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
+set label "loan cheaper than copy from about 4096" at 4096, graph 0.95 left offset 1,0 noenhanced
 plot 'sosend-sendfile.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
      'sosend-sendfile.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "loan"
 set terminal svg size 1000,640 dynamic font 'sans,11'
