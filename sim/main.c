@@ -8,6 +8,7 @@
  *
  * Exit status: 0 success, 1 a failure to write or draw, 2 bad input. */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "sim/error.h"
 #include "sim/figure.h"
 #include "sim/params.h"
+#include "sim/regress.h"
 #include "sim/study.h"
 #include "sim/sweep.h"
 #include "sim/threshold.h"
@@ -557,6 +559,7 @@ main_usage(FILE *f)
 "                      another, with a 95%% confidence interval\n"
 "  merge SCENARIO F... join the rows of --shard runs into one result\n"
 "  plot TABLE.csv...   redraw figures from result tables\n"
+"  regress SCENARIO... rerun scenarios and compare with results/\n"
 "  params              list every parameter, its default, unit and meaning\n"
 "\n"
 "'loansim COMMAND --help' shows a command's options; --version the\n"
@@ -625,6 +628,137 @@ main_plot(int argc, char **argv)
 	return status;
 }
 
+/* loansim regress [--results DIR] [--tolerance R] [--update] SCEN...:
+ * rerun scenarios and compare their rows with the references. */
+static int
+main_regress(int argc, char **argv)
+{
+	char		*results = NULL;
+	double		 tol = 1e-6;
+	gboolean	 update = FALSE;
+	gint		 jobs = 0;
+	GOptionEntry	 entries[] = {
+		{ "results", 0, 0, G_OPTION_ARG_FILENAME, &results,
+		  "Folder of the references (default: results)", "DIR" },
+		{ "tolerance", 't', 0, G_OPTION_ARG_DOUBLE, &tol,
+		  "Relative tolerance of every metric (default: 1e-6)", "R" },
+		{ "update", 'u', 0, G_OPTION_ARG_NONE, &update,
+		  "Write the new outputs as the references", NULL },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+		  "Runs at once (default: one per CPU)", "N" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GOptionContext	*ctx = g_option_context_new("SCENARIO... - compare "
+	    "a rerun with the reference results");
+	GError		*e = NULL;
+	int		 i, status = 0, moved = 0, same = 0;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_description(ctx,
+	    "Runs each scenario again (its own seed, replications and "
+	    "sweep) and compares\nits rows with RESULTS/NAME/NAME.csv: "
+	    "every metric within the relative\ntolerance, the event count "
+	    "and fingerprint exactly.  What moved is printed\nas a table.  "
+	    "With --update the new rows, summary and figure replace the\n"
+	    "references.  Exit status: 0 all the same, 1 something moved, "
+	    "2 bad input.");
+	argv[1] = "loansim regress";
+	g_set_prgname(argv[1]);
+	if (!g_option_context_parse(ctx, &argc, &argv, &e)) {
+		fprintf(stderr, "loansim regress: %s\n", e->message);
+		g_error_free(e);
+		g_option_context_free(ctx);
+		return LOANSIM_EXIT_USAGE;
+	}
+	g_option_context_free(ctx);
+	if (argc < 3 || tol < 0 || jobs < 0) {
+		fprintf(stderr, "loansim regress: expected scenarios (and a "
+		    "tolerance >= 0); see 'loansim regress --help'\n");
+		g_free(results);
+		return LOANSIM_EXIT_USAGE;
+	}
+	for (i = 2; i < argc && status != LOANSIM_EXIT_USAGE; i++) {
+		struct main_opts	 o;
+		struct study_options	 so;
+		struct study_outputs	 out;
+		struct params		*p;
+		char			*dir, *tmp = NULL, *ref;
+		const char		*name;
+		int			 n;
+
+		memset(&o, 0, sizeof(o));
+		o.quiet = TRUE;
+		o.jobs = jobs;
+		if (!main_study_opts(&o, &so, &e) ||
+		    (p = main_load(argv[i], &o, &e)) == NULL) {
+			status = main_fail(e);
+			e = NULL;
+			break;
+		}
+		name = params_string(p, "scenario.name");
+		dir = g_build_filename(results ? results : "results", name,
+		    NULL);
+		ref = g_strdup_printf("%s/%s.csv", dir, name);
+		if (update)
+			so.outdir = dir;
+		else {
+			tmp = g_dir_make_tmp("loansim-regress-XXXXXX", NULL);
+			so.outdir = tmp;
+			so.no_plot = TRUE;
+		}
+		if (tmp == NULL && !update) {
+			fprintf(stderr, "loansim regress: no temporary "
+			    "folder\n");
+			status = LOANSIM_EXIT_FAILURE;
+		} else if (!study_run(p, &so, &out, &e)) {
+			status = main_fail(e);
+			e = NULL;
+		} else if (update) {
+			printf("updated %s (%" G_GUINT64_FORMAT " runs)\n",
+			    ref, out.runs);
+		} else {
+			printf("%s: %s\n", name, argv[i]);
+			n = regress_compare(ref, out.rows, tol, stdout, &e);
+			if (n < 0) {
+				status = main_fail(e);
+				e = NULL;
+			} else if (n > 0) {
+				printf("MOVED %s: %d values differ from %s\n",
+				    name, n, ref);
+				moved++;
+			} else {
+				printf("same %s: %" G_GUINT64_FORMAT " rows "
+				    "within %g\n", name, out.runs, tol);
+				same++;
+			}
+		}
+		if (tmp != NULL) {
+			char *rows = g_strdup_printf("%s/%s", tmp, name);
+			char *a = g_strconcat(rows, ".csv", NULL);
+			char *b = g_strconcat(rows, "-summary.csv", NULL);
+
+			g_unlink(a);
+			g_unlink(b);
+			g_rmdir(tmp);
+			g_free(a);
+			g_free(b);
+			g_free(rows);
+		}
+		study_outputs_clear(&out);
+		g_strfreev(so.strategies);
+		params_free(p);
+		g_free(dir);
+		g_free(ref);
+		g_free(tmp);
+	}
+	if (!update && status == 0)
+		printf("%d passed, %d failed\n", same, moved);
+	g_free(results);
+	if (status != 0)
+		return status;
+	return moved > 0 ? LOANSIM_EXIT_FAILURE : 0;
+}
+
 static void
 main_on_signal(int sig)
 {
@@ -675,6 +809,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "plot") == 0)
 		return main_plot(argc, argv);
+	if (strcmp(cmd, "regress") == 0)
+		return main_regress(argc, argv);
 	if (strcmp(cmd, "params") == 0) {
 		if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
 		    strcmp(argv[2], "-h") == 0)) {

@@ -116,5 +116,17 @@ else
 	ko "GNU parallel is not installed (tools/setup installs it)"
 fi
 
+# Regression: a reference that moved is reported as a table, exit 1.
+mkdir -p "$tmp/refs/default"
+awk -F, 'BEGIN { OFS = "," } NR == 2 { $7 = $7 * 1.5 } { print }' \
+    "$top_srcdir/results/default/default.csv" > "$tmp/refs/default/default.csv"
+"$loansim" regress --results "$tmp/refs" "$scen/default.ini" > "$tmp/reg.out"
+st=$?
+check "regress reports a moved metric with exit 1" \
+    "[ $st -eq 1 ] && grep -q '^MOVED default: 1 values differ' \"$tmp/reg.out\" && grep -q 'run 0, copy, replication 0 *cpu_ns_per_byte .* +50%' \"$tmp/reg.out\""
+"$loansim" regress --results "$top_srcdir/results" "$scen/default.ini" > "$tmp/reg.out"
+check "regress of the shipped reference is the same" \
+    "grep -q '^same default: 54 rows' \"$tmp/reg.out\""
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,11 +1,11 @@
-# sosend-current on x86-64-current: run 'gnuplot sosend-current.gp' in this folder to redraw.
+# sosend-current: run 'gnuplot sosend-current.gp' in this folder to redraw.
 set terminal pngcairo size 1000,640 font 'sans,11'
 set output 'sosend-current.png'
-set title "sosend-current on x86-64-current" noenhanced
+set title "sosend-current" noenhanced
 set xlabel "workload.size (bytes)" noenhanced
 set ylabel "CPU time per byte delivered (ns/B)" noenhanced
 set grid
-set key inside right top opaque box noenhanced
+set key inside right bottom opaque box noenhanced
 set yrange [0:*]
 set logscale x 2
 set label "loan never cheaper than copy here" at graph 0.02, graph 0.95 left noenhanced

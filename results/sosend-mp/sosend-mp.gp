@@ -1,11 +1,11 @@
-# sosend-mp on x86-2002-mp: run 'gnuplot sosend-mp.gp' in this folder to redraw.
+# sosend-mp: run 'gnuplot sosend-mp.gp' in this folder to redraw.
 set terminal pngcairo size 1000,640 font 'sans,11'
 set output 'sosend-mp.png'
-set title "sosend-mp on x86-2002-mp" noenhanced
+set title "sosend-mp" noenhanced
 set xlabel "workload.size (bytes)" noenhanced
 set ylabel "CPU time per byte delivered (ns/B)" noenhanced
 set grid
-set key inside right top opaque box noenhanced
+set key inside right bottom opaque box noenhanced
 set yrange [0:*]
 set logscale x 2
 set label "loan never cheaper than copy here" at graph 0.02, graph 0.95 left noenhanced

@@ -1,15 +1,15 @@
-# sosend-rewrite on x86-2002-up: run 'gnuplot sosend-rewrite.gp' in this folder to redraw.
+# sosend-rewrite: run 'gnuplot sosend-rewrite.gp' in this folder to redraw.
 set terminal pngcairo size 1000,640 font 'sans,11'
 set output 'sosend-rewrite.png'
-set title "sosend-rewrite on x86-2002-up" noenhanced
+set title "sosend-rewrite" noenhanced
 set xlabel "workload.size (bytes)" noenhanced
 set ylabel "CPU time per byte delivered (ns/B)" noenhanced
 set grid
-set key inside right top opaque box noenhanced
+set key inside right bottom opaque box noenhanced
 set yrange [0:*]
 set logscale x 2
-set arrow from 58253.46905, graph 0 to 58253.46905, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
-set label "loan cheaper than copy from about 58253" at 58253.46905, graph 0.95 left offset 1,0 noenhanced
+set arrow from 58253.46887, graph 0 to 58253.46887, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
+set label "loan cheaper than copy from about 58253" at 58253.46887, graph 0.95 left offset 1,0 noenhanced
 plot 'sosend-rewrite.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
      'sosend-rewrite.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "loan", \
      'sosend-rewrite.dat' using 1:6:7 with yerrorlines lw 2 pt 7 title "gift"

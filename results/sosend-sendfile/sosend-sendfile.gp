@@ -1,11 +1,11 @@
-# sosend-sendfile on x86-2002-up: run 'gnuplot sosend-sendfile.gp' in this folder to redraw.
+# sosend-sendfile: run 'gnuplot sosend-sendfile.gp' in this folder to redraw.
 set terminal pngcairo size 1000,640 font 'sans,11'
 set output 'sosend-sendfile.png'
-set title "sosend-sendfile on x86-2002-up" noenhanced
+set title "sosend-sendfile" noenhanced
 set xlabel "workload.size (bytes)" noenhanced
 set ylabel "CPU time per byte delivered (ns/B)" noenhanced
 set grid
-set key inside right top opaque box noenhanced
+set key inside right bottom opaque box noenhanced
 set yrange [0:*]
 set logscale x 2
 set arrow from 4096, graph 0 to 4096, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'

@@ -5,7 +5,7 @@ set title "sosend-async: workload.size from which loan is cheaper than copy (cpu
 set xlabel "machine.copy_bw_hot (bytes/s)" noenhanced
 set ylabel "workload.size (bytes) at break-even" noenhanced
 set grid
-set key inside right top opaque box noenhanced
+set key inside right bottom opaque box noenhanced
 set yrange [0:*]
 plot 'sosend-async-threshold.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "threshold (mean, 95% CI)"
 set terminal svg size 1000,640 dynamic font 'sans,11'

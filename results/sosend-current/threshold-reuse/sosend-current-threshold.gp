@@ -5,14 +5,14 @@ set title "sosend-current: workload.size from which loan is cheaper than copy (c
 set xlabel "workload.reuse" noenhanced
 set ylabel "workload.size (bytes) at break-even" noenhanced
 set grid
-set key inside right top opaque box noenhanced
+set key outside right top opaque box noenhanced
 set yrange [0:*]
 set style data histograms
 set style histogram rowstacked
 set style fill solid 0.8 border -1
 set boxwidth 0.6
 set xtics rotate by -30
-plot 'sosend-current-threshold.dat' using 2:xtic(1) title "threshold (mean, 95% CI)"
+plot 'sosend-current-threshold.dat' using 2:xtic(1) title "threshold (mean, 95% CI)" lc rgb '#332288'
 set terminal svg size 1000,640 dynamic font 'sans,11'
 set output 'sosend-current-threshold.svg'
 replot

@@ -5,7 +5,7 @@ set title "sosend-mp: workload.size from which loan is cheaper than copy (cpu_ns
 set xlabel "machine.tlb_shootdown (ns)" noenhanced
 set ylabel "workload.size (bytes) at break-even" noenhanced
 set grid
-set key inside right top opaque box noenhanced
+set key inside right bottom opaque box noenhanced
 set yrange [0:*]
 set logscale x 10
 set format x "%g"

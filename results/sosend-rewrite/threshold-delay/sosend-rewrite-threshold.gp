@@ -5,7 +5,7 @@ set title "sosend-rewrite: workload.size from which loan is cheaper than copy (c
 set xlabel "workload.rewrite_delay (mean, ns)" noenhanced
 set ylabel "workload.size (bytes) at break-even" noenhanced
 set grid
-set key inside right top opaque box noenhanced
+set key inside right bottom opaque box noenhanced
 set yrange [0:*]
 set logscale x 10
 set format x "%g"
