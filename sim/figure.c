@@ -411,6 +411,17 @@ figure_threshold(const struct figure_table *t, const char *base,
 		tics[i] = figure_text(t, i, co);
 		numeric = numeric && !isnan(x[i]);
 	}
+	for (i = 0; i < n && isnan(y[i]); i++)
+		;
+	if (i == n) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_MISSING,
+		    "no figure: no threshold was found at any point");
+		g_free(x);
+		g_free(y);
+		g_free(ci);
+		g_free(tics);
+		return FALSE;
+	}
 	memset(&spec, 0, sizeof(spec));
 	s.title = "threshold (mean, 95% CI)";
 	s.y = y;
