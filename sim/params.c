@@ -589,6 +589,8 @@ params_load_group(struct params *p, GKeyFile *kf, const char *group,
 		full = sweep ? g_strdup(keys[i]) :
 		    g_strdup_printf("%s.%s", group, keys[i]);
 		idx = params_index(p, full);
+		if (sweep && strcmp(full, "where") == 0)
+			idx = 0;	/* constraints between the axes */
 		if (idx < 0) {
 			if (sweep) {
 				const char *s = params_suggest(p, full);
@@ -794,7 +796,7 @@ params_add_sweep(struct params *p, const char *name, const char *spec,
 {
 	struct params_sweep	*s;
 
-	if (params_index(p, name) < 0) {
+	if (params_index(p, name) < 0 && strcmp(name, "where") != 0) {
 		const char *sug = params_suggest(p, name);
 
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,

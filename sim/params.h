@@ -8,7 +8,8 @@
  *
  * The [sweep] group is special: its keys name registered parameters and
  * its values are sweep specifications, kept as text, in file order, for
- * the study layer (params_sweep).
+ * the study layer (params_sweep); its key "where" holds constraints
+ * between the axes, also kept as text.
  *
  * Errors are GErrors (LOANSIM_ERROR_INPUT, LOANSIM_ERROR_IO) whose message
  * names the file (and line), the group, the key, the value and the

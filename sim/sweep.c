@@ -19,9 +19,19 @@ struct sweep_axis {
 	GArray		*numbers;	/* double */
 };
 
+/* One constraint "a op b" between axes, parameters and numbers. */
+struct sweep_cond {
+	int		 axis[2];	/* axis index, or -1 for a number */
+	double		 value[2];
+	char		 op[3];
+};
+
 struct sweep {
 	GPtrArray	*axes;		/* struct sweep_axis * */
 	size_t		 npoints;
+	size_t		 nraw;		/* points before the constraints */
+	GArray		*conds;		/* struct sweep_cond */
+	GArray		*valid;		/* raw index of each point, or NULL */
 };
 
 static void
@@ -215,6 +225,112 @@ sweep_expand(const char *spec, enum param_type t, GPtrArray *texts,
 	return ok;
 }
 
+/* An operand: a swept axis, another parameter's value, or a number
+ * with a unit. */
+static gboolean
+sweep_operand(const struct sweep *s, const struct params *p, const char *t,
+    int *axis, double *value)
+{
+	const struct param_def	*d;
+	guint			 i;
+
+	*axis = -1;
+	for (i = 0; i < s->axes->len; i++)
+		if (strcmp(sweep_axis_name(s, i), t) == 0) {
+			*axis = (int)i;
+			return TRUE;
+		}
+	if ((d = params_lookup(p, t)) != NULL)
+		return sweep_numeric(d->type) &&
+		    sweep_parse_number(params_text(p, t), d->type, value, NULL);
+	return units_parse_real(t, value, NULL) ||
+	    units_parse_size_real(t, value, NULL) ||
+	    units_parse_time_real(t, value, NULL) ||
+	    units_parse_bandwidth(t, value, NULL);
+}
+
+static gboolean
+sweep_parse_where(struct sweep *s, const struct params *p,
+    const struct params_sweep *e, GError **error)
+{
+	static const char *ops[] = { "<=", ">=", "==", "!=", "<", ">" };
+	char	**parts = g_strsplit(e->spec, ",", -1);
+	guint	 i, k;
+	gboolean ok = TRUE;
+
+	for (i = 0; ok && parts[i] != NULL; i++) {
+		struct sweep_cond	 c;
+		char			*part = g_strstrip(parts[i]), *at = NULL;
+		char			*a, *b;
+
+		memset(&c, 0, sizeof(c));
+		for (k = 0; k < G_N_ELEMENTS(ops) && at == NULL; k++)
+			if ((at = strstr(part, ops[k])) != NULL)
+				g_strlcpy(c.op, ops[k], sizeof(c.op));
+		if (at == NULL) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "%s: [sweep] where = \"%s\": expected A op B "
+			    "(op one of <= >= == != < >), comma-separated",
+			    e->origin, e->spec);
+			ok = FALSE;
+			break;
+		}
+		a = g_strstrip(g_strndup(part, (gsize)(at - part)));
+		b = g_strstrip(g_strdup(at + strlen(c.op)));
+		if (!sweep_operand(s, p, a, &c.axis[0], &c.value[0]) ||
+		    !sweep_operand(s, p, b, &c.axis[1], &c.value[1])) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "%s: [sweep] where = \"%s\": \"%s\" is neither a "
+			    "swept or numeric parameter nor a number",
+			    e->origin, e->spec, sweep_operand(s, p, a,
+			    &c.axis[0], &c.value[0]) ? b : a);
+			ok = FALSE;
+		} else
+			g_array_append_val(s->conds, c);
+		g_free(a);
+		g_free(b);
+	}
+	g_strfreev(parts);
+	return ok;
+}
+
+static size_t sweep_raw_index(const struct sweep *, size_t raw, size_t axis);
+
+static gboolean
+sweep_holds(const struct sweep *s, size_t raw)
+{
+	guint	i;
+	int	k;
+
+	for (i = 0; i < s->conds->len; i++) {
+		struct sweep_cond	*c = &g_array_index(s->conds,
+		    struct sweep_cond, i);
+		double			 v[2];
+		gboolean		 ok;
+
+		for (k = 0; k < 2; k++)
+			v[k] = c->axis[k] < 0 ? c->value[k] :
+			    g_array_index(((struct sweep_axis *)
+			    g_ptr_array_index(s->axes, c->axis[k]))->numbers,
+			    double, sweep_raw_index(s, raw, (size_t)c->axis[k]));
+		if (strcmp(c->op, "<=") == 0)
+			ok = v[0] <= v[1];
+		else if (strcmp(c->op, ">=") == 0)
+			ok = v[0] >= v[1];
+		else if (strcmp(c->op, "==") == 0)
+			ok = v[0] == v[1];
+		else if (strcmp(c->op, "!=") == 0)
+			ok = v[0] != v[1];
+		else if (strcmp(c->op, "<") == 0)
+			ok = v[0] < v[1];
+		else
+			ok = v[0] > v[1];
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 struct sweep *
 sweep_new(const struct params *p, GError **error)
 {
@@ -222,6 +338,7 @@ sweep_new(const struct params *p, GError **error)
 	size_t		 i, n = params_sweep_count(p);
 
 	s->axes = g_ptr_array_new_with_free_func(sweep_axis_free);
+	s->conds = g_array_new(FALSE, FALSE, sizeof(struct sweep_cond));
 	s->npoints = 1;
 	for (i = 0; i < n; i++) {
 		const struct params_sweep	*e = params_sweep_get(p, i);
@@ -229,6 +346,8 @@ sweep_new(const struct params *p, GError **error)
 		struct sweep_axis		*a;
 		GError				*err = NULL;
 
+		if (strcmp(e->name, "where") == 0)
+			continue;
 		g_assert(d != NULL);
 		a = g_new0(struct sweep_axis, 1);
 		a->name = g_strdup(e->name);
@@ -255,6 +374,29 @@ sweep_new(const struct params *p, GError **error)
 		}
 		s->npoints *= a->texts->len;
 	}
+	s->nraw = s->npoints;
+	for (i = 0; i < n; i++)
+		if (strcmp(params_sweep_get(p, i)->name, "where") == 0 &&
+		    !sweep_parse_where(s, p, params_sweep_get(p, i), error)) {
+			sweep_free(s);
+			return NULL;
+		}
+	if (s->conds->len > 0) {
+		size_t raw;
+
+		s->valid = g_array_new(FALSE, FALSE, sizeof(size_t));
+		for (raw = 0; raw < s->nraw; raw++)
+			if (sweep_holds(s, raw))
+				g_array_append_val(s->valid, raw);
+		s->npoints = s->valid->len;
+		if (s->npoints == 0) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "[sweep] where: no point of the sweep satisfies "
+			    "the constraints");
+			sweep_free(s);
+			return NULL;
+		}
+	}
 	return s;
 }
 
@@ -264,6 +406,9 @@ sweep_free(struct sweep *s)
 	if (s == NULL)
 		return;
 	g_ptr_array_free(s->axes, TRUE);
+	g_array_free(s->conds, TRUE);
+	if (s->valid != NULL)
+		g_array_free(s->valid, TRUE);
 	g_free(s);
 }
 
@@ -285,18 +430,28 @@ sweep_axis_name(const struct sweep *s, size_t axis)
 	return ((struct sweep_axis *)g_ptr_array_index(s->axes, axis))->name;
 }
 
-/* Index on one axis of a point: the last axis varies fastest. */
+/* Index on one axis of a raw point: the last axis varies fastest. */
 static size_t
-sweep_index(const struct sweep *s, size_t point, size_t axis)
+sweep_raw_index(const struct sweep *s, size_t point, size_t axis)
 {
 	size_t	i, stride = 1;
 
-	g_assert(point < s->npoints && axis < s->axes->len);
+	g_assert(point < s->nraw && axis < s->axes->len);
 	for (i = s->axes->len - 1; i > axis; i--)
 		stride *= ((struct sweep_axis *)
 		    g_ptr_array_index(s->axes, i))->texts->len;
 	return (point / stride) % ((struct sweep_axis *)
 	    g_ptr_array_index(s->axes, axis))->texts->len;
+}
+
+/* Index on one axis of a point that satisfies the constraints. */
+static size_t
+sweep_index(const struct sweep *s, size_t point, size_t axis)
+{
+	g_assert(point < s->npoints);
+	if (s->valid != NULL)
+		point = g_array_index(s->valid, size_t, point);
+	return sweep_raw_index(s, point, axis);
 }
 
 const char *

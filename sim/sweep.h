@@ -4,7 +4,11 @@
  *   an arithmetic range:  1KiB .. 16KiB +1KiB
  *   a geometric range:    1KiB .. 1MiB *2
  * in the unit of the parameter.  Points are numbered with the last axis
- * varying fastest. */
+ * varying fastest.  "where = A op B, ..." in [sweep] keeps only the points
+ * where every constraint holds; A and B are swept parameters, other
+ * numeric parameters or numbers with units, op one of <= >= == != < >:
+ *   where = workload.size <= socket.sndbuf, workload.threads <= machine.cpus
+ */
 #ifndef LOANSIM_SWEEP_H
 #define LOANSIM_SWEEP_H
 

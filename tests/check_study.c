@@ -110,6 +110,47 @@ START_TEST(test_sweep_product_last_axis_fastest)
 }
 END_TEST
 
+START_TEST(test_sweep_where_constraints)
+{
+	struct params	*p = model_params_new();
+	struct sweep	*s;
+	GError		*e = NULL;
+	size_t		 i;
+
+	ck_assert(params_add_sweep(p, "machine.cpus", "1, 2, 4", "t", &e));
+	ck_assert(params_add_sweep(p, "workload.threads", "1, 2, 4", "t", &e));
+	ck_assert(params_add_sweep(p, "where", "workload.threads <= "
+	    "machine.cpus, machine.cpus != 2", "t", &e));
+	s = sweep_new(p, &e);
+	ck_assert_msg(s != NULL, "%s", e ? e->message : "");
+	/* (1,1), (4,1), (4,2), (4,4) */
+	ck_assert_uint_eq(sweep_points(s), 4);
+	for (i = 0; i < 4; i++)
+		ck_assert_double_le(sweep_number(s, i, 1),
+		    sweep_number(s, i, 0));
+	ck_assert_str_eq(sweep_text(s, 3, 1), "4");
+	sweep_free(s);
+	params_free(p);
+	p = model_params_new();
+	ck_assert(params_add_sweep(p, "workload.size", "1KiB, 2KiB", "t", &e));
+	ck_assert(params_add_sweep(p, "where", "workload.size > 1MiB", "t",
+	    &e));
+	ck_assert_ptr_null(sweep_new(p, &e));
+	ck_assert_str_eq(e->message, "[sweep] where: no point of the sweep "
+	    "satisfies the constraints");
+	g_clear_error(&e);
+	params_free(p);
+	p = model_params_new();
+	ck_assert(params_add_sweep(p, "where", "workload.sise < 1", "t", &e));
+	ck_assert_ptr_null(sweep_new(p, &e));
+	ck_assert_str_eq(e->message, "t: [sweep] where = \"workload.sise < "
+	    "1\": \"workload.sise\" is neither a swept or numeric parameter "
+	    "nor a number");
+	g_clear_error(&e);
+	params_free(p);
+}
+END_TEST
+
 START_TEST(test_csv_quoting)
 {
 	struct csv	*c = csv_new();
@@ -227,6 +268,58 @@ START_TEST(test_study_rows_byte_identical)
 }
 END_TEST
 
+static guint64
+study_summary_reps(const char *path, int row)
+{
+	char	*text = NULL, **lines, **f;
+	guint64	 n;
+	int	 col, i;
+
+	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	f = csv_split_line(lines[0]);
+	for (col = 0; strcmp(f[col], "replications") != 0; col++)
+		;
+	g_strfreev(f);
+	f = csv_split_line(lines[row]);
+	n = g_ascii_strtoull(f[col], NULL, 10);
+	for (i = 0; f[i] != NULL; i++)
+		;
+	g_strfreev(f);
+	g_strfreev(lines);
+	g_free(text);
+	return n;
+}
+
+START_TEST(test_study_ci_target_adds_replications)
+{
+	struct params		*p = study_params();
+	struct study_options	 o;
+	struct study_outputs	 out;
+	GError			*e = NULL;
+	char			*dir = g_build_filename(tmpdir, "ci", NULL);
+
+	memset(&o, 0, sizeof(o));
+	o.outdir = dir;
+	o.quiet = TRUE;
+	o.jobs = 2;
+	o.ci_target = 1e-9;	/* never met: every cell goes to the cap */
+	o.max_replications = 8;
+	ck_assert_msg(study_run(p, &o, &out, &e), "%s", e ? e->message : "");
+	/* 2, then 4, then 8 replications of 3 points x 2 strategies. */
+	ck_assert_uint_eq(out.runs, 3 * 2 * 8);
+	ck_assert_uint_eq(study_summary_reps(out.summary, 1), 8);
+	study_outputs_clear(&out);
+	o.ci_target = 0.9;	/* met at once */
+	ck_assert(study_run(p, &o, &out, &e));
+	ck_assert_uint_eq(out.runs, 3 * 2 * 2);
+	ck_assert_uint_eq(study_summary_reps(out.summary, 6), 2);
+	study_outputs_clear(&out);
+	g_free(dir);
+	params_free(p);
+}
+END_TEST
+
 START_TEST(test_study_threshold_found_with_interval)
 {
 	struct params		*p = model_params_new();
@@ -281,6 +374,7 @@ study_suite(void)
 	tcase_add_test(tc, test_sweep_arithmetic_and_lists);
 	tcase_add_test(tc, test_sweep_bad_specs);
 	tcase_add_test(tc, test_sweep_product_last_axis_fastest);
+	tcase_add_test(tc, test_sweep_where_constraints);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/study/csv");
 	tcase_add_test(tc, test_csv_quoting);
@@ -290,6 +384,7 @@ study_suite(void)
 	tcase_add_checked_fixture(tc, study_setup, study_teardown);
 	tcase_add_test(tc, test_study_rows_byte_identical);
 	tcase_add_test(tc, test_study_threshold_found_with_interval);
+	tcase_add_test(tc, test_study_ci_target_adds_replications);
 	suite_add_tcase(s, tc);
 	return s;
 }
