@@ -176,3 +176,50 @@ bad:
 	g_ptr_array_free(f, TRUE);
 	return NULL;
 }
+
+gboolean
+csv_read_table(const char *path, char ***head, GPtrArray **rows,
+    GError **error)
+{
+	char	*text = NULL, **lines;
+	GError	*e = NULL;
+	guint	 i, n;
+
+	*head = NULL;
+	*rows = NULL;
+	if (!g_file_get_contents(path, &text, NULL, &e)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "cannot read %s: %s", path, e->message);
+		g_error_free(e);
+		return FALSE;
+	}
+	lines = g_strsplit(text, "\n", -1);
+	g_free(text);
+	*head = lines[0] != NULL ? csv_split_line(lines[0]) : NULL;
+	n = *head != NULL ? g_strv_length(*head) : 0;
+	if (n == 0) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "%s: no header", path);
+		g_strfreev(lines);
+		return FALSE;
+	}
+	*rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	for (i = 1; lines[i] != NULL; i++) {
+		char	**f;
+
+		if (*lines[i] == '\0')
+			continue;
+		f = csv_split_line(lines[i]);
+		if (f == NULL || g_strv_length(f) != n) {
+			g_strfreev(f);
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "%s:%u: expected %u fields like the header", path,
+			    i + 1, n);
+			g_strfreev(lines);
+			return FALSE;
+		}
+		g_ptr_array_add(*rows, f);
+	}
+	g_strfreev(lines);
+	return TRUE;
+}

@@ -25,6 +25,12 @@ gboolean	 csv_write_atomic(const struct csv *, const char *path,
  * well formed; g_strfreev() it. */
 char		**csv_split_line(const char *line);
 
+/* A whole table: the header's fields and the rows' (char **), each row
+ * as long as the header; blank lines skipped.  An unreadable file or a
+ * row that is not like the header is an error naming file and line. */
+gboolean	 csv_read_table(const char *path, char ***head, GPtrArray **rows,
+		    GError **);
+
 /* Journal: an append-only file flushed after every row. */
 FILE		*csv_journal_open(const char *path, GError **);
 gboolean	 csv_journal_append(FILE *, const char *text, GError **);

@@ -27,40 +27,10 @@ figure_table_free(struct figure_table *t)
 static gboolean
 figure_read(const char *path, struct figure_table *t, GError **error)
 {
-	char	*text = NULL, **lines;
-	GError	*e = NULL;
-	guint	 i, n;
-
 	memset(t, 0, sizeof(*t));
-	if (!g_file_get_contents(path, &text, NULL, &e)) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-		    "cannot read %s: %s", path, e->message);
-		g_error_free(e);
+	if (!csv_read_table(path, &t->head, &t->rows, error))
 		return FALSE;
-	}
-	lines = g_strsplit(text, "\n", -1);
-	g_free(text);
-	t->rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-	t->head = lines[0] != NULL ? csv_split_line(lines[0]) : NULL;
-	n = t->head != NULL ? g_strv_length(t->head) : 0;
-	for (i = 1; n > 0 && lines[i] != NULL; i++) {
-		char **f;
-
-		if (*lines[i] == '\0')
-			continue;
-		f = csv_split_line(lines[i]);
-		if (f == NULL || g_strv_length(f) != n) {
-			g_strfreev(f);
-			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-			    "%s:%u: expected %u fields like the header", path,
-			    i + 1, n);
-			g_strfreev(lines);
-			return FALSE;
-		}
-		g_ptr_array_add(t->rows, f);
-	}
-	g_strfreev(lines);
-	if (n == 0 || t->rows->len == 0) {
+	if (t->rows->len == 0) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
 		    "%s: no rows to plot", path);
 		return FALSE;

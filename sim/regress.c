@@ -27,50 +27,46 @@ regress_table_free(struct regress_table *t)
 static gboolean
 regress_read(const char *path, struct regress_table *t, GError **error)
 {
-	char	*text = NULL, **lines;
-	GError	*e = NULL;
-	guint	 i, n;
+	GPtrArray	*rows;
+	guint		 i, n;
 
 	memset(t, 0, sizeof(*t));
-	if (!g_file_get_contents(path, &text, NULL, &e)) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-		    "cannot read %s: %s", path, e->message);
-		g_error_free(e);
-		return FALSE;
-	}
-	lines = g_strsplit(text, "\n", -1);
-	g_free(text);
 	t->rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_strfreev);
 	t->order = g_ptr_array_new();
-	t->head = lines[0] ? csv_split_line(lines[0]) : NULL;
-	n = t->head ? g_strv_length(t->head) : 0;
+	if (!csv_read_table(path, &t->head, &rows, error)) {
+		if (rows != NULL)
+			g_ptr_array_free(rows, TRUE);
+		return FALSE;
+	}
+	n = g_strv_length(t->head);
 	if (n < 8 || strcmp(t->head[0], "scenario") != 0 ||
 	    strcmp(t->head[n - 1], "fingerprint") != 0) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
 		    "%s: not the rows of a run", path);
-		g_strfreev(lines);
+		g_ptr_array_free(rows, TRUE);
 		return FALSE;
 	}
-	for (i = 1; lines[i] != NULL; i++) {
-		char	**f, *key;
+	/* The table takes the rows over. */
+	g_ptr_array_set_free_func(rows, NULL);
+	for (i = 0; i < rows->len; i++) {
+		char	**f = g_ptr_array_index(rows, i);
+		char	 *key = g_strdup_printf("run %s, %s, replication %s",
+		    f[1], f[4], f[2]);
 
-		if (*lines[i] == '\0')
-			continue;
-		f = csv_split_line(lines[i]);
-		if (f == NULL || g_strv_length(f) != n) {
-			g_strfreev(f);
+		if (g_hash_table_contains(t->rows, key)) {
 			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-			    "%s:%u: not a row like the header", path, i + 1);
-			g_strfreev(lines);
+			    "%s: %s appears twice", path, key);
+			g_free(key);
+			for (; i < rows->len; i++)
+				g_strfreev(g_ptr_array_index(rows, i));
+			g_ptr_array_free(rows, TRUE);
 			return FALSE;
 		}
-		key = g_strdup_printf("run %s, %s, replication %s", f[1], f[4],
-		    f[2]);
 		g_ptr_array_add(t->order, key);
 		g_hash_table_replace(t->rows, key, f);
 	}
-	g_strfreev(lines);
+	g_ptr_array_free(rows, TRUE);
 	return TRUE;
 }
 

@@ -89,8 +89,8 @@ sweep_parse_number(const char *text, enum param_type t, double *x,
 }
 
 /* Canonical text of a number in base units, accepted back by params. */
-static char *
-sweep_format(double x, enum param_type t)
+char *
+sweep_value_text(double x, enum param_type t)
 {
 	switch (t) {
 	case PARAM_TIME:
@@ -106,8 +106,8 @@ sweep_format(double x, enum param_type t)
 	}
 }
 
-static gboolean
-sweep_integral(enum param_type t)
+gboolean
+sweep_type_integral(enum param_type t)
 {
 	return t == PARAM_TIME || t == PARAM_SIZE || t == PARAM_COUNT;
 }
@@ -169,9 +169,9 @@ sweep_expand_range(const char *spec, const char *dots, enum param_type t,
 		goto out;
 	}
 	for (i = 0, x = lo; x <= hi * (1 + 1e-12); i++) {
-		double v = sweep_integral(t) ? round(x) : x;
+		double v = sweep_type_integral(t) ? round(x) : x;
 
-		if (!sweep_add(texts, numbers, sweep_format(v, t), v, spec,
+		if (!sweep_add(texts, numbers, sweep_value_text(v, t), v, spec,
 		    error))
 			goto out;
 		x = geometric ? lo * pow(step, (double)(i + 1)) :

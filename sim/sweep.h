@@ -34,6 +34,10 @@ gboolean	 sweep_is_dist(const struct sweep *, size_t axis);
 /* Set every axis of the point in p. */
 gboolean	 sweep_apply(const struct sweep *, size_t point,
 		    struct params *, GError **);
+/* A number in base units as text params accepts ("16384B", "1500ns"). */
+char		*sweep_value_text(double x, enum param_type);
+/* Whether a type holds whole numbers (time, size, count). */
+gboolean	 sweep_type_integral(enum param_type);
 /* Expand one specification for a parameter of the given type. */
 gboolean	 sweep_expand(const char *spec, enum param_type,
 		    GPtrArray *texts, GArray *numbers, GError **);

@@ -24,36 +24,13 @@ struct threshold_ctx {
 	guint64				 runs;
 };
 
-static gboolean
-threshold_integral(enum param_type t)
-{
-	return t == PARAM_SIZE || t == PARAM_TIME || t == PARAM_COUNT;
-}
-
-static char *
-threshold_value_text(enum param_type t, double x)
-{
-	switch (t) {
-	case PARAM_SIZE:
-		return g_strdup_printf("%.0fB", x);
-	case PARAM_TIME:
-		return g_strdup_printf("%.0fns", x);
-	case PARAM_COUNT:
-		return g_strdup_printf("%.0f", x);
-	case PARAM_BANDWIDTH:
-		return g_strdup_printf("%.17gB/s", x);
-	default:
-		return g_strdup_printf("%.17g", x);
-	}
-}
-
 /* candidate - base on the metric at x, replication r. */
 static gboolean
 threshold_diff(struct threshold_ctx *c, struct params *p, double x,
     guint64 r, double *d, GError **error)
 {
 	struct model_result	 res[2];
-	char			*text = threshold_value_text(c->vary->type, x);
+	char			*text = sweep_value_text(x, c->vary->type);
 	gboolean		 ok;
 	int			 s;
 
@@ -76,7 +53,7 @@ static gboolean
 threshold_search_rep(struct threshold_ctx *c, struct params *p, double lo,
     double hi, guint64 r, double *x, int *where, GError **error)
 {
-	gboolean	integral = threshold_integral(c->vary->type);
+	gboolean	integral = sweep_type_integral(c->vary->type);
 	double		a = lo, b, d, prev = lo;
 	int		i;
 
@@ -272,7 +249,7 @@ threshold_run(const struct params *p, const struct threshold_options *o,
 		    sug ? "?" : "");
 		goto out;
 	}
-	if (!threshold_integral(c.vary->type) &&
+	if (!sweep_type_integral(c.vary->type) &&
 	    c.vary->type != PARAM_BANDWIDTH && c.vary->type != PARAM_REAL) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
 		    "--vary %s: a %s parameter cannot be searched; give a size, "
