@@ -11,13 +11,15 @@
 #include "models/kernel.h"
 #include "models/machine.h"
 #include "models/socket.h"
+#include "models/soreceive.h"
 
 G_STATIC_ASSERT(MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST == CPU_CAT_COUNT);
 
 static const char *model_metric_names[MODEL_CPU_CAT_FIRST] = {
 	"cpu_ns_per_byte", "throughput_MBps", "copied_bytes_per_byte",
 	"cow_faults_per_MiB", "faults_per_MiB", "shootdowns_per_MiB",
-	"pinned_pages_peak", "latency_p50_ns", "latency_p99_ns", "violations"
+	"pinned_pages_peak", "latency_p50_ns", "latency_p99_ns", "violations",
+	"coalesced_bytes_per_byte", "flips_per_MiB", "sys_ns_per_byte"
 };
 
 const char *
@@ -56,6 +58,14 @@ model_strategy_valid(const struct params *p, const char *s, GError **error)
 {
 	enum so_strategy	st;
 
+	if (strcmp(params_string(p, "workload.kind"), "socket-recv") == 0) {
+		if (strcmp(s, "copy") == 0 || strcmp(s, "flip") == 0)
+			return TRUE;
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "unknown strategy \"%s\" for workload kind socket-recv "
+		    "(expected copy or flip)", s);
+		return FALSE;
+	}
 	if (!so_strategy_parse(s, &st)) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
 		    "unknown strategy \"%s\" for workload kind %s (expected "
@@ -110,6 +120,8 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 
 	if (!model_strategy_valid(p, strategy, error))
 		return FALSE;
+	if (strcmp(params_string(p, "workload.kind"), "socket-recv") == 0)
+		return soreceive_run(p, strategy, seed, rep, r, error);
 	so_strategy_parse(strategy, &st);
 	machine_init(&m, p);
 	if (!so_config_init(&so_cfg, p, st, &m, error))
@@ -160,6 +172,8 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 		for (i = 0; i < CPU_CAT_COUNT; i++)
 			r->v[MODEL_CPU_CAT_FIRST + i] = cpus_busy(k->cpus, i) /
 			    bytes;
+		r->v[MODEL_SYS_NS_PER_BYTE] = r->v[MODEL_CPU_NS_PER_BYTE] -
+		    r->v[MODEL_CPU_CAT_FIRST + CPU_APP];
 		r->events = engine_events(e);
 		r->sim_time_ns = engine_now(e);
 		r->fingerprint = engine_fingerprint(e);

@@ -18,6 +18,9 @@ enum model_metric {
 	MODEL_LATENCY_P50_NS,
 	MODEL_LATENCY_P99_NS,
 	MODEL_VIOLATIONS,
+	MODEL_COALESCED_BYTES_PER_BYTE,	/* receive: copied to coalesce */
+	MODEL_FLIPS_PER_MIB,
+	MODEL_SYS_NS_PER_BYTE,		/* all CPU but the process's own */
 	MODEL_CPU_CAT_FIRST,	/* cpu_<category>_ns_per_byte follow */
 	MODEL_METRIC_COUNT = MODEL_CPU_CAT_FIRST + 12
 };

@@ -90,13 +90,14 @@ static const struct param_def model_params[] = {
 	    "TCP/IP input processing per segment or ACK"),
 
 	P("workload.kind", PARAM_ENUM, "socket-send", NULL, NULL,
-	    "socket-send", "what the process does"),
+	    "socket-send,socket-recv", "what the process does: write() to a "
+	    "socket, or read() from one"),
 	P("workload.size", PARAM_SIZE, "16KiB", "1B", "1GiB", NULL,
-	    "bytes per write()"),
+	    "bytes per write() or read()"),
 	P("workload.offset", PARAM_SIZE, "0", "0", "8191B", NULL,
 	    "offset of the buffer in its first page"),
 	P("workload.messages", PARAM_COUNT, "2000", "1", "1000000000", NULL,
-	    "write()s per thread"),
+	    "write()s per thread, or read()s"),
 	P("workload.buffers", PARAM_COUNT, "16", "1", "4096", NULL,
 	    "buffers per thread, used in turn"),
 	P("workload.threads", PARAM_COUNT, "1", "1", "64", NULL,
@@ -142,8 +143,30 @@ static const struct param_def model_params[] = {
 	P("socket.ack_every", PARAM_COUNT, "2", "1", "64", NULL,
 	    "the receiver ACKs every this many segments"),
 
+	P("socket.rcvbuf", PARAM_SIZE, "64KiB", "4KiB", "1GiB", NULL,
+	    "receive buffer: the sender's window"),
+
+	P("nic.mtu", PARAM_SIZE, "1500B", "128B", "64KiB", NULL,
+	    "MTU: 1500, 9000, or 4168 (4096 of payload plus headers)"),
+	P("nic.header_bytes", PARAM_SIZE, "72B", "20B", "1KiB", NULL,
+	    "IP and TCP headers within the MTU (72 with options: 4168 - 72 = "
+	    "4096)"),
+	P("nic.link_header", PARAM_SIZE, "14B", "0", "1KiB", NULL,
+	    "link-level header DMA'd before the IP header"),
+	P("nic.layout", PARAM_ENUM, "cluster", NULL, NULL,
+	    "cluster,page,page-aligned,header-split",
+	    "receive buffers: 2 KiB clusters; pages from offset 0; pages with "
+	    "the payload page-aligned; headers split from page-aligned "
+	    "payload"),
+	P("nic.frames_per_interrupt", PARAM_COUNT, "8", "1", "4096", NULL,
+	    "interrupt moderation: frames per interrupt"),
+	P("nic.interrupt_timer", PARAM_TIME, "50us", "0", "1s", NULL,
+	    "interrupt moderation: longest wait after the first frame"),
+	P("nic.dca", PARAM_BOOL, "false", NULL, NULL, NULL,
+	    "the NIC places received data in the cache (DCA/DDIO)"),
+
 	P("compare.strategies", PARAM_LIST, "copy,loan", NULL, NULL,
-	    "copy,loan,gift,zbuf", "strategies run side by side"),
+	    "copy,loan,gift,zbuf,flip", "strategies run side by side"),
 };
 
 const struct param_def *
