@@ -43,6 +43,7 @@ struct engine {
 	struct engine_ev	*heap;
 	size_t			 n;	/* heap entries, dead ones included */
 	size_t			 live;
+	size_t			 dead;	/* cancelled entries still in the heap */
 	size_t			 cap;
 	struct engine_slot	*slots;
 	uint32_t		 nslots;
@@ -223,6 +224,7 @@ engine_cancel(struct engine *e, engine_event_id id)
 		return FALSE;
 	e->slots[slot].state = SLOT_DEAD;
 	e->live--;
+	e->dead++;
 	return TRUE;
 }
 
@@ -231,9 +233,12 @@ engine_cancel(struct engine *e, engine_event_id id)
 static inline void
 engine_skip_dead(struct engine *e)
 {
-	while (e->n > 0 && e->slots[EV_SLOT(e->heap[0])].state == SLOT_DEAD) {
+	/* Nothing to look at unless something was cancelled. */
+	while (e->dead > 0 && e->n > 0 &&
+	    e->slots[EV_SLOT(e->heap[0])].state == SLOT_DEAD) {
 		engine_slot_put(e, EV_SLOT(e->heap[0]));
 		engine_pop(e);
+		e->dead--;
 	}
 }
 
