@@ -90,8 +90,9 @@ static const struct param_def model_params[] = {
 	    "TCP/IP input processing per segment or ACK"),
 
 	P("workload.kind", PARAM_ENUM, "socket-send", NULL, NULL,
-	    "socket-send,socket-recv", "what the process does: write() to a "
-	    "socket, or read() from one"),
+	    "socket-send,socket-recv,file-read,file-write", "what the process "
+	    "does: write() to a socket, read() from one, read() or write() a "
+	    "file"),
 	P("workload.size", PARAM_SIZE, "16KiB", "1B", "1GiB", NULL,
 	    "bytes per write() or read()"),
 	P("workload.offset", PARAM_SIZE, "0", "0", "8191B", NULL,
@@ -116,6 +117,18 @@ static const struct param_def model_params[] = {
 	    NULL, "fraction of the buffer rewritten, from its start"),
 	P("workload.gap", PARAM_DIST_TIME, "0", NULL, NULL, NULL,
 	    "think time between write()s"),
+	P("workload.write_fraction", PARAM_PROBABILITY, "0", NULL, NULL, NULL,
+	    "file-read: chance that the process writes each page it read"),
+	P("workload.write_delay", PARAM_DIST_TIME, "0", NULL, NULL, NULL,
+	    "file-read: delay from read() returning to those writes"),
+	P("workload.replacement", PARAM_ENUM, "zero", NULL, NULL,
+	    "zero,zero-cow,stale", "file-write donate: the page given back: "
+	    "zeroed at once, the shared zero page copy-on-write, or a stale "
+	    "page of the process's own"),
+	P("workload.stdio", PARAM_BOOL, "false", NULL, NULL, NULL,
+	    "file I/O through a stdio buffer of workload.size bytes"),
+	P("workload.record", PARAM_SIZE, "512B", "1B", "1GiB", NULL,
+	    "stdio: bytes per fread()/fwrite()"),
 	P("workload.file_size", PARAM_SIZE, "64MiB", "1B", "1TiB", NULL,
 	    "size of the mapped file (sendfile)"),
 
@@ -146,6 +159,23 @@ static const struct param_def model_params[] = {
 	P("socket.rcvbuf", PARAM_SIZE, "64KiB", "4KiB", "1GiB", NULL,
 	    "receive buffer: the sender's window"),
 
+	P("file.size", PARAM_SIZE, "64MiB", "4KiB", "1TiB", NULL,
+	    "size of the file read or written"),
+	P("file.residency", PARAM_PROBABILITY, "1", NULL, NULL, NULL,
+	    "chance that a file page is in the page cache at the start"),
+	P("file.disk_latency", PARAM_TIME, "8ms", "0", "10s", NULL,
+	    "disk access time of a page-cache miss"),
+	P("file.disk_bw", PARAM_BANDWIDTH, "40MB/s", "1kB/s", "10000GB/s", NULL,
+	    "disk transfer rate"),
+	P("file.writers", PARAM_COUNT, "0", "0", "64", NULL,
+	    "other processes writing random pages of the file"),
+	P("file.writer_interval", PARAM_TIME, "1ms", "0", "1000s", NULL,
+	    "mean time between their writes (exponential)"),
+	P("file.mappers", PARAM_COUNT, "0", "0", "63", NULL,
+	    "other processes mapping the file, on the other CPUs"),
+	P("file.mapped_writable", PARAM_BOOL, "false", NULL, NULL, NULL,
+	    "whether they map it writable (a loan must then protect it)"),
+
 	P("nic.mtu", PARAM_SIZE, "1500B", "128B", "64KiB", NULL,
 	    "MTU: 1500, 9000, or 4168 (4096 of payload plus headers)"),
 	P("nic.header_bytes", PARAM_SIZE, "72B", "20B", "1KiB", NULL,
@@ -166,7 +196,8 @@ static const struct param_def model_params[] = {
 	    "the NIC places received data in the cache (DCA/DDIO)"),
 
 	P("compare.strategies", PARAM_LIST, "copy,loan", NULL, NULL,
-	    "copy,loan,gift,zbuf,flip", "strategies run side by side"),
+	    "copy,loan,gift,zbuf,flip,exchange,donate",
+	    "strategies run side by side"),
 };
 
 const struct param_def *

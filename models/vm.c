@@ -122,7 +122,8 @@ void
 vm_page_release(struct vm *vm, struct vm_page *pg, struct charge *ch)
 {
 	g_assert(pg->owner != VM_OWNER_NONE && pg->owner != VM_OWNER_ZERO);
-	g_assert(pg->nmappings == 0);
+	/* Only a borrower may still map a page its owner lets go. */
+	g_assert(pg->nmappings == 0 || pg->loan_count > 0);
 	if (pg->loan_count > 0 || pg->wire_count > 0) {
 		/* uvm_pagefree(): a loaned page loses its owner and is
 		 * freed by the last uvm_unloan(). */
@@ -142,6 +143,12 @@ vm_mapping_index(const struct vm_page *pg, const struct vm_map *map)
 		if (pg->mappings[i].map == map)
 			return (int)i;
 	return -1;
+}
+
+gboolean
+vm_page_mapped_in(const struct vm_page *pg, const struct vm_map *map)
+{
+	return vm_mapping_index(pg, map) >= 0;
 }
 
 gboolean
@@ -343,11 +350,34 @@ vm_write_fault(struct vm *vm, struct vm_page *pg, struct vm_map *map,
 	g_assert(!vm_page_writable_in(pg, map));
 	vm->st.write_faults++;
 	charge_add(ch, CPU_FAULT, vm->m->fault_trap);
+	if (pg->owner == VM_OWNER_ZERO) {
+		/* uvm_fault(): a write to the shared zero page gets a fresh
+		 * zeroed page (the zero page's mappings are not tracked). */
+		npg = vm_page_alloc(vm, VM_OWNER_ANON, ch);
+		charge_add(ch, CPU_ALLOC, vm->m->page_zero);
+		vm_tlb_note(tlb, map, cpu);
+		vm_enter(vm, npg, map, TRUE, ch);
+		return npg;
+	}
 	if (pg->loan_count == 0 && pg->owner == VM_OWNER_ANON) {
 		/* uvm_fault(): an anon with one reference and no loan is
 		 * simply re-entered writable. */
 		vm_enter(vm, pg, map, TRUE, ch);
 		return pg;
+	}
+	if (pg->owner == VM_OWNER_OBJECT || pg->owner == VM_OWNER_NONE) {
+		/* A page loaned to this anon (uvm_loanuobj, object to
+		 * anon): the anon gets a copy of its own and gives the loan
+		 * back; the page stays with the file. */
+		vm->st.loan_breaks++;
+		npg = vm_page_alloc(vm, VM_OWNER_ANON, ch);
+		machine_charge_copy(vm->m, ch, vm->m->page_size, TRUE);
+		npg->version = pg->version;
+		npg->data_owner = pg->data_owner;
+		vm_remove(vm, pg, map, cpu, tlb, ch);
+		vm_unloan(vm, pg, ch);
+		vm_enter(vm, npg, map, TRUE, ch);
+		return npg;
 	}
 	/* uvm_loanbreak_anon(): allocate, copy, pmap_page_protect(old,
 	 * VM_PROT_NONE), and let the anon point at the new page; the old one

@@ -36,6 +36,8 @@ struct vm_mapping {
 struct vm_page {
 	uint64_t		id;
 	uint64_t		version;	/* bumped by every write */
+	uint32_t		data_owner;	/* process whose data it holds;
+						   0: zeros or the kernel's */
 	uint32_t		loan_count;	/* pg->loan_count */
 	uint32_t		wire_count;
 	enum vm_owner		owner;
@@ -126,6 +128,7 @@ struct vm_page	*vm_write_fault(struct vm *, struct vm_page *,
 		    struct vm_map *, unsigned cpu, struct vm_tlb *,
 		    struct charge *);
 gboolean	 vm_page_writable_in(const struct vm_page *, const struct vm_map *);
+gboolean	 vm_page_mapped_in(const struct vm_page *, const struct vm_map *);
 
 /* A user buffer: len bytes at offset 'offset' into its first page. */
 struct vm_buf {

@@ -442,29 +442,35 @@ main_merge(const char *scenario, char **files, struct main_opts *o)
 	return status;
 }
 
+static char *
+main_format_value(const struct param_def *d, double x)
+{
+	if (d->type == PARAM_SIZE)
+		return units_format_size(x);
+	if (d->type == PARAM_TIME)
+		return units_format_time(x);
+	return g_strdup_printf("%.4g", x);
+}
+
 static void
-main_print_threshold(const struct params *p, const struct param_def *d,
+main_print_threshold(const struct param_def *d,
     const struct threshold_result *r, const char *over)
 {
-	char	*m = NULL, *ci = NULL;
-
 	if (over != NULL)
 		printf("%s = %s: ", over, r->over_text);
 	if (r->found > 0) {
-		if (d->type == PARAM_SIZE) {
-			m = units_format_size(r->mean);
-			ci = units_format_size(r->ci95);
-		} else if (d->type == PARAM_TIME) {
-			m = units_format_time(r->mean);
-			ci = units_format_time(r->ci95);
-		} else {
-			m = g_strdup_printf("%.6g", r->mean);
-			ci = g_strdup_printf("%.3g", r->ci95);
-		}
-		printf("%s +- %s (95%% CI, %.0f .. %.0f; %" G_GUINT64_FORMAT
-		    " of %" G_GUINT64_FORMAT " replications)", m, ci,
-		    r->mean - r->ci95, r->mean + r->ci95, r->found,
-		    r->replications);
+		char *m = main_format_value(d, r->mean);
+		char *ci = main_format_value(d, r->ci95);
+		char *lo = main_format_value(d, r->mean - r->ci95);
+		char *hi = main_format_value(d, r->mean + r->ci95);
+
+		printf("%s +- %s (95%% CI %s .. %s; %" G_GUINT64_FORMAT
+		    " of %" G_GUINT64_FORMAT " replications)", m, ci, lo, hi,
+		    r->found, r->replications);
+		g_free(m);
+		g_free(ci);
+		g_free(lo);
+		g_free(hi);
 	} else
 		printf("no threshold found in range");
 	if (r->below > 0)
@@ -473,9 +479,6 @@ main_print_threshold(const struct params *p, const struct param_def *d,
 	if (r->above > 0)
 		printf("; never wins in range in %" G_GUINT64_FORMAT, r->above);
 	printf("\n");
-	g_free(m);
-	g_free(ci);
-	(void)p;
 }
 
 static int
@@ -523,7 +526,7 @@ main_threshold(const char *scenario, struct main_opts *o)
 		printf("break-even %s of %s against %s on %s:\n", to.vary,
 		    st[1], st[0], to.metric);
 		for (i = 0; i < out.results->len; i++)
-			main_print_threshold(p, params_lookup(p, to.vary),
+			main_print_threshold(params_lookup(p, to.vary),
 			    &g_array_index(out.results,
 			    struct threshold_result, i), over);
 		printf("%" G_GUINT64_FORMAT " runs in %.1f s; table: %s\n",

@@ -250,10 +250,11 @@ threshold_run(const struct params *p, const struct threshold_options *o,
 		goto out;
 	}
 	if (!sweep_type_integral(c.vary->type) &&
-	    c.vary->type != PARAM_BANDWIDTH && c.vary->type != PARAM_REAL) {
+	    c.vary->type != PARAM_BANDWIDTH && c.vary->type != PARAM_REAL &&
+	    c.vary->type != PARAM_PROBABILITY) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
 		    "--vary %s: a %s parameter cannot be searched; give a size, "
-		    "time, count, bandwidth or real", o->vary,
+		    "time, count, bandwidth, probability or real", o->vary,
 		    params_type_name(c.vary->type));
 		goto out;
 	}
