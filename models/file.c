@@ -520,11 +520,9 @@ file_run(const struct params *p, const char *strategy, uint64_t seed,
 	struct kernel		*k;
 	struct fio		 f;
 	struct charge		 setup = { { 0 } };
-	const struct vm_stats	*vs;
 	struct vm_page		*pg;
 	struct vm_tlb		 tlb = { 0, 0, 0 };
 	sim_time		 none = 0;
-	double			 bytes, mib;
 	gboolean		 ok = TRUE;
 	uint64_t		 i;
 
@@ -558,12 +556,7 @@ file_run(const struct params *p, const char *strategy, uint64_t seed,
 	engine_run_bounded(e, params_time(p, "scenario.max_sim_time"),
 	    params_count(p, "scenario.max_events"));
 	if (f.done != f.ops) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
-		    "run stopped at %" G_GUINT64_FORMAT " events and %.3f s "
-		    "of simulated time (scenario.max_events, "
-		    "scenario.max_sim_time) after %" G_GUINT64_FORMAT " of %"
-		    G_GUINT64_FORMAT " operations", engine_events(e),
-		    engine_now(e) / 1e9, f.done, f.ops);
+		model_limit_error(error, k, f.done, f.ops, "operations");
 		ok = FALSE;
 	} else if (f.violations > 0) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
@@ -573,33 +566,14 @@ file_run(const struct params *p, const char *strategy, uint64_t seed,
 		ok = FALSE;
 	}
 	if (ok) {
-		memset(r, 0, sizeof(*r));
-		vs = vm_stats(k->vm);
-		bytes = (double)k->c.bytes_delivered;
-		mib = bytes / 1048576.0;
-		r->v[MODEL_CPU_NS_PER_BYTE] = cpus_busy_total(k->cpus) / bytes;
-		r->v[MODEL_THROUGHPUT_MBPS] = bytes * 1e3 /
-		    (double)MAX(engine_now(e), 1);
-		r->v[MODEL_COPIED_BYTES_PER_BYTE] = ((double)k->c.bytes_copied +
-		    (double)vs->loan_breaks * (double)m.page_size +
-		    (double)f.stdio_copied) / bytes;
-		r->v[MODEL_COW_FAULTS_PER_MIB] = vs->loan_breaks / mib;
-		r->v[MODEL_FAULTS_PER_MIB] = vs->write_faults / mib;
-		r->v[MODEL_SHOOTDOWNS_PER_MIB] = vs->shootdowns / mib;
-		r->v[MODEL_PINNED_PAGES_PEAK] = (double)vs->pinned_peak;
-		r->v[MODEL_LATENCY_P50_NS] = histogram_quantile(k->latency, 0.5);
-		r->v[MODEL_LATENCY_P99_NS] = histogram_quantile(k->latency,
-		    0.99);
+		double bytes = (double)k->c.bytes_delivered;
+
+		model_result_fill(r, k);
+		/* The stdio memcpys are copies too. */
+		r->v[MODEL_COPIED_BYTES_PER_BYTE] += f.stdio_copied / bytes;
+		r->v[MODEL_FLIPS_PER_MIB] = (f.exchanged + f.donated) /
+		    (bytes / 1048576.0);
 		r->v[MODEL_VIOLATIONS] = (double)f.violations;
-		r->v[MODEL_FLIPS_PER_MIB] = (f.exchanged + f.donated) / mib;
-		for (i = 0; i < CPU_CAT_COUNT; i++)
-			r->v[MODEL_CPU_CAT_FIRST + i] = cpus_busy(k->cpus,
-			    (enum cpu_cat)i) / bytes;
-		r->v[MODEL_SYS_NS_PER_BYTE] = r->v[MODEL_CPU_NS_PER_BYTE] -
-		    r->v[MODEL_CPU_CAT_FIRST + CPU_APP];
-		r->events = engine_events(e);
-		r->sim_time_ns = engine_now(e);
-		r->fingerprint = engine_fingerprint(e);
 	}
 	/* Tear down: the buffer, the cache, the stale pool. */
 	for (i = 0; i < f.buf->npages; i++) {

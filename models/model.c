@@ -116,11 +116,8 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 	struct kernel		*k;
 	struct app		*app;
 	enum so_strategy	 st;
-	const struct vm_stats	*vs;
 	uint64_t		 max_events, max_time;
-	double			 bytes, mib;
 	gboolean		 ok;
-	unsigned		 i;
 
 	if (!model_strategy_valid(p, strategy, error))
 		return FALSE;
@@ -146,47 +143,62 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 	engine_run_bounded(e, max_time, max_events);
 	ok = TRUE;
 	if (engine_pending(e) > 0) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
-		    "run stopped at %" G_GUINT64_FORMAT " events and %.3f s "
-		    "of simulated time (scenario.max_events, "
-		    "scenario.max_sim_time) before the workload finished",
-		    engine_events(e), engine_now(e) / 1e9);
+		model_limit_error(error, k, k->c.writes, app_cfg.messages *
+		    app_cfg.threads, "writes");
 		ok = FALSE;
 	}
 	if (ok)
 		ok = model_check(k, app, st, error);
-	if (ok) {
-		memset(r, 0, sizeof(*r));
-		vs = vm_stats(k->vm);
-		bytes = (double)k->c.bytes_delivered;
-		mib = bytes / 1048576.0;
-		r->v[MODEL_CPU_NS_PER_BYTE] = cpus_busy_total(k->cpus) / bytes;
-		r->v[MODEL_THROUGHPUT_MBPS] = engine_now(e) > 0 ?
-		    bytes * 1e3 / (double)engine_now(e) : 0;
-		/* Bytes copied by sosend plus the pages copied by loan
-		 * breaks. */
-		r->v[MODEL_COPIED_BYTES_PER_BYTE] = ((double)k->c.bytes_copied +
-		    (double)vs->loan_breaks * (double)m.page_size) / bytes;
-		r->v[MODEL_COW_FAULTS_PER_MIB] = vs->loan_breaks / mib;
-		r->v[MODEL_FAULTS_PER_MIB] = vs->write_faults / mib;
-		r->v[MODEL_SHOOTDOWNS_PER_MIB] = vs->shootdowns / mib;
-		r->v[MODEL_PINNED_PAGES_PEAK] = (double)vs->pinned_peak;
-		r->v[MODEL_LATENCY_P50_NS] = histogram_quantile(k->latency, 0.5);
-		r->v[MODEL_LATENCY_P99_NS] = histogram_quantile(k->latency,
-		    0.99);
-		r->v[MODEL_VIOLATIONS] = (double)k->c.violations;
-		for (i = 0; i < CPU_CAT_COUNT; i++)
-			r->v[MODEL_CPU_CAT_FIRST + i] = cpus_busy(k->cpus, i) /
-			    bytes;
-		r->v[MODEL_SYS_NS_PER_BYTE] = r->v[MODEL_CPU_NS_PER_BYTE] -
-		    r->v[MODEL_CPU_CAT_FIRST + CPU_APP];
-		r->events = engine_events(e);
-		r->sim_time_ns = engine_now(e);
-		r->fingerprint = engine_fingerprint(e);
-	}
+	if (ok)
+		model_result_fill(r, k);
 	app_free(app);
 	kernel_free(k);
 	engine_free(e);
 	app_config_clear(&app_cfg);
 	return ok;
+}
+
+void
+model_result_fill(struct model_result *r, struct kernel *k)
+{
+	const struct vm_stats	*vs = vm_stats(k->vm);
+	double			 bytes = (double)k->c.bytes_delivered;
+	double			 mib = bytes / 1048576.0;
+	sim_time		 now = engine_now(k->engine);
+	unsigned		 i;
+
+	memset(r, 0, sizeof(*r));
+	r->v[MODEL_CPU_NS_PER_BYTE] = cpus_busy_total(k->cpus) / bytes;
+	r->v[MODEL_THROUGHPUT_MBPS] = bytes * 1e3 / (double)MAX(now, 1);
+	/* Bytes copied by the kernel plus the pages copied by loan
+	 * breaks. */
+	r->v[MODEL_COPIED_BYTES_PER_BYTE] = ((double)k->c.bytes_copied +
+	    (double)vs->loan_breaks * (double)k->m.page_size) / bytes;
+	r->v[MODEL_COW_FAULTS_PER_MIB] = vs->loan_breaks / mib;
+	r->v[MODEL_FAULTS_PER_MIB] = vs->write_faults / mib;
+	r->v[MODEL_SHOOTDOWNS_PER_MIB] = vs->shootdowns / mib;
+	r->v[MODEL_PINNED_PAGES_PEAK] = (double)vs->pinned_peak;
+	r->v[MODEL_LATENCY_P50_NS] = histogram_quantile(k->latency, 0.5);
+	r->v[MODEL_LATENCY_P99_NS] = histogram_quantile(k->latency, 0.99);
+	r->v[MODEL_VIOLATIONS] = (double)k->c.violations;
+	for (i = 0; i < CPU_CAT_COUNT; i++)
+		r->v[MODEL_CPU_CAT_FIRST + i] = cpus_busy(k->cpus,
+		    (enum cpu_cat)i) / bytes;
+	r->v[MODEL_SYS_NS_PER_BYTE] = r->v[MODEL_CPU_NS_PER_BYTE] -
+	    r->v[MODEL_CPU_CAT_FIRST + CPU_APP];
+	r->events = engine_events(k->engine);
+	r->sim_time_ns = now;
+	r->fingerprint = engine_fingerprint(k->engine);
+}
+
+void
+model_limit_error(GError **error, struct kernel *k, uint64_t done,
+    uint64_t total, const char *what)
+{
+	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+	    "run stopped at %" G_GUINT64_FORMAT " events and %.3f s of "
+	    "simulated time (scenario.max_events, scenario.max_sim_time) "
+	    "after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " %s",
+	    engine_events(k->engine), engine_now(k->engine) / 1e9, done,
+	    total, what);
 }

@@ -45,4 +45,12 @@ gboolean	 model_run(const struct params *, const char *strategy,
 		    uint64_t seed, uint32_t replication,
 		    struct model_result *, GError **);
 
+/* For the models' run functions: every metric the kernel's counters
+ * give (a model then sets its own), and the error of a run that a limit
+ * stopped. */
+struct kernel;
+void		 model_result_fill(struct model_result *, struct kernel *);
+void		 model_limit_error(GError **, struct kernel *, uint64_t done,
+		    uint64_t total, const char *what);
+
 #endif

@@ -351,9 +351,7 @@ soreceive_run(const struct params *p, const char *strategy, uint64_t seed,
 	struct kernel		*k;
 	struct rx		 rx;
 	struct charge		 setup = { { 0 } };
-	const struct vm_stats	*vs;
 	unsigned		 i, threads;
-	double			 bytes, mib;
 	gboolean		 ok = TRUE;
 
 	if (strcmp(strategy, "copy") != 0 && strcmp(strategy, "flip") != 0) {
@@ -384,12 +382,7 @@ soreceive_run(const struct params *p, const char *strategy, uint64_t seed,
 	engine_run_bounded(e, params_time(p, "scenario.max_sim_time"),
 	    params_count(p, "scenario.max_events"));
 	if (rx.done != rx.reads) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
-		    "run stopped at %" G_GUINT64_FORMAT " events and %.3f s "
-		    "of simulated time (scenario.max_events, "
-		    "scenario.max_sim_time) after %" G_GUINT64_FORMAT " of %"
-		    G_GUINT64_FORMAT " reads", engine_events(e),
-		    engine_now(e) / 1e9, rx.done, rx.reads);
+		model_limit_error(error, k, rx.done, rx.reads, "reads");
 		ok = FALSE;
 	} else if (rx.violations > 0) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
@@ -398,29 +391,13 @@ soreceive_run(const struct params *p, const char *strategy, uint64_t seed,
 		ok = FALSE;
 	}
 	if (ok) {
-		memset(r, 0, sizeof(*r));
-		vs = vm_stats(k->vm);
-		bytes = (double)k->c.bytes_delivered;
-		mib = bytes / 1048576.0;
-		r->v[MODEL_CPU_NS_PER_BYTE] = cpus_busy_total(k->cpus) / bytes;
-		r->v[MODEL_THROUGHPUT_MBPS] = bytes * 1e3 /
-		    (double)MAX(engine_now(e), 1);
-		r->v[MODEL_COPIED_BYTES_PER_BYTE] = k->c.bytes_copied / bytes;
-		r->v[MODEL_COALESCED_BYTES_PER_BYTE] = rx.coalesced / bytes;
+		double mib = (double)k->c.bytes_delivered / 1048576.0;
+
+		model_result_fill(r, k);
+		r->v[MODEL_COALESCED_BYTES_PER_BYTE] = rx.coalesced /
+		    (double)k->c.bytes_delivered;
 		r->v[MODEL_FLIPS_PER_MIB] = rx.flips / mib;
-		r->v[MODEL_SHOOTDOWNS_PER_MIB] = vs->shootdowns / mib;
-		r->v[MODEL_LATENCY_P50_NS] = histogram_quantile(k->latency, 0.5);
-		r->v[MODEL_LATENCY_P99_NS] = histogram_quantile(k->latency,
-		    0.99);
 		r->v[MODEL_VIOLATIONS] = (double)rx.violations;
-		for (i = 0; i < CPU_CAT_COUNT; i++)
-			r->v[MODEL_CPU_CAT_FIRST + i] = cpus_busy(k->cpus, i) /
-			    bytes;
-		r->v[MODEL_SYS_NS_PER_BYTE] = r->v[MODEL_CPU_NS_PER_BYTE] -
-		    r->v[MODEL_CPU_CAT_FIRST + CPU_APP];
-		r->events = engine_events(e);
-		r->sim_time_ns = engine_now(e);
-		r->fingerprint = engine_fingerprint(e);
 	}
 	vm_buf_free(k->vm, rx.buf, &setup);
 	dist_free(rx.gap);
