@@ -13,6 +13,7 @@
 #include "models/socket.h"
 #include "models/soreceive.h"
 #include "models/file.h"
+#include "models/pipe.h"
 
 G_STATIC_ASSERT(MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST == CPU_CAT_COUNT);
 
@@ -62,6 +63,8 @@ model_strategy_valid(const struct params *p, const char *s, GError **error)
 	if (g_str_has_prefix(params_string(p, "workload.kind"), "file-"))
 		return file_strategy_valid(params_string(p, "workload.kind"),
 		    s, error);
+	if (strcmp(params_string(p, "workload.kind"), "pipe") == 0)
+		return pipe_strategy_valid(s, error);
 	if (strcmp(params_string(p, "workload.kind"), "socket-recv") == 0) {
 		if (strcmp(s, "copy") == 0 || strcmp(s, "flip") == 0)
 			return TRUE;
@@ -125,6 +128,8 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 		return soreceive_run(p, strategy, seed, rep, r, error);
 	if (g_str_has_prefix(params_string(p, "workload.kind"), "file-"))
 		return file_run(p, strategy, seed, rep, r, error);
+	if (strcmp(params_string(p, "workload.kind"), "pipe") == 0)
+		return pipe_run(p, strategy, seed, rep, r, error);
 	so_strategy_parse(strategy, &st);
 	machine_init(&m, p);
 	if (!so_config_init(&so_cfg, p, st, &m, error))

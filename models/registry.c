@@ -90,9 +90,9 @@ static const struct param_def model_params[] = {
 	    "TCP/IP input processing per segment or ACK"),
 
 	P("workload.kind", PARAM_ENUM, "socket-send", NULL, NULL,
-	    "socket-send,socket-recv,file-read,file-write", "what the process "
-	    "does: write() to a socket, read() from one, read() or write() a "
-	    "file"),
+	    "socket-send,socket-recv,file-read,file-write,pipe", "what the "
+	    "process does: write() to a socket, read() from one, read() or "
+	    "write() a file, or write() to a pipe another process reads"),
 	P("workload.size", PARAM_SIZE, "16KiB", "1B", "1GiB", NULL,
 	    "bytes per write() or read()"),
 	P("workload.offset", PARAM_SIZE, "0", "0", "8191B", NULL,
@@ -175,6 +175,14 @@ static const struct param_def model_params[] = {
 	    "other processes mapping the file, on the other CPUs"),
 	P("file.mapped_writable", PARAM_BOOL, "false", NULL, NULL, NULL,
 	    "whether they map it writable (a loan must then protect it)"),
+
+	P("pipe.mindirect", PARAM_SIZE, "8KiB", "4KiB", "1GiB", NULL,
+	    "PIPE_MINDIRECT: writes of at least this go direct (loan, "
+	    "exchange, gift)"),
+	P("pipe.writer_rate", PARAM_BANDWIDTH, "1GB/s", "1kB/s", "10000GB/s",
+	    NULL, "how fast the writer produces data (its work per byte)"),
+	P("pipe.reader_rate", PARAM_BANDWIDTH, "1GB/s", "1kB/s", "10000GB/s",
+	    NULL, "how fast the reader consumes data (its work per byte)"),
 
 	P("nic.mtu", PARAM_SIZE, "1500B", "128B", "64KiB", NULL,
 	    "MTU: 1500, 9000, or 4168 (4096 of payload plus headers)"),

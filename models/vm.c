@@ -386,7 +386,9 @@ vm_write_fault(struct vm *vm, struct vm_page *pg, struct vm_map *map,
 	npg = vm_page_alloc(vm, VM_OWNER_ANON, ch);
 	machine_charge_copy(vm->m, ch, vm->m->page_size, TRUE);
 	npg->version = pg->version;
-	vm_page_protect_none(vm, pg, cpu, tlb, ch);
+	npg->data_owner = pg->data_owner;
+	/* The faulting owner's mapping goes; a borrower's stays. */
+	vm_remove(vm, pg, map, cpu, tlb, ch);
 	vm_page_release(vm, pg, ch);
 	vm_enter(vm, npg, map, TRUE, ch);
 	return npg;
