@@ -365,31 +365,22 @@ vm_write_fault(struct vm *vm, struct vm_page *pg, struct vm_map *map,
 		vm_enter(vm, pg, map, TRUE, ch);
 		return pg;
 	}
-	if (pg->owner == VM_OWNER_OBJECT || pg->owner == VM_OWNER_NONE) {
-		/* A page loaned to this anon (uvm_loanuobj, object to
-		 * anon): the anon gets a copy of its own and gives the loan
-		 * back; the page stays with the file. */
-		vm->st.loan_breaks++;
-		npg = vm_page_alloc(vm, VM_OWNER_ANON, ch);
-		machine_charge_copy(vm->m, ch, vm->m->page_size, TRUE);
-		npg->version = pg->version;
-		npg->data_owner = pg->data_owner;
-		vm_remove(vm, pg, map, cpu, tlb, ch);
-		vm_unloan(vm, pg, ch);
-		vm_enter(vm, npg, map, TRUE, ch);
-		return npg;
-	}
-	/* uvm_loanbreak_anon(): allocate, copy, pmap_page_protect(old,
-	 * VM_PROT_NONE), and let the anon point at the new page; the old one
-	 * is left to the kernel's loans and freed at the last unloan. */
+	/* A loan breaks: the faulting anon gets a copy of its own, and
+	 * only its own mapping of the old page goes (a borrower's stays).
+	 * If the page was loaned to this anon (uvm_loanuobj, object to
+	 * anon), the loan is given back and the page stays with the file;
+	 * if this anon loaned its page out (uvm_loanbreak_anon), the old
+	 * page is left to the borrowers and freed at the last unloan. */
 	vm->st.loan_breaks++;
 	npg = vm_page_alloc(vm, VM_OWNER_ANON, ch);
 	machine_charge_copy(vm->m, ch, vm->m->page_size, TRUE);
 	npg->version = pg->version;
 	npg->data_owner = pg->data_owner;
-	/* The faulting owner's mapping goes; a borrower's stays. */
 	vm_remove(vm, pg, map, cpu, tlb, ch);
-	vm_page_release(vm, pg, ch);
+	if (pg->owner == VM_OWNER_OBJECT || pg->owner == VM_OWNER_NONE)
+		vm_unloan(vm, pg, ch);
+	else
+		vm_page_release(vm, pg, ch);
 	vm_enter(vm, npg, map, TRUE, ch);
 	return npg;
 }
