@@ -32,6 +32,7 @@ machine_init(struct machine *m, const struct params *p)
 	m->loan_page = params_time(p, "machine.loan_page");
 	m->unloan_page = params_time(p, "machine.unloan_page");
 	m->checksum_bw = params_bandwidth(p, "machine.checksum_bw");
+	m->checksum_bw_cold = params_bandwidth(p, "machine.checksum_bw_cold");
 	m->checksum_offload = params_bool(p, "machine.checksum_offload");
 	m->checksum_in_copy = params_bool(p, "machine.checksum_in_copy");
 	m->link_bw = params_bandwidth(p, "machine.link_bw");
@@ -57,9 +58,12 @@ machine_charge_copy(const struct machine *m, struct charge *ch, uint64_t len,
 }
 
 void
-machine_charge_cksum(const struct machine *m, struct charge *ch, uint64_t len)
+machine_charge_cksum(const struct machine *m, struct charge *ch, uint64_t len,
+    gboolean hot)
 {
+	double	bw = hot ? m->checksum_bw : m->checksum_bw_cold;
+
 	if (m->checksum_offload)
 		return;
-	charge_add(ch, CPU_CKSUM, machine_bytes_ns(m->checksum_bw, len));
+	charge_add(ch, CPU_CKSUM, machine_bytes_ns(bw, len));
 }

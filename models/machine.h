@@ -35,7 +35,8 @@ struct machine {
 	uint64_t	cluster_free;
 	uint64_t	loan_page;
 	uint64_t	unloan_page;
-	double		checksum_bw;
+	double		checksum_bw;	/* data in the cache */
+	double		checksum_bw_cold;	/* data in memory only */
 	gboolean	checksum_offload;
 	gboolean	checksum_in_copy;
 	double		link_bw;
@@ -51,8 +52,9 @@ uint64_t	 machine_bytes_ns(double bw, uint64_t len);
  * bandwidth; charged to CPU_COPY. */
 void		 machine_charge_copy(const struct machine *, struct charge *,
 		    uint64_t len, gboolean hot);
-/* A software checksum pass over len bytes (nothing if offloaded). */
+/* A software checksum pass over len bytes (nothing if offloaded), at the
+ * cache rate when hot, else at the rate memory can feed it. */
 void		 machine_charge_cksum(const struct machine *, struct charge *,
-		    uint64_t len);
+		    uint64_t len, gboolean hot);
 
 #endif

@@ -703,7 +703,7 @@ so_copym(struct socket *so, uint64_t seq, uint64_t len, struct charge *ch)
 		g_ptr_array_add(copies, m_copym(k->mbufs, m, a, b - a, ch));
 		if (m->ext == NULL || m->ext->type != MBUF_EXT_CLUSTER ||
 		    !k->m.checksum_in_copy)
-			machine_charge_cksum(&k->m, ch, b - a);
+			machine_charge_cksum(&k->m, ch, b - a, TRUE);
 		len -= b - a;
 		seq += b - a;
 	}

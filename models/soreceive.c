@@ -125,7 +125,7 @@ rx_intr(struct engine *e, void *arg)
 		/* Refill the ring with as many buffers as the frame took. */
 		charge_add(&ch, CPU_ALLOC, bufs * (rx->nic.layout ==
 		    NIC_CLUSTER ? k->m.cluster_alloc : k->m.page_alloc));
-		machine_charge_cksum(&k->m, &ch, n);
+		machine_charge_cksum(&k->m, &ch, n, TRUE);
 		rx->appended += n;
 		k->c.segments++;
 	}
