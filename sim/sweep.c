@@ -14,6 +14,7 @@
 struct sweep_axis {
 	char		*name;
 	enum param_type	 type;
+	char		*spec;
 	char		*origin;
 	GPtrArray	*texts;		/* char * */
 	GArray		*numbers;	/* double */
@@ -32,6 +33,7 @@ struct sweep {
 	size_t		 nraw;		/* points before the constraints */
 	GArray		*conds;		/* struct sweep_cond */
 	GArray		*valid;		/* raw index of each point, or NULL */
+	char		*where;		/* the constraints' text, or "" */
 };
 
 static void
@@ -40,6 +42,7 @@ sweep_axis_free(gpointer p)
 	struct sweep_axis	*a = p;
 
 	g_free(a->name);
+	g_free(a->spec);
 	g_free(a->origin);
 	g_ptr_array_free(a->texts, TRUE);
 	g_array_free(a->numbers, TRUE);
@@ -195,6 +198,12 @@ sweep_expand(const char *spec, enum param_type t, GPtrArray *texts,
 
 	if (dots != NULL)
 		return sweep_expand_range(spec, dots, t, texts, numbers, error);
+	if (*spec == '\0' || strspn(spec, " \t") == strlen(spec)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "no values: expected a list (a, b, c) or a range (LO .. "
+		    "HI *FACTOR or LO .. HI +STEP)");
+		return FALSE;
+	}
 	items = g_strsplit(spec, ",", -1);
 	for (i = 0; ok && items[i] != NULL; i++) {
 		char	*v = g_strstrip(items[i]);
@@ -258,6 +267,12 @@ sweep_parse_where(struct sweep *s, const struct params *p,
 	guint	 i, k;
 	gboolean ok = TRUE;
 
+	if (parts[0] == NULL) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "%s: [sweep] where: no constraint given", e->origin);
+		g_strfreev(parts);
+		return FALSE;
+	}
 	for (i = 0; ok && parts[i] != NULL; i++) {
 		struct sweep_cond	 c;
 		char			*part = g_strstrip(parts[i]), *at = NULL;
@@ -331,56 +346,120 @@ sweep_holds(const struct sweep *s, size_t raw)
 	return TRUE;
 }
 
+/* Keys the study itself reads (names, seed, replications, strategies):
+ * a run never reads them, so sweeping them would change nothing. */
+static const char *const sweep_study_params[] = {
+	"scenario.name", "scenario.description", "scenario.seed",
+	"scenario.replications", "compare.strategies"
+};
+
+gboolean
+sweep_param_study(const char *name)
+{
+	guint	i;
+
+	for (i = 0; i < G_N_ELEMENTS(sweep_study_params); i++)
+		if (strcmp(name, sweep_study_params[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* The entry in effect for the name of entry i: later sources override
+ * earlier ones (a file's own [sweep] what it includes, --sweep the
+ * file), in the place of the first; NULL where an earlier entry has the
+ * name, so that every parameter is one axis. */
+static const struct params_sweep *
+sweep_entry(const struct params *p, size_t i)
+{
+	const struct params_sweep	*e = params_sweep_get(p, i), *last = e;
+	size_t				 j, n = params_sweep_count(p);
+
+	for (j = 0; j < i; j++)
+		if (strcmp(params_sweep_get(p, j)->name, e->name) == 0)
+			return NULL;
+	for (j = i + 1; j < n; j++)
+		if (strcmp(params_sweep_get(p, j)->name, e->name) == 0)
+			last = params_sweep_get(p, j);
+	return last;
+}
+
+/* -p NAME=VALUE (origin "command line") comes after the file: it fixes
+ * the value of a parameter the file sweeps, and the axis goes. */
+static gboolean
+sweep_fixed(const struct params *p, const struct params_sweep *e)
+{
+	return strcmp(params_origin(p, e->name), SWEEP_COMMAND_LINE) == 0 &&
+	    strcmp(e->origin, SWEEP_COMMAND_LINE) != 0;
+}
+
+static gboolean
+sweep_add_axis(struct sweep *s, const struct params *p,
+    const struct params_sweep *e, GError **error)
+{
+	const struct param_def	*d = params_lookup(p, e->name);
+	struct sweep_axis	*a;
+	GError			*err = NULL;
+
+	g_assert(d != NULL);
+	if (sweep_param_study(e->name)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "%s: [sweep] %s: the study itself reads this parameter, "
+		    "so sweeping it would change nothing; give --seed, "
+		    "--replications or --compare instead", e->origin, e->name);
+		return FALSE;
+	}
+	a = g_new0(struct sweep_axis, 1);
+	a->name = g_strdup(e->name);
+	a->type = d->type;
+	a->spec = g_strdup(e->spec);
+	a->origin = g_strdup(e->origin);
+	a->texts = g_ptr_array_new_with_free_func(g_free);
+	a->numbers = g_array_new(FALSE, FALSE, sizeof(double));
+	g_ptr_array_add(s->axes, a);
+	if (!sweep_expand(e->spec, d->type, a->texts, a->numbers, &err)) {
+		g_set_error(error, LOANSIM_ERROR, err->code, "%s: [sweep] %s: "
+		    "%s", e->origin, e->name, err->message);
+		g_error_free(err);
+		return FALSE;
+	}
+	g_assert(a->texts->len > 0);
+	if (s->npoints > SWEEP_MAX_POINTS / a->texts->len) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+		    "%s: [sweep] has more than %d points", e->origin,
+		    SWEEP_MAX_POINTS);
+		return FALSE;
+	}
+	s->npoints *= a->texts->len;
+	return TRUE;
+}
+
 struct sweep *
 sweep_new(const struct params *p, GError **error)
 {
-	struct sweep	*s = g_new0(struct sweep, 1);
-	size_t		 i, n = params_sweep_count(p);
+	struct sweep			*s = g_new0(struct sweep, 1);
+	const struct params_sweep	*e, *where = NULL;
+	size_t				 i, n = params_sweep_count(p);
 
 	s->axes = g_ptr_array_new_with_free_func(sweep_axis_free);
 	s->conds = g_array_new(FALSE, FALSE, sizeof(struct sweep_cond));
 	s->npoints = 1;
 	for (i = 0; i < n; i++) {
-		const struct params_sweep	*e = params_sweep_get(p, i);
-		const struct param_def		*d = params_lookup(p, e->name);
-		struct sweep_axis		*a;
-		GError				*err = NULL;
-
-		if (strcmp(e->name, "where") == 0)
+		if ((e = sweep_entry(p, i)) == NULL)
 			continue;
-		g_assert(d != NULL);
-		a = g_new0(struct sweep_axis, 1);
-		a->name = g_strdup(e->name);
-		a->type = d->type;
-		a->origin = g_strdup(e->origin);
-		a->texts = g_ptr_array_new_with_free_func(g_free);
-		a->numbers = g_array_new(FALSE, FALSE, sizeof(double));
-		g_ptr_array_add(s->axes, a);
-		if (!sweep_expand(e->spec, d->type, a->texts, a->numbers,
-		    &err)) {
-			g_set_error(error, LOANSIM_ERROR, err->code,
-			    "%s: [sweep] %s: %s", e->origin, e->name,
-			    err->message);
-			g_error_free(err);
+		if (strcmp(e->name, "where") == 0)
+			where = e;
+		else if (!sweep_fixed(p, e) && !sweep_add_axis(s, p, e,
+		    error)) {
 			sweep_free(s);
 			return NULL;
 		}
-		if (s->npoints > SWEEP_MAX_POINTS / a->texts->len) {
-			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
-			    "%s: [sweep] has more than %d points", e->origin,
-			    SWEEP_MAX_POINTS);
-			sweep_free(s);
-			return NULL;
-		}
-		s->npoints *= a->texts->len;
 	}
 	s->nraw = s->npoints;
-	for (i = 0; i < n; i++)
-		if (strcmp(params_sweep_get(p, i)->name, "where") == 0 &&
-		    !sweep_parse_where(s, p, params_sweep_get(p, i), error)) {
-			sweep_free(s);
-			return NULL;
-		}
+	s->where = g_strdup(where != NULL ? where->spec : "");
+	if (where != NULL && !sweep_parse_where(s, p, where, error)) {
+		sweep_free(s);
+		return NULL;
+	}
 	if (s->conds->len > 0) {
 		size_t raw;
 
@@ -409,6 +488,7 @@ sweep_free(struct sweep *s)
 	g_array_free(s->conds, TRUE);
 	if (s->valid != NULL)
 		g_array_free(s->valid, TRUE);
+	g_free(s->where);
 	g_free(s);
 }
 
@@ -428,6 +508,18 @@ const char *
 sweep_axis_name(const struct sweep *s, size_t axis)
 {
 	return ((struct sweep_axis *)g_ptr_array_index(s->axes, axis))->name;
+}
+
+const char *
+sweep_axis_spec(const struct sweep *s, size_t axis)
+{
+	return ((struct sweep_axis *)g_ptr_array_index(s->axes, axis))->spec;
+}
+
+const char *
+sweep_where(const struct sweep *s)
+{
+	return s->where;
 }
 
 /* Index on one axis of a raw point: the last axis varies fastest. */

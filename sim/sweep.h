@@ -8,6 +8,11 @@
  * where every constraint holds; A and B are swept parameters, other
  * numeric parameters or numbers with units, op one of <= >= == != < >:
  *   where = workload.size <= socket.sndbuf, workload.threads <= machine.cpus
+ * A parameter is one axis: a later specification of it (the file's own
+ * [sweep] after what it includes, --sweep after the file) replaces an
+ * earlier one, in its place; the last "where" holds.  -p NAME=VALUE
+ * fixes a parameter the file sweeps: its axis goes.  The keys the study
+ * itself reads (sweep_param_study) cannot be swept.
  */
 #ifndef LOANSIM_SWEEP_H
 #define LOANSIM_SWEEP_H
@@ -16,6 +21,8 @@
 #include "sim/params.h"
 
 #define SWEEP_MAX_POINTS 10000000
+/* The origin params_override and --sweep give their values. */
+#define SWEEP_COMMAND_LINE "command line"
 
 struct sweep;
 
@@ -25,6 +32,11 @@ void		 sweep_free(struct sweep *);
 size_t		 sweep_axes(const struct sweep *);
 size_t		 sweep_points(const struct sweep *);
 const char	*sweep_axis_name(const struct sweep *, size_t axis);
+const char	*sweep_axis_spec(const struct sweep *, size_t axis);
+/* The constraints in effect, as text ("" if none). */
+const char	*sweep_where(const struct sweep *);
+/* Whether the study itself reads the parameter (scenario.seed, ...). */
+gboolean	 sweep_param_study(const char *name);
 /* The value of an axis at a point: as text for params_set, and as a
  * number in base units (bytes, ns, bytes/s) or NAN when not numeric. */
 const char	*sweep_text(const struct sweep *, size_t point, size_t axis);

@@ -151,6 +151,62 @@ START_TEST(test_sweep_where_constraints)
 }
 END_TEST
 
+START_TEST(test_sweep_empty_spec)
+{
+	struct params	*p = model_params_new();
+	GError		*e = NULL;
+
+	expand_bad("", PARAM_SIZE, "no values: expected a list");
+	expand_bad("  ", PARAM_ENUM, "no values: expected a list");
+	/* Once divided the point count by zero values (SIGFPE). */
+	ck_assert(params_add_sweep(p, "workload.size", "", "f.ini:9", &e));
+	ck_assert_ptr_null(sweep_new(p, &e));
+	ck_assert_int_eq(e->code, LOANSIM_ERROR_INPUT);
+	ck_assert_str_eq(e->message, "f.ini:9: [sweep] workload.size: no "
+	    "values: expected a list (a, b, c) or a range (LO .. HI *FACTOR "
+	    "or LO .. HI +STEP)");
+	g_clear_error(&e);
+	params_free(p);
+}
+END_TEST
+
+START_TEST(test_sweep_one_axis_per_parameter)
+{
+	struct params	*p = model_params_new();
+	struct sweep	*s;
+	GError		*e = NULL;
+
+	ck_assert(params_add_sweep(p, "workload.size", "1KiB, 2KiB", "f.ini:3",
+	    &e));
+	ck_assert(params_add_sweep(p, "machine.cpus", "1, 2", "f.ini:4", &e));
+	ck_assert(params_add_sweep(p, "workload.size", "4KiB, 8KiB, 16KiB",
+	    "command line", &e));
+	/* --sweep replaces the file's axis, in its place. */
+	s = sweep_new(p, &e);
+	ck_assert_msg(s != NULL, "%s", e ? e->message : "");
+	ck_assert_uint_eq(sweep_axes(s), 2);
+	ck_assert_uint_eq(sweep_points(s), 6);
+	ck_assert_str_eq(sweep_axis_name(s, 0), "workload.size");
+	ck_assert_str_eq(sweep_text(s, 0, 0), "4KiB");
+	ck_assert_str_eq(sweep_text(s, 5, 0), "16KiB");
+	sweep_free(s);
+	/* -p fixes a parameter the file sweeps: its axis goes. */
+	ck_assert(params_override(p, "machine.cpus=2", &e));
+	s = sweep_new(p, &e);
+	ck_assert_uint_eq(sweep_axes(s), 1);
+	ck_assert_uint_eq(sweep_points(s), 3);
+	sweep_free(s);
+	/* The study's own keys cannot be swept. */
+	ck_assert(params_add_sweep(p, "scenario.seed", "1, 2", "f.ini:7", &e));
+	ck_assert_ptr_null(sweep_new(p, &e));
+	ck_assert_int_eq(e->code, LOANSIM_ERROR_INPUT);
+	ck_assert(g_str_has_prefix(e->message, "f.ini:7: [sweep] "
+	    "scenario.seed: the study itself reads this parameter"));
+	g_clear_error(&e);
+	params_free(p);
+}
+END_TEST
+
 START_TEST(test_csv_quoting)
 {
 	struct csv	*c = csv_new();
@@ -375,6 +431,8 @@ study_suite(void)
 	tcase_add_test(tc, test_sweep_bad_specs);
 	tcase_add_test(tc, test_sweep_product_last_axis_fastest);
 	tcase_add_test(tc, test_sweep_where_constraints);
+	tcase_add_test(tc, test_sweep_empty_spec);
+	tcase_add_test(tc, test_sweep_one_axis_per_parameter);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/study/csv");
 	tcase_add_test(tc, test_csv_quoting);
