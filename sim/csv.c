@@ -101,11 +101,17 @@ csv_last_row(const struct csv *c)
 gboolean
 csv_write_atomic(const struct csv *c, const char *path, GError **error)
 {
+	return csv_write_text(path, c->text->str, error);
+}
+
+gboolean
+csv_write_text(const char *path, const char *text, GError **error)
+{
 	GError	*err = NULL;
 
-	/* g_file_set_contents() writes a temporary file and renames it. */
-	if (!g_file_set_contents(path, c->text->str, (gssize)c->text->len,
-	    &err)) {
+	/* g_file_set_contents() writes a temporary file and renames it:
+	 * a kill at any moment leaves the old file or the new one. */
+	if (!g_file_set_contents(path, text, -1, &err)) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO, "%s",
 		    err->message);
 		g_error_free(err);
@@ -183,7 +189,7 @@ csv_read_table(const char *path, char ***head, GPtrArray **rows,
 {
 	char	*text = NULL, **lines;
 	GError	*e = NULL;
-	guint	 i, n;
+	guint	 i, h, n;
 
 	*head = NULL;
 	*rows = NULL;
@@ -195,7 +201,10 @@ csv_read_table(const char *path, char ***head, GPtrArray **rows,
 	}
 	lines = g_strsplit(text, "\n", -1);
 	g_free(text);
-	*head = lines[0] != NULL ? csv_split_line(lines[0]) : NULL;
+	/* Lines of "#" before the header (the key of a shard file). */
+	for (h = 0; lines[h] != NULL && lines[h][0] == '#'; h++)
+		;
+	*head = lines[h] != NULL ? csv_split_line(lines[h]) : NULL;
 	n = *head != NULL ? g_strv_length(*head) : 0;
 	if (n == 0) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
@@ -204,7 +213,7 @@ csv_read_table(const char *path, char ***head, GPtrArray **rows,
 		return FALSE;
 	}
 	*rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-	for (i = 1; lines[i] != NULL; i++) {
+	for (i = h + 1; lines[i] != NULL; i++) {
 		char	**f;
 
 		if (*lines[i] == '\0')

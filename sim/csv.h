@@ -20,13 +20,16 @@ const char	*csv_text(const struct csv *);
 const char	*csv_last_row(const struct csv *);
 gboolean	 csv_write_atomic(const struct csv *, const char *path,
 		    GError **);
+/* Any text, replaced the same way. */
+gboolean	 csv_write_text(const char *path, const char *text, GError **);
 
 /* The fields of one CSV line (quotes undone), or NULL if it is not
  * well formed; g_strfreev() it. */
 char		**csv_split_line(const char *line);
 
 /* A whole table: the header's fields and the rows' (char **), each row
- * as long as the header; blank lines skipped.  An unreadable file or a
+ * as long as the header; lines starting with '#' before the header and
+ * blank lines skipped.  An unreadable file or a
  * row that is not like the header is an error naming file and line. */
 gboolean	 csv_read_table(const char *path, char ***head, GPtrArray **rows,
 		    GError **);

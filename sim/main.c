@@ -336,33 +336,9 @@ main_study_opts(struct main_opts *o, struct study_options *so,
 static int
 main_dry_run(const struct params *p, const struct study_options *so)
 {
-	GError		*e = NULL;
-	struct sweep	*sw = sweep_new(p, &e);
-	char		**st;
-	size_t		 i, a, s;
-	guint64		 reps = study_replications(p, so);
+	GError	*e = NULL;
 
-	if (sw == NULL)
-		return main_fail(e);
-	if ((st = study_strategies(p, so, &e)) == NULL) {
-		sweep_free(sw);
-		return main_fail(e);
-	}
-	printf("%zu points x %u strategies x %" G_GUINT64_FORMAT
-	    " replications = %" G_GUINT64_FORMAT " runs\n", sweep_points(sw),
-	    g_strv_length(st), reps,
-	    (guint64)sweep_points(sw) * g_strv_length(st) * reps);
-	for (i = 0; i < sweep_points(sw); i++)
-		for (s = 0; st[s]; s++) {
-			printf("run %zu %s", i, st[s]);
-			for (a = 0; a < sweep_axes(sw); a++)
-				printf(" %s=%s", sweep_axis_name(sw, a),
-				    sweep_text(sw, i, a));
-			printf("\n");
-		}
-	g_strfreev(st);
-	sweep_free(sw);
-	return 0;
+	return study_dry_run(p, so, stdout, &e) ? 0 : main_fail(e);
 }
 
 static int
@@ -388,7 +364,10 @@ main_run(const char *scenario, struct main_opts *o)
 		study_outputs_clear(&out);
 		goto done;
 	}
-	if (!o->quiet) {
+	if (!o->quiet && out.up_to_date)
+		printf("nothing to do: the outputs are those of this study\n"
+		    "rows:    %s\n", out.rows);
+	else if (!o->quiet) {
 		printf("%" G_GUINT64_FORMAT " runs in %.1f s", out.runs,
 		    out.seconds);
 		if (out.resumed > 0)
@@ -739,9 +718,12 @@ main_regress(int argc, char **argv)
 			char *rows = g_strdup_printf("%s/%s", tmp, name);
 			char *a = g_strconcat(rows, ".csv", NULL);
 			char *b = g_strconcat(rows, "-summary.csv", NULL);
+			char *c = g_strconcat(rows, ".csv.done", NULL);
 
 			g_unlink(a);
 			g_unlink(b);
+			g_unlink(c);
+			g_free(c);
 			g_rmdir(tmp);
 			g_free(a);
 			g_free(b);

@@ -4,13 +4,17 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#define PROGRESS_EVERY_US 200000	/* at most five lines a second */
+
 struct progress {
+	GMutex	 lock;
 	char	*what;
 	guint64	 total;
 	guint64	 done;
 	gint64	 start;
 	gint64	 last;
 	gboolean show;
+	gboolean shown;		/* a line is on the terminal */
 };
 
 struct progress *
@@ -18,6 +22,7 @@ progress_new(const char *what, guint64 total, gboolean quiet)
 {
 	struct progress	*p = g_new0(struct progress, 1);
 
+	g_mutex_init(&p->lock);
 	p->what = g_strdup(what);
 	p->total = total;
 	p->start = p->last = g_get_monotonic_time();
@@ -26,34 +31,59 @@ progress_new(const char *what, guint64 total, gboolean quiet)
 }
 
 void
-progress_step(struct progress *p)
+progress_grow(struct progress *p, guint64 more)
 {
-	gint64	now = g_get_monotonic_time();
-	double	secs, rate;
+	g_mutex_lock(&p->lock);
+	p->total += more;
+	g_mutex_unlock(&p->lock);
+}
 
-	p->done++;
-	if (!p->show || (now - p->last < 200000 && p->done < p->total))
-		return;
-	p->last = now;
-	secs = (now - p->start) / 1e6;
-	rate = secs > 0 ? p->done / secs : 0;
+static void
+progress_print(struct progress *p, gint64 now)
+{
+	double	secs = (now - p->start) / 1e6;
+	double	rate = secs > 0 ? p->done / secs : 0;
+
 	if (p->total == 0)	/* open-ended, as a threshold search */
 		fprintf(stderr, "\r%s: %" G_GUINT64_FORMAT " runs, %.1f "
 		    "runs/s   ", p->what, p->done, rate);
 	else
 		fprintf(stderr, "\r%s: %" G_GUINT64_FORMAT "/%"
 		    G_GUINT64_FORMAT " runs, %.1f runs/s, %.0f s left   ",
-		    p->what, p->done, p->total, rate, rate > 0 ?
-		    (p->total - p->done) / rate : 0.0);
-	if (p->done == p->total)
-		fputc('\n', stderr);
+		    p->what, p->done, p->total, rate, rate > 0 &&
+		    p->total > p->done ? (p->total - p->done) / rate : 0.0);
+	p->shown = TRUE;
+}
+
+void
+progress_step(struct progress *p)
+{
+	gint64	now = g_get_monotonic_time();
+
+	g_mutex_lock(&p->lock);
+	p->done++;
+	/* A total that more rounds may still grow is shown as it is now;
+	 * never more done than the total. */
+	if (p->done > p->total && p->total > 0)
+		p->total = p->done;
+	if (p->show && (now - p->last >= PROGRESS_EVERY_US ||
+	    p->done == p->total)) {
+		p->last = now;
+		progress_print(p, now);
+	}
+	g_mutex_unlock(&p->lock);
 }
 
 void
 progress_end(struct progress *p)
 {
-	if (p != NULL && p->show && p->done > 0 && p->done != p->total)
+	if (p == NULL)
+		return;
+	g_mutex_lock(&p->lock);
+	if (p->shown)
 		fputc('\n', stderr);
+	p->shown = FALSE;
+	g_mutex_unlock(&p->lock);
 }
 
 void
@@ -61,7 +91,7 @@ progress_free(struct progress *p)
 {
 	if (p == NULL)
 		return;
+	g_mutex_clear(&p->lock);
 	g_free(p->what);
 	g_free(p);
 }
-

@@ -18,10 +18,12 @@
 #include "sim/sweep.h"
 #include "models/model.h"
 
-#define STUDY_JOURNAL_TAG "# loansim journal "
+/* The first line of a journal and of a shard file, and of ROWS.done. */
+#define STUDY_KEY_TAG "# loansim key "
+#define STUDY_DONE_TAG "# loansim done "
 
-/* Set by the command line's SIGINT/SIGTERM handler: stop after the runs
- * under way, keeping the journal for a rerun to resume. */
+/* Set by the command line's SIGINT/SIGTERM handler: start no other run;
+ * the runs under way finish and are journaled for a rerun to resume. */
 volatile sig_atomic_t study_interrupted;
 
 struct study {
@@ -37,6 +39,7 @@ struct study {
 	size_t				 nruns;
 	struct model_result		*res;
 	guint8				*done;
+	guint64				*want;		/* per cell: replications */
 	char				*key;
 	char				*header;	/* the rows' header line */
 
@@ -120,6 +123,26 @@ study_axis_label(const struct params *p, const char *name)
 	return g_strconcat(name, unit, NULL);
 }
 
+/* A scenario name becomes file names: keep it to one plain component. */
+gboolean
+study_name_check(const char *name, GError **error)
+{
+	const char	*c;
+
+	for (c = name; *c != '\0'; c++)
+		if (!g_ascii_isalnum(*c) && *c != '.' && *c != '_' &&
+		    *c != '-')
+			break;
+	if (*name == '\0' || *name == '.' || *c != '\0') {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "[scenario] name = \"%s\": expected letters, digits, "
+		    "'.', '_' and '-', not starting with '.' (it names the "
+		    "output files)", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* --- the study object ------------------------------------------------ */
 
 static size_t
@@ -137,10 +160,13 @@ study_unindex(const struct study *st, size_t r, size_t *point, size_t *s,
 	*point = r / (st->reps * st->ns);
 }
 
-/* The journal key: a digest of every parameter's value and of the sweep,
- * so that a journal written for other parameters is not resumed. */
+/* The key of a study's rows (journals and shard files): a digest of
+ * every parameter a run reads, the sweep, the seed, the replication
+ * stride and the strategies, so that rows of another study are never
+ * taken for this one's.  The keys the study itself reads are hashed as
+ * resolved (--seed and scenario.seed give the same key). */
 static char *
-study_key(const struct params *p)
+study_key(const struct study *st)
 {
 	GString			*s = g_string_new(NULL);
 	size_t			 n, i;
@@ -148,11 +174,18 @@ study_key(const struct params *p)
 	char			*key;
 
 	for (i = 0; i < n; i++)
-		g_string_append_printf(s, "%s=%s\n", defs[i].name,
-		    params_text(p, defs[i].name));
-	for (i = 0; i < params_sweep_count(p); i++)
+		if (!sweep_param_study(defs[i].name))
+			g_string_append_printf(s, "%s=%s\n", defs[i].name,
+			    params_text(st->p, defs[i].name));
+	for (i = 0; i < sweep_axes(st->sw); i++)
 		g_string_append_printf(s, "sweep %s=%s\n",
-		    params_sweep_get(p, i)->name, params_sweep_get(p, i)->spec);
+		    sweep_axis_name(st->sw, i), sweep_axis_spec(st->sw, i));
+	g_string_append_printf(s, "sweep where=%s\n", sweep_where(st->sw));
+	g_string_append_printf(s, "name=%s\nseed=%" G_GUINT64_FORMAT
+	    "\nstride=%" G_GUINT64_FORMAT "\nstrategies=", st->name, st->seed,
+	    st->reps);
+	for (i = 0; i < st->ns; i++)
+		g_string_append_printf(s, "%s,", st->strat[i]);
 	key = g_compute_checksum_for_string(G_CHECKSUM_SHA256, s->str, -1);
 	g_string_free(s, TRUE);
 	return key;
@@ -164,7 +197,7 @@ study_header_row(struct csv *c, const struct sweep *sw, gboolean summary)
 	size_t	i;
 
 	csv_field(c, "scenario");
-	csv_field(c, "run_id");
+	csv_field(c, summary ? "point" : "run_id");
 	if (!summary)
 		csv_field(c, "replication");
 	csv_field(c, "seed");
@@ -195,14 +228,16 @@ study_header_row(struct csv *c, const struct sweep *sw, gboolean summary)
 	csv_end_row(c);
 }
 
+/* The fields before the metrics: id is the run number in rows and the
+ * point in the summary. */
 static void
-study_row_key(struct csv *c, const struct study *st, size_t point,
-    const guint64 *rep, const char *strategy)
+study_row_key(struct csv *c, const struct study *st, size_t id,
+    size_t point, const guint64 *rep, const char *strategy)
 {
 	size_t	i;
 
 	csv_field(c, st->name);
-	csv_field_u64(c, point);
+	csv_field_u64(c, id);
 	if (rep != NULL)
 		csv_field_u64(c, *rep);
 	csv_field_u64(c, st->seed);
@@ -227,7 +262,7 @@ study_row(struct csv *c, const struct study *st, size_t r)
 	char				 fp[17];
 
 	study_unindex(st, r, &point, &s, &rep);
-	study_row_key(c, st, point, &rep, st->strat[s]);
+	study_row_key(c, st, r, point, &rep, st->strat[s]);
 	for (m = 0; m < MODEL_METRIC_COUNT; m++)
 		csv_field_double(c, mr->v[m]);
 	csv_field_u64(c, mr->events);
@@ -259,6 +294,7 @@ study_free(struct study *st)
 	g_strfreev(st->strat);
 	g_free(st->res);
 	g_free(st->done);
+	g_free(st->want);
 	g_free(st->key);
 	g_free(st->header);
 	progress_free(st->prog);
@@ -279,7 +315,8 @@ study_init(struct study *st, const struct params *p,
 	st->p = p;
 	st->o = o;
 	st->name = params_string(p, "scenario.name");
-	if ((st->sw = sweep_new(p, error)) == NULL ||
+	if (!study_name_check(st->name, error) ||
+	    (st->sw = sweep_new(p, error)) == NULL ||
 	    (st->strat = study_strategies(p, o, error)) == NULL)
 		return FALSE;
 	st->ns = g_strv_length(st->strat);
@@ -306,7 +343,8 @@ study_init(struct study *st, const struct params *p,
 	st->nruns = sweep_points(st->sw) * st->ns * st->reps;
 	st->res = g_new0(struct model_result, st->nruns);
 	st->done = g_new0(guint8, st->nruns);
-	st->key = study_key(p);
+	st->want = g_new0(guint64, sweep_points(st->sw) * st->ns);
+	st->key = study_key(st);
 	c = csv_new();
 	study_header_row(c, st->sw, FALSE);
 	st->header = g_strdup(csv_text(c));
@@ -314,66 +352,95 @@ study_init(struct study *st, const struct params *p,
 	return TRUE;
 }
 
-/* --- rows read back (journal, shards) -------------------------------- */
+/* --- rows read back (journals, shard files) -------------------------- */
+
+/* A whole unsigned decimal number, nothing else. */
+static gboolean
+study_parse_u64(const char *s, guint64 *v)
+{
+	char	*end;
+
+	if (!g_ascii_isdigit(*s))
+		return FALSE;
+	*v = g_ascii_strtoull(s, &end, 10);
+	return *end == '\0';
+}
+
+/* Exactly the 16 hex digits study_row writes. */
+static gboolean
+study_parse_fingerprint(const char *s, guint64 *v)
+{
+	int	i;
+
+	for (i = 0; i < 16; i++)
+		if (!g_ascii_isxdigit(s[i]) || g_ascii_isupper(s[i]))
+			return FALSE;
+	if (s[16] != '\0')
+		return FALSE;
+	*v = g_ascii_strtoull(s, NULL, 16);
+	return TRUE;
+}
 
 /* Index of a row of this study, or -1 if it does not belong to it. */
 static gssize
-study_parse_row(struct study *st, char **f, struct model_result *mr)
+study_parse_row(const struct study *st, char **f, struct model_result *mr)
 {
 	size_t	 na = sweep_axes(st->sw), want = 5 + na + MODEL_METRIC_COUNT + 3;
 	size_t	 point, s, i;
-	guint64	 rep, seed;
+	guint64	 run, rep, v;
 	char	*end;
 
-	if (g_strv_length(f) != want || strcmp(f[0], st->name) != 0)
+	if (g_strv_length(f) != want || strcmp(f[0], st->name) != 0 ||
+	    !study_parse_u64(f[1], &run) || run >= st->nruns)
 		return -1;
-	point = (size_t)g_ascii_strtoull(f[1], &end, 10);
-	if (*end || point >= sweep_points(st->sw))
-		return -1;
-	rep = g_ascii_strtoull(f[2], &end, 10);
-	if (*end || rep >= st->reps)
-		return -1;
-	seed = g_ascii_strtoull(f[3], &end, 10);
-	if (*end || seed != st->seed)
-		return -1;
-	for (s = 0; s < st->ns && strcmp(st->strat[s], f[4]) != 0; s++)
-		;
-	if (s == st->ns)
+	study_unindex(st, (size_t)run, &point, &s, &rep);
+	if (!study_parse_u64(f[2], &v) || v != rep ||
+	    !study_parse_u64(f[3], &v) || v != st->seed ||
+	    strcmp(f[4], st->strat[s]) != 0)
 		return -1;
 	for (i = 0; i < na; i++) {
 		double x = sweep_number(st->sw, point, i);
 
 		if (isnan(x) || sweep_is_dist(st->sw, i) ?
 		    strcmp(f[5 + i], sweep_text(st->sw, point, i)) != 0 :
-		    g_ascii_strtod(f[5 + i], NULL) != x)
+		    g_ascii_strtod(f[5 + i], &end) != x || *end != '\0')
 			return -1;
 	}
 	memset(mr, 0, sizeof(*mr));
 	for (i = 0; i < MODEL_METRIC_COUNT; i++) {
-		mr->v[i] = g_ascii_strtod(f[5 + na + i], &end);
-		if (*end)
+		const char *t = f[5 + na + i];
+
+		mr->v[i] = g_ascii_strtod(t, &end);
+		if (*t == '\0' || *end != '\0')
 			return -1;
 	}
-	mr->events = g_ascii_strtoull(f[5 + na + MODEL_METRIC_COUNT], &end, 10);
-	mr->sim_time_ns = g_ascii_strtoull(f[6 + na + MODEL_METRIC_COUNT],
-	    &end, 10);
-	mr->fingerprint = g_ascii_strtoull(f[7 + na + MODEL_METRIC_COUNT],
-	    &end, 16);
-	if (*end)
+	f += 5 + na + MODEL_METRIC_COUNT;
+	if (!study_parse_u64(f[0], &v))
 		return -1;
-	return (gssize)study_index(st, point, s, rep);
+	mr->events = v;
+	if (!study_parse_u64(f[1], &v))
+		return -1;
+	mr->sim_time_ns = v;
+	if (!study_parse_fingerprint(f[2], &v))
+		return -1;
+	mr->fingerprint = v;
+	return (gssize)run;
 }
 
-/* Take the rows of a file.  A journal starts with its key line; a file
- * whose key or header is not ours gives nothing (strict: an error). */
+/* Take the rows of a journal or a shard file: a key line, the header,
+ * rows, each line ended by a newline.  A journal (strict FALSE) whose
+ * key or header is not ours gives nothing, and a bad or cut-off line of
+ * it is dropped, to be done again (a SIGKILL may cut the last line).  In
+ * a shard file (strict) each of these is an error naming the file and
+ * the line. */
 static gboolean
-study_load_rows(struct study *st, const char *path, gboolean journal,
-    gboolean strict, guint64 *taken, GError **error)
+study_load_rows(struct study *st, const char *path, gboolean strict,
+    guint64 *taken, GError **error)
 {
-	char		*text = NULL, **lines, *hdr;
+	char		*text = NULL, **lines, *k;
 	GError		*e = NULL;
-	guint		 i = 0;
-	gboolean	 ok = TRUE;
+	guint		 i, n;
+	gboolean	 ok;
 
 	*taken = 0;
 	if (!g_file_get_contents(path, &text, NULL, &e)) {
@@ -385,46 +452,63 @@ study_load_rows(struct study *st, const char *path, gboolean journal,
 	}
 	lines = g_strsplit(text, "\n", -1);
 	g_free(text);
-	if (journal) {
-		char *k = g_strconcat(STUDY_JOURNAL_TAG, st->key, NULL);
-
-		ok = lines[0] != NULL && strcmp(lines[0], k) == 0;
-		g_free(k);
-		i = 1;
-	}
-	hdr = g_strndup(st->header, strlen(st->header) - 1);
-	if (ok && (lines[i] == NULL || strcmp(lines[i], hdr) != 0))
-		ok = FALSE;
-	g_free(hdr);
+	/* lines[n], after the last newline, is empty unless a line was
+	 * cut off. */
+	n = MAX(g_strv_length(lines), 1) - 1;
+	k = g_strconcat(STUDY_KEY_TAG, st->key, NULL);
+	ok = n >= 1 && strcmp(lines[0], k) == 0;
+	g_free(k);
 	if (!ok) {
 		if (strict)
 			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-			    "%s: not rows of this scenario (its header "
-			    "differs)", path);
+			    "%s: %s", path, n >= 1 && g_str_has_prefix(lines[0],
+			    STUDY_KEY_TAG) ? "its runs were made with other "
+			    "parameters than these (-p, [sweep], -s, --seed, "
+			    "--replications or --compare differ); give merge "
+			    "the same scenario and options as the shards had" :
+			    "not a shard file of loansim run --shard (no key "
+			    "line)");
 		g_strfreev(lines);
 		return !strict;
 	}
-	/* A SIGKILL may have cut the last line: unparsable rows are not
-	 * results and are simply done again. */
-	for (i++; lines[i] != NULL; i++) {
+	if (n < 2 || strncmp(lines[1], st->header, strlen(st->header) - 1) !=
+	    0 || strlen(lines[1]) + 1 != strlen(st->header)) {
+		if (strict)
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "%s:2: not the header of this scenario's rows",
+			    path);
+		g_strfreev(lines);
+		return !strict;
+	}
+	for (i = 2; i <= n; i++) {
 		struct model_result	 mr;
 		char			**f;
-		gssize			 r;
+		gssize			 r = -1;
+		const char		*why = "not a row of this scenario";
 
-		if (*lines[i] == '\0')
-			continue;
-		f = csv_split_line(lines[i]);
-		r = f != NULL ? study_parse_row(st, f, &mr) : -1;
-		g_strfreev(f);
-		if (r < 0) {
-			if (strict) {
-				g_set_error(error, LOANSIM_ERROR,
-				    LOANSIM_ERROR_INPUT, "%s:%u: not a row of "
-				    "this scenario", path, i + 1);
-				ok = FALSE;
+		if (i == n) {
+			if (*lines[i] == '\0')
 				break;
-			}
-			continue;
+			why = "the last line is cut off (no newline)";
+		} else if (*lines[i] != '\0') {
+			f = csv_split_line(lines[i]);
+			r = f != NULL ? study_parse_row(st, f, &mr) : -1;
+			g_strfreev(f);
+		} else
+			why = "an empty line";
+		if (r >= 0 && st->done[r] && strict &&
+		    memcmp(&st->res[r], &mr, sizeof(mr)) != 0) {
+			r = -1;
+			why = "the same run as an earlier file, with other "
+			    "results";
+		}
+		if (r < 0) {
+			if (!strict)
+				continue;
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "%s:%u: %s", path, i + 1, why);
+			g_strfreev(lines);
+			return FALSE;
 		}
 		if (!st->done[r]) {
 			st->res[r] = mr;
@@ -433,12 +517,35 @@ study_load_rows(struct study *st, const char *path, gboolean journal,
 		}
 	}
 	g_strfreev(lines);
+	return TRUE;
+}
+
+/* The journal again, from the rows kept: a new file renamed over the
+ * old one, so that a kill at any moment keeps every finished row; then
+ * open for rows to be appended. */
+static gboolean
+study_journal_start(struct study *st, const char *path, GError **error)
+{
+	struct csv	*c = csv_new();
+	char		*text;
+	gboolean	 ok;
+	size_t		 r;
+
+	for (r = 0; r < st->nruns; r++)
+		if (st->done[r])
+			study_row(c, st, r);
+	text = g_strdup_printf("%s%s\n%s%s", STUDY_KEY_TAG, st->key,
+	    st->header, csv_text(c));
+	csv_free(c);
+	ok = csv_write_text(path, text, error) &&
+	    (st->journal = csv_journal_open(path, error)) != NULL;
+	g_free(text);
 	return ok;
 }
 
 /* --- doing the runs -------------------------------------------------- */
 
-static void
+static gboolean
 study_do_run(struct study *st, size_t r)
 {
 	struct params	*pp = params_copy(st->p);
@@ -456,56 +563,51 @@ study_do_run(struct study *st, size_t r)
 		g_mutex_lock(&st->lock);
 		if (st->error == NULL)
 			g_propagate_prefixed_error(&st->error, e,
-			    "run %zu (%s, replication %" G_GUINT64_FORMAT "): ",
-			    point, st->strat[s], rep);
+			    "run %zu (point %zu, %s, replication %"
+			    G_GUINT64_FORMAT "): ", r, point, st->strat[s],
+			    rep);
 		else
 			g_error_free(e);
 		st->abort = TRUE;
 		g_mutex_unlock(&st->lock);
-		return;
+		return FALSE;
 	}
 	study_round(&st->res[r]);
+	return TRUE;
 }
 
-struct study_task {
-	struct study	*st;
-	size_t		 r;
-};
+/* Whether to start another run: not after an error, nor once SIGINT or
+ * SIGTERM came (the runs under way finish and are journaled). */
+static gboolean
+study_go(struct study *st)
+{
+	gboolean	go;
+
+	g_mutex_lock(&st->lock);
+	go = !st->abort && !study_interrupted;
+	g_mutex_unlock(&st->lock);
+	return go;
+}
 
 static void
 study_worker(gpointer data, gpointer user)
 {
 	struct study	*st = user;
 	size_t		 r = GPOINTER_TO_SIZE(data) - 1;
-	gboolean	 skip;
+	gboolean	 ok = study_go(st) && study_do_run(st, r);
 
-	g_mutex_lock(&st->lock);
-	skip = st->abort;
-	g_mutex_unlock(&st->lock);
-	if (!skip)
-		study_do_run(st, r);
-	g_async_queue_push(st->finished, GSIZE_TO_POINTER(r + 1));
+	g_async_queue_push(st->finished, GSIZE_TO_POINTER(2 * r + ok + 1));
 }
 
 /* A run is finished: journal its row (main thread only). */
 static gboolean
 study_finished(struct study *st, size_t r, GError **error)
 {
-	struct csv	*c;
+	struct csv	*c = csv_new();
 	gboolean	 ok;
 
-	if (st->abort)
-		return TRUE;
-	if (study_interrupted) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERRUPTED,
-		    "interrupted; %" G_GUINT64_FORMAT " finished runs are "
-		    "kept in the journal, and running the same command again "
-		    "resumes", st->runs + st->resumed);
-		return FALSE;
-	}
 	st->done[r] = 1;
 	st->runs++;
-	c = csv_new();
 	study_row(c, st, r);
 	ok = csv_journal_append(st->journal, csv_text(c), error);
 	csv_free(c);
@@ -513,20 +615,22 @@ study_finished(struct study *st, size_t r, GError **error)
 	return ok;
 }
 
-/* Do the runs listed in todo, on o->jobs threads. */
+/* Do the runs listed in todo, on o->jobs threads.  Every run that
+ * finishes is journaled, even after an error or an interrupt. */
 static gboolean
 study_do(struct study *st, GArray *todo, GError **error)
 {
 	GThreadPool	*pool;
 	guint		 jobs = MAX(1, st->o->jobs), i;
-	gboolean	 ok = TRUE;
+	GError		*jerr = NULL;
 
 	if (jobs == 1 || todo->len < 2) {
-		for (i = 0; ok && i < todo->len && !st->abort; i++) {
+		for (i = 0; jerr == NULL && i < todo->len && study_go(st);
+		    i++) {
 			size_t r = g_array_index(todo, size_t, i);
 
-			study_do_run(st, r);
-			ok = study_finished(st, r, error);
+			if (study_do_run(st, r))
+				study_finished(st, r, &jerr);
 		}
 	} else {
 		st->finished = g_async_queue_new();
@@ -536,11 +640,11 @@ study_do(struct study *st, GArray *todo, GError **error)
 			g_thread_pool_push(pool, GSIZE_TO_POINTER(g_array_index(
 			    todo, size_t, i) + 1), NULL);
 		for (i = 0; i < todo->len; i++) {
-			size_t r = GPOINTER_TO_SIZE(g_async_queue_pop(
+			size_t v = GPOINTER_TO_SIZE(g_async_queue_pop(
 			    st->finished)) - 1;
 
-			if (ok && !study_finished(st, r, error)) {
-				ok = FALSE;
+			if (v % 2 == 1 && jerr == NULL &&
+			    !study_finished(st, v / 2, &jerr)) {
 				g_mutex_lock(&st->lock);
 				st->abort = TRUE;
 				g_mutex_unlock(&st->lock);
@@ -550,12 +654,23 @@ study_do(struct study *st, GArray *todo, GError **error)
 		g_async_queue_unref(st->finished);
 		st->finished = NULL;
 	}
-	if (ok && st->error != NULL) {
+	if (jerr != NULL) {
+		g_propagate_error(error, jerr);
+		return FALSE;
+	}
+	if (st->error != NULL) {
 		g_propagate_error(error, st->error);
 		st->error = NULL;
-		ok = FALSE;
+		return FALSE;
 	}
-	return ok;
+	if (study_interrupted) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERRUPTED,
+		    "interrupted; %" G_GUINT64_FORMAT " finished runs are "
+		    "kept in the journal, and running the same command again "
+		    "resumes", st->runs + st->resumed);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 static gboolean
@@ -565,74 +680,86 @@ study_mine(const struct study *st, size_t r)
 	    r % st->o->nshards == st->o->shard - 1;
 }
 
-/* The runs to do: the first reps_min replications of everything (of this
- * shard) not yet done. */
-static GArray *
-study_todo_initial(const struct study *st)
-{
-	GArray	*todo = g_array_new(FALSE, FALSE, sizeof(size_t));
-	size_t	 point, s, r;
-	guint64	 rep;
-
-	for (point = 0; point < sweep_points(st->sw); point++)
-		for (s = 0; s < st->ns; s++)
-			for (rep = 0; rep < st->reps_min; rep++) {
-				r = study_index(st, point, s, rep);
-				if (!st->done[r] && study_mine(st, r))
-					g_array_append_val(todo, r);
-			}
-	return todo;
-}
-
-/* Mean and ci95 of a metric over the done replications of a cell. */
+/* Mean and ci95 of a metric over the first n replications of a cell;
+ * with fewer than two the interval is unknown (NAN), never 0. */
 static struct ci
-study_cell(const struct study *st, size_t point, size_t s, int metric)
+study_cell(const struct study *st, size_t point, size_t s, int metric,
+    guint64 n)
 {
-	double		*v = g_new(double, st->reps);
-	size_t		 n = 0;
+	double		*v = g_new(double, n);
 	guint64		 rep;
 	struct ci	 c;
 
-	for (rep = 0; rep < st->reps; rep++) {
+	for (rep = 0; rep < n; rep++) {
 		size_t r = study_index(st, point, s, rep);
 
-		if (st->done[r])
-			v[n++] = st->res[r].v[metric];
+		g_assert(st->done[r]);
+		v[rep] = st->res[r].v[metric];
 	}
 	c = stats_ci95(v, n);
+	if (n < 2)
+		c.half_width = NAN;
 	g_free(v);
 	return c;
 }
 
-/* --ci-target: cells whose interval is wider than the target get more
- * replications, doubling, up to the cap.  Which runs exist depends only
- * on results, so it is the same for any -j. */
+/* The runs still to do, and for each cell (point, strategy) how many
+ * replications it takes.  A cell starts with reps_min; with --ci-target,
+ * while the interval of cpu_ns_per_byte over its first n replications
+ * is unknown (n < 2) or wider than the target, n doubles, up to the cap.
+ * Each decision reads only the results of replications 0 .. n-1, so the
+ * runs and the outputs are the same for any -j, and for a study resumed
+ * after a kill at any moment. */
 static GArray *
-study_todo_more(const struct study *st)
+study_plan(struct study *st)
 {
-	GArray	*todo = g_array_new(FALSE, FALSE, sizeof(size_t));
-	size_t	 point, s, r;
-	guint64	 rep, have;
+	GArray		*todo = g_array_new(FALSE, FALSE, sizeof(size_t));
+	size_t		 point, s, r;
+	guint64		 n, rep;
+	gboolean	 missing;
 
 	for (point = 0; point < sweep_points(st->sw); point++)
 		for (s = 0; s < st->ns; s++) {
-			struct ci c = study_cell(st, point, s,
-			    MODEL_CPU_NS_PER_BYTE);
+			for (n = st->reps_min;; n = MIN(2 * n, st->reps)) {
+				struct ci c;
 
-			if (c.half_width <= st->o->ci_target * fabs(c.mean) ||
-			    c.n >= st->reps)
-				continue;
-			have = c.n;
-			for (rep = have; rep < MIN(2 * have, st->reps); rep++) {
-				r = study_index(st, point, s, rep);
-				if (!st->done[r])
-					g_array_append_val(todo, r);
+				missing = FALSE;
+				for (rep = 0; rep < n; rep++) {
+					r = study_index(st, point, s, rep);
+					if (st->done[r])
+						continue;
+					missing = TRUE;
+					if (study_mine(st, r))
+						g_array_append_val(todo, r);
+				}
+				if (missing || st->o->ci_target <= 0 ||
+				    n >= st->reps)
+					break;
+				c = study_cell(st, point, s,
+				    MODEL_CPU_NS_PER_BYTE, n);
+				if (c.half_width <= st->o->ci_target *
+				    fabs(c.mean))
+					break;
 			}
+			st->want[point * st->ns + s] = n;
 		}
 	return todo;
 }
 
 /* --- outputs --------------------------------------------------------- */
+
+/* The figure, drawn from the summary just written as "loansim plot"
+ * would; a figure that cannot be drawn is a warning. */
+static void
+study_figure(struct study_outputs *out, const char *base)
+{
+	GError	*e = NULL;
+
+	if (!figure_draw(out->summary, base, NULL, &out->figure, &e)) {
+		out->plot_warning = g_strdup(e->message);
+		g_error_free(e);
+	}
+}
 
 static void
 study_summary(struct csv *c, const struct study *st)
@@ -643,12 +770,12 @@ study_summary(struct csv *c, const struct study *st)
 	study_header_row(c, st->sw, TRUE);
 	for (i = 0; i < sweep_points(st->sw); i++) {
 		for (s = 0; s < st->ns; s++) {
-			struct ci n = study_cell(st, i, s, 0);
+			guint64 n = st->want[i * st->ns + s];
 
-			study_row_key(c, st, i, NULL, st->strat[s]);
-			csv_field_u64(c, n.n);
+			study_row_key(c, st, i, i, NULL, st->strat[s]);
+			csv_field_u64(c, n);
 			for (m = 0; m < MODEL_METRIC_COUNT; m++) {
-				struct ci ci = study_cell(st, i, s, m);
+				struct ci ci = study_cell(st, i, s, m, n);
 
 				csv_field_double(c, ci.mean);
 				csv_field_double(c, ci.half_width);
@@ -658,21 +785,38 @@ study_summary(struct csv *c, const struct study *st)
 	}
 }
 
-/* Rows of every done run of this shard (or all), in run order. */
+static gboolean
+study_used(const struct study *st, size_t r)
+{
+	size_t	point, s;
+	guint64	rep;
+
+	study_unindex(st, r, &point, &s, &rep);
+	return st->done[r] && study_mine(st, r) &&
+	    rep < st->want[point * st->ns + s];
+}
+
+/* The rows of every run of this shard (or all) the study uses, in run
+ * order; a shard file starts with the key, for merge to check. */
 static gboolean
 study_write(struct study *st, const char *rows_path, gboolean whole,
     struct study_outputs *out, GError **error)
 {
 	struct csv	*rows = csv_new(), *sum;
 	char		*base = g_build_filename(st->o->outdir, st->name, NULL);
+	GString		*text = g_string_new(NULL);
 	gboolean	 ok;
 	size_t		 r;
 
+	if (!whole)
+		g_string_append_printf(text, "%s%s\n", STUDY_KEY_TAG, st->key);
 	study_header_row(rows, st->sw, FALSE);
 	for (r = 0; r < st->nruns; r++)
-		if (st->done[r] && study_mine(st, r))
+		if (study_used(st, r))
 			study_row(rows, st, r);
-	ok = csv_write_atomic(rows, rows_path, error);
+	g_string_append(text, csv_text(rows));
+	ok = csv_write_text(rows_path, text->str, error);
+	g_string_free(text, TRUE);
 	csv_free(rows);
 	if (ok && whole) {
 		sum = csv_new();
@@ -680,18 +824,9 @@ study_write(struct study *st, const char *rows_path, gboolean whole,
 		out->summary = g_strconcat(base, "-summary.csv", NULL);
 		ok = csv_write_atomic(sum, out->summary, error);
 		csv_free(sum);
-		if (ok && !st->o->no_plot) {
-			GError *e = NULL;
-
-			/* The figure is drawn from the summary just written,
-			 * as "loansim plot" would. */
-			if (!figure_draw(out->summary, base, NULL,
-			    &out->figure, &e)) {
-				out->plot_warning = g_strdup(e->message);
-				g_error_free(e);
-			}
-		}
 	}
+	if (ok && whole && !st->o->no_plot)
+		study_figure(out, base);
 	g_free(base);
 	return ok;
 }
@@ -708,68 +843,141 @@ study_mkdir(const char *dir, GError **error)
 	return TRUE;
 }
 
+/* --- a finished study is not done again ------------------------------ */
+
+static char *
+study_file_digest(const char *path)
+{
+	char	*text = NULL, *d;
+	gsize	 len;
+
+	if (path == NULL ||
+	    !g_file_get_contents(path, &text, &len, NULL))
+		return NULL;
+	d = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (guchar *)text,
+	    len);
+	g_free(text);
+	return d;
+}
+
+/* What ROWS.done says of a finished study: its key with every option
+ * that shapes the outputs and the program, then a digest of each output
+ * file.  NULL if a file is missing or the program cannot be read. */
+static char *
+study_stamp_text(const struct study *st, const char *rows,
+    const char *summary)
+{
+	/* The running program, so that a rebuilt model (the same
+	 * parameters, other results) never takes old outputs as current. */
+	char	*prog = study_file_digest("/proc/self/exe");
+	char	*dr = study_file_digest(rows), *ds = study_file_digest(summary);
+	char	*opts, *key, *text = NULL;
+
+	if (prog != NULL && dr != NULL && (summary == NULL || ds != NULL)) {
+		opts = g_strdup_printf("%s\nreplications=%" G_GUINT64_FORMAT
+		    "\nci_target=%.17g\nshard=%u/%u\nprogram=%s\n", st->key,
+		    st->reps_min, st->o->ci_target, st->o->shard,
+		    st->o->nshards, prog);
+		key = g_compute_checksum_for_string(G_CHECKSUM_SHA256, opts,
+		    -1);
+		char *rb = g_path_get_basename(rows);
+		char *sb = summary ? g_path_get_basename(summary) : NULL;
+
+		/* Names without their folder: it may be moved. */
+		text = g_strdup_printf("%s%s\n%s  %s\n%s%s%s%s", STUDY_DONE_TAG,
+		    key, dr, rb, ds ? ds : "", ds ? "  " : "", ds ? sb : "",
+		    ds ? "\n" : "");
+		g_free(rb);
+		g_free(sb);
+		g_free(opts);
+		g_free(key);
+	}
+	g_free(prog);
+	g_free(dr);
+	g_free(ds);
+	return text;
+}
+
+/* Whether the outputs in place are those of this very study, made by
+ * this program: then there is nothing to do. */
+static gboolean
+study_up_to_date(const struct study *st, const char *stamp,
+    const char *rows, const char *summary)
+{
+	char		*have = NULL, *want;
+	gboolean	 same;
+
+	if (!g_file_get_contents(stamp, &have, NULL, NULL))
+		return FALSE;
+	want = study_stamp_text(st, rows, summary);
+	same = want != NULL && strcmp(have, want) == 0;
+	g_free(have);
+	g_free(want);
+	return same;
+}
+
 gboolean
 study_run(const struct params *p, const struct study_options *o,
     struct study_outputs *out, GError **error)
 {
 	struct study	 st;
 	GArray		*todo = NULL;
-	char		*jpath = NULL, *file;
-	gboolean	 ok = FALSE;
+	char		*jpath = NULL, *stamp = NULL, *file, *text;
+	gboolean	 ok = FALSE, whole = o->nshards == 0;
 	gint64		 t0 = g_get_monotonic_time();
-	size_t		 r;
 
 	memset(out, 0, sizeof(*out));
 	if (!study_init(&st, p, o, error) || !study_mkdir(o->outdir, error))
 		goto out;
-	file = o->nshards > 0 ? g_strdup_printf("%s.shard-%u-of-%u.csv",
-	    st.name, o->shard, o->nshards) : g_strconcat(st.name, ".csv",
-	    NULL);
+	file = whole ? g_strconcat(st.name, ".csv", NULL) :
+	    g_strdup_printf("%s.shard-%u-of-%u.csv", st.name, o->shard,
+	    o->nshards);
 	out->rows = g_build_filename(o->outdir, file, NULL);
 	g_free(file);
 	jpath = g_strconcat(out->rows, ".partial", NULL);
-	/* Resume: rows journaled by an earlier, interrupted run of the
-	 * same parameters are results already. */
-	if (!study_load_rows(&st, jpath, TRUE, FALSE, &out->resumed, error))
-		goto out;
-	if ((st.journal = csv_journal_open(jpath, error)) == NULL)
-		goto out;
-	/* Rewrite the journal from what was kept, then append. */
-	{
-		struct csv	*c = csv_new();
-		GString		*j = g_string_new(STUDY_JOURNAL_TAG);
+	stamp = g_strconcat(out->rows, ".done", NULL);
+	if (whole) {
+		char *base = g_build_filename(o->outdir, st.name, NULL);
 
-		g_string_append_printf(j, "%s\n%s", st.key, st.header);
-		for (r = 0; r < st.nruns; r++)
-			if (st.done[r])
-				study_row(c, &st, r);
-		g_string_append(j, csv_text(c));
-		csv_free(c);
-		ok = ftruncate(fileno(st.journal), 0) == 0 &&
-		    csv_journal_append(st.journal, j->str, error);
-		g_string_free(j, TRUE);
-		if (!ok) {
-			if (error != NULL && *error == NULL)
-				g_set_error(error, LOANSIM_ERROR,
-				    LOANSIM_ERROR_IO, "%s: %s", jpath,
-				    g_strerror(errno));
-			goto out;
-		}
-		ok = FALSE;
+		out->summary = g_strconcat(base, "-summary.csv", NULL);
+		g_free(base);
 	}
-	todo = study_todo_initial(&st);
+	if (study_up_to_date(&st, stamp, out->rows, out->summary)) {
+		out->up_to_date = TRUE;
+		if (whole && !o->no_plot) {
+			char *base = g_build_filename(o->outdir, st.name, NULL);
+
+			study_figure(out, base);
+			g_free(base);
+		}
+		ok = TRUE;
+		goto out;
+	}
+	g_clear_pointer(&out->summary, g_free);
+	/* Resume: rows journaled by an earlier, interrupted run of the
+	 * same study are results already. */
+	study_load_rows(&st, jpath, FALSE, &st.resumed, NULL);
+	out->resumed = st.resumed;
+	if (!study_journal_start(&st, jpath, error))
+		goto out;
+	todo = study_plan(&st);
 	st.prog = progress_new(st.name, todo->len, o->quiet);
 	while (todo->len > 0) {
 		if (!study_do(&st, todo, error))
 			goto out;
 		g_array_free(todo, TRUE);
-		todo = NULL;
-		todo = o->ci_target > 0 ? study_todo_more(&st) :
-		    g_array_new(FALSE, FALSE, sizeof(size_t));
+		todo = study_plan(&st);
+		progress_grow(st.prog, todo->len);
 	}
-	progress_end(st.prog);
-	if (!study_write(&st, out->rows, o->nshards == 0, out, error))
+	if (!study_write(&st, out->rows, whole, out, error))
 		goto out;
+	/* The stamp last: outputs without it are simply made again. */
+	if ((text = study_stamp_text(&st, out->rows, out->summary)) != NULL &&
+	    !csv_write_text(stamp, text, error)) {
+		g_free(text);
+		goto out;
+	}
+	g_free(text);
 	fclose(st.journal);
 	st.journal = NULL;
 	(void)g_unlink(jpath);
@@ -781,6 +989,7 @@ out:
 	if (todo != NULL)
 		g_array_free(todo, TRUE);
 	g_free(jpath);
+	g_free(stamp);
 	study_free(&st);
 	return ok;
 }
@@ -791,9 +1000,9 @@ study_merge(const struct params *p, const struct study_options *o,
 {
 	struct study	 st;
 	struct study_options mo = *o;
+	GArray		*todo = NULL;
 	gboolean	 ok = FALSE;
-	guint64		 n, missing = 0;
-	size_t		 r, first = 0;
+	guint64		 n;
 	guint		 i;
 
 	memset(out, 0, sizeof(*out));
@@ -801,23 +1010,21 @@ study_merge(const struct params *p, const struct study_options *o,
 	if (!study_init(&st, p, &mo, error) || !study_mkdir(o->outdir, error))
 		goto out;
 	for (i = 0; files[i] != NULL; i++) {
-		if (!study_load_rows(&st, files[i], FALSE, TRUE, &n, error))
+		if (!study_load_rows(&st, files[i], TRUE, &n, error))
 			goto out;
 		out->resumed += n;
 	}
-	for (r = 0; r < st.nruns; r++)
-		if (!st.done[r] && missing++ == 0)
-			first = r;
-	if (missing > 0) {
-		size_t	point, s;
+	todo = study_plan(&st);
+	if (todo->len > 0) {
+		size_t	point, s, r = g_array_index(todo, size_t, 0);
 		guint64	rep;
 
-		study_unindex(&st, first, &point, &s, &rep);
+		study_unindex(&st, r, &point, &s, &rep);
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
 		    "the shards hold %" G_GUINT64_FORMAT " of %zu runs; "
-		    "missing %" G_GUINT64_FORMAT ", the first run %zu (%s, "
+		    "missing %u, the first run %zu (point %zu, %s, "
 		    "replication %" G_GUINT64_FORMAT ")", out->resumed,
-		    st.nruns, missing, point, st.strat[s], rep);
+		    st.nruns, todo->len, r, point, st.strat[s], rep);
 		goto out;
 	}
 	{
@@ -828,6 +1035,54 @@ study_merge(const struct params *p, const struct study_options *o,
 	}
 	ok = study_write(&st, out->rows, TRUE, out, error);
 out:
+	if (todo != NULL)
+		g_array_free(todo, TRUE);
 	study_free(&st);
 	return ok;
+}
+
+/* "loansim run --dry-run": the runs a study would do (of its shard),
+ * each with its number, point, strategy, replication and seed. */
+gboolean
+study_dry_run(const struct params *p, const struct study_options *o,
+    FILE *f, GError **error)
+{
+	struct study	 st;
+	size_t		 r, point, s, a;
+	guint64		 rep, n = 0;
+
+	if (!study_init(&st, p, o, error)) {
+		study_free(&st);
+		return FALSE;
+	}
+	for (r = 0; r < st.nruns; r++)
+		if (r % st.reps < st.reps_min && study_mine(&st, r))
+			n++;
+	fprintf(f, "%zu point%s x %zu strateg%s x %" G_GUINT64_FORMAT
+	    " replication%s = %zu runs", sweep_points(st.sw),
+	    sweep_points(st.sw) == 1 ? "" : "s", st.ns, st.ns == 1 ? "y" :
+	    "ies", st.reps_min, st.reps_min == 1 ? "" : "s",
+	    sweep_points(st.sw) * st.ns * st.reps_min);
+	if (o->nshards > 0)
+		fprintf(f, "; shard %u of %u does %" G_GUINT64_FORMAT " of "
+		    "them", o->shard, o->nshards, n);
+	if (o->ci_target > 0)
+		fprintf(f, "; then, where the interval is wider than "
+		    "--ci-target, more replications, up to %" G_GUINT64_FORMAT,
+		    st.reps);
+	fputc('\n', f);
+	for (r = 0; r < st.nruns; r++) {
+		study_unindex(&st, r, &point, &s, &rep);
+		if (rep >= st.reps_min || !study_mine(&st, r))
+			continue;
+		fprintf(f, "run %zu: point %zu, %s, replication %"
+		    G_GUINT64_FORMAT ", seed %" G_GUINT64_FORMAT, r, point,
+		    st.strat[s], rep, st.seed);
+		for (a = 0; a < sweep_axes(st.sw); a++)
+			fprintf(f, ", %s=%s", sweep_axis_name(st.sw, a),
+			    sweep_text(st.sw, point, a));
+		fputc('\n', f);
+	}
+	study_free(&st);
+	return TRUE;
 }

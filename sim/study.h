@@ -3,17 +3,20 @@
  * the figure.  Replication r of every strategy and point draws from the
  * same streams (seed, r, name): common random numbers.
  *
- * Runs are numbered: run = (point * strategies + strategy) * reps + rep.
- * Results do not depend on the order runs are done in, so any number of
- * threads (-j), any shard of the runs (--shard K/N, the runs with
- * run % N == K - 1) and a resumed run give the same rows; rows are
- * journaled as they finish, so a killed study keeps them and a rerun
- * does only what is missing. */
+ * Runs are numbered: run = (point * strategies + strategy) * reps + rep,
+ * reps being the replications (with --ci-target, --max-replications);
+ * this is the run_id column of the rows.  Results do not depend on the
+ * order runs are done in, so any number of threads (-j), any shard of
+ * the runs (--shard K/N, the runs with run % N == K - 1) and a resumed
+ * run give the same rows; rows are journaled as they finish, so a killed
+ * study keeps them and a rerun does only what is missing, and a rerun of
+ * a finished study does nothing. */
 #ifndef LOANSIM_STUDY_H
 #define LOANSIM_STUDY_H
 
 #include <glib.h>
 #include <signal.h>
+#include <stdio.h>
 #include "sim/params.h"
 
 extern volatile sig_atomic_t study_interrupted;
@@ -39,7 +42,8 @@ struct study_outputs {
 	char	*figure;	/* png, or NULL */
 	char	*plot_warning;	/* why there is no figure, or NULL */
 	guint64	 runs;		/* done by this call */
-	guint64	 resumed;	/* taken from a journal */
+	guint64	 resumed;	/* taken from a journal (merge: shards) */
+	gboolean up_to_date;	/* the outputs were current: nothing done */
 	double	 seconds;
 };
 
@@ -49,6 +53,10 @@ gboolean	 study_run(const struct params *, const struct study_options *,
  * scenario) into what one unsharded run would have written. */
 gboolean	 study_merge(const struct params *, const struct study_options *,
 		    char **files, struct study_outputs *, GError **);
+/* List the runs study_run would do (those of its shard): number, point,
+ * strategy, replication, seed and the swept values. */
+gboolean	 study_dry_run(const struct params *,
+		    const struct study_options *, FILE *, GError **);
 void		 study_outputs_clear(struct study_outputs *);
 
 /* Shared by the subcommands: strategies to compare, the replication
@@ -58,12 +66,18 @@ char		**study_strategies(const struct params *,
 guint64		 study_replications(const struct params *,
 		    const struct study_options *);
 guint64		 study_seed(const struct params *, const struct study_options *);
+/* Whether a scenario name can name output files: letters, digits, '.',
+ * '_' and '-', not starting with '.'. */
+gboolean	 study_name_check(const char *name, GError **);
 /* An axis label naming the parameter and the unit of its base values. */
 char		*study_axis_label(const struct params *, const char *name);
 
-/* A one-line progress report on stderr when it is a terminal. */
+/* A one-line progress report on stderr when it is a terminal; total 0:
+ * open-ended.  progress_grow adds runs to the total (--ci-target rounds).
+ * progress_step may be called from any thread. */
 struct progress;
 struct progress	*progress_new(const char *what, guint64 total, gboolean quiet);
+void		 progress_grow(struct progress *, guint64 more);
 void		 progress_step(struct progress *);
 void		 progress_end(struct progress *);
 void		 progress_free(struct progress *);

@@ -3,6 +3,8 @@
 #include <check.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/csv.h"
@@ -315,8 +317,10 @@ START_TEST(test_study_rows_byte_identical)
 	ck_assert_uint_eq(g_strv_length(lines), 14);
 	ck_assert(g_str_has_prefix(lines[0], "scenario,run_id,replication,"
 	    "seed,strategy,workload.size,cpu_ns_per_byte,"));
+	/* run_id is the run number, (point x 2 + strategy) x 2 + rep. */
 	ck_assert(g_str_has_prefix(lines[1], "t,0,0,1,copy,4096,"));
-	ck_assert(g_str_has_prefix(lines[12], "t,2,1,1,loan,16384,"));
+	ck_assert(g_str_has_prefix(lines[4], "t,3,1,1,loan,4096,"));
+	ck_assert(g_str_has_prefix(lines[12], "t,11,1,1,loan,16384,"));
 	g_strfreev(lines);
 	g_free(a);
 	g_free(b);
@@ -372,6 +376,223 @@ START_TEST(test_study_ci_target_adds_replications)
 	ck_assert_uint_eq(study_summary_reps(out.summary, 6), 2);
 	study_outputs_clear(&out);
 	g_free(dir);
+	params_free(p);
+}
+END_TEST
+
+static char *
+study_read(const char *path)
+{
+	char	*text = NULL;
+
+	ck_assert_msg(g_file_get_contents(path, &text, NULL, NULL), "%s",
+	    path);
+	return text;
+}
+
+/* A journal as a run killed in its second --ci-target round leaves it:
+ * every row of the first round, some of the later ones in another order,
+ * and a last row cut off in its fingerprint.  The resumed study must do
+ * the rest and write what the run not killed wrote, byte for byte. */
+START_TEST(test_study_resume_ci_target)
+{
+	struct params		*p = study_params();
+	struct study_options	 o;
+	struct study_outputs	 out;
+	GError			*e = NULL;
+	char			*rows, *sum, *partial, *j, **lines, **f;
+	char			*cut = NULL;
+	GString			*keep = g_string_new(NULL);
+	guint			 i, kept = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.outdir = tmpdir;
+	o.quiet = TRUE;
+	o.jobs = 2;
+	o.ci_target = 0.02;
+	o.max_replications = 16;
+	ck_assert_msg(study_run(p, &o, &out, &e), "%s", e ? e->message : "");
+	/* Cells end at 2, 4, 8 and 16 (the cap) replications. */
+	ck_assert_uint_eq(out.runs, 8 + 4 + 2 + 8 + 2 + 16);
+	rows = study_read(out.rows);
+	sum = study_read(out.summary);
+	study_outputs_clear(&out);
+
+	/* A run stopped before its first run leaves the journal's key and
+	 * header. */
+	o.outdir = partial = g_build_filename(tmpdir, "b", NULL);
+	study_interrupted = 1;
+	ck_assert(!study_run(p, &o, &out, &e));
+	ck_assert_int_eq(e->code, LOANSIM_ERROR_INTERRUPTED);
+	g_clear_error(&e);
+	study_outputs_clear(&out);
+	study_interrupted = 0;
+	j = g_build_filename(partial, "t.csv.partial", NULL);
+	lines = g_strsplit(rows, "\n", -1);
+	for (i = g_strv_length(lines) - 1; i >= 1; i--) {
+		if (*lines[i] == '\0')
+			continue;
+		f = csv_split_line(lines[i]);
+		if (atoi(f[2]) < 2 || (atoi(f[2]) < 4 &&
+		    atoi(f[1]) % 3 == 0)) {
+			g_string_append_printf(keep, "%s\n", lines[i]);
+			kept++;
+		} else if (cut == NULL)
+			cut = g_strdup(lines[i]);
+		g_strfreev(f);
+	}
+	g_strfreev(lines);
+	/* A shortened fingerprint, once taken for the row's. */
+	g_string_append_len(keep, cut, (gssize)strlen(cut) - 3);
+	g_free(cut);
+	{
+		char *head = study_read(j), *text;
+		char **hl = g_strsplit(head, "\n", -1);
+
+		ck_assert_uint_eq(g_strv_length(hl), 3);
+		g_strfreev(hl);
+		text = g_strconcat(head, keep->str, NULL);
+		ck_assert(g_file_set_contents(j, text, -1, NULL));
+		g_free(head);
+		g_free(text);
+	}
+	ck_assert_msg(study_run(p, &o, &out, &e), "%s", e ? e->message : "");
+	ck_assert_uint_eq(out.resumed, kept);
+	ck_assert_uint_eq(out.resumed + out.runs, 40);
+	{
+		char *r2 = study_read(out.rows), *s2 = study_read(out.summary);
+
+		ck_assert_str_eq(r2, rows);
+		ck_assert_str_eq(s2, sum);
+		g_free(r2);
+		g_free(s2);
+	}
+	ck_assert(!g_file_test(j, G_FILE_TEST_EXISTS));
+	study_outputs_clear(&out);
+	g_string_free(keep, TRUE);
+	g_free(j);
+	g_free(partial);
+	g_free(rows);
+	g_free(sum);
+	params_free(p);
+}
+END_TEST
+
+/* With one replication the interval is unknown: the summary says nan,
+ * and --ci-target never takes it as met. */
+START_TEST(test_study_one_replication_no_interval)
+{
+	struct params		*p = study_params();
+	struct study_options	 o;
+	struct study_outputs	 out;
+	GError			*e = NULL;
+	char			*text, **lines, **head, **f;
+	guint			 i;
+
+	ck_assert(params_override(p, "scenario.replications=1", &e));
+	memset(&o, 0, sizeof(o));
+	o.outdir = tmpdir;
+	o.quiet = TRUE;
+	ck_assert_msg(study_run(p, &o, &out, &e), "%s", e ? e->message : "");
+	text = study_read(out.summary);
+	lines = g_strsplit(text, "\n", -1);
+	head = csv_split_line(lines[0]);
+	f = csv_split_line(lines[1]);
+	for (i = 0; head[i] != NULL; i++)
+		if (g_str_has_suffix(head[i], "_ci95"))
+			ck_assert_str_eq(f[i], "nan");
+	ck_assert_str_eq(head[1], "point");
+	g_strfreev(head);
+	g_strfreev(f);
+	g_strfreev(lines);
+	g_free(text);
+	study_outputs_clear(&out);
+	o.ci_target = 0.9;	/* met at two replications, not at one */
+	o.max_replications = 8;
+	ck_assert(study_run(p, &o, &out, &e));
+	ck_assert_uint_eq(out.runs, 3 * 2 * 2);
+	ck_assert_uint_eq(study_summary_reps(out.summary, 1), 2);
+	study_outputs_clear(&out);
+	params_free(p);
+}
+END_TEST
+
+/* A finished study run again does nothing, unless its parameters or
+ * its outputs changed. */
+START_TEST(test_study_rerun_is_up_to_date)
+{
+	struct params		*p = study_params();
+	struct study_options	 o;
+	struct study_outputs	 out;
+	GError			*e = NULL;
+	char			*a, *b;
+	FILE			*f;
+
+	memset(&o, 0, sizeof(o));
+	o.outdir = tmpdir;
+	o.quiet = TRUE;
+	ck_assert(study_run(p, &o, &out, &e));
+	ck_assert(!out.up_to_date);
+	a = study_read(out.rows);
+	study_outputs_clear(&out);
+	ck_assert(study_run(p, &o, &out, &e));
+	ck_assert(out.up_to_date);
+	ck_assert_uint_eq(out.runs, 0);
+	b = study_read(out.rows);
+	ck_assert_str_eq(a, b);
+	g_free(b);
+	/* Outputs changed since: done again. */
+	f = fopen(out.summary, "a");
+	fputs("x\n", f);
+	fclose(f);
+	study_outputs_clear(&out);
+	ck_assert(study_run(p, &o, &out, &e));
+	ck_assert(!out.up_to_date);
+	ck_assert_uint_eq(out.runs, 12);
+	study_outputs_clear(&out);
+	/* Other parameters: done again. */
+	ck_assert(params_override(p, "workload.messages=41", &e));
+	ck_assert(study_run(p, &o, &out, &e));
+	ck_assert(!out.up_to_date);
+	ck_assert_uint_eq(out.runs, 12);
+	b = study_read(out.rows);
+	ck_assert_str_ne(a, b);
+	g_free(a);
+	g_free(b);
+	study_outputs_clear(&out);
+	params_free(p);
+}
+END_TEST
+
+/* Output files are named by the scenario name alone, inside -o. */
+START_TEST(test_study_name_stays_inside)
+{
+	struct params		*p = study_params();
+	struct study_options	 o;
+	struct study_outputs	 out;
+	GError			*e = NULL;
+	char			*out_dir = g_build_filename(tmpdir, "o", NULL);
+	char			*esc = g_build_filename(tmpdir, "escape.csv",
+	    NULL);
+
+	ck_assert(study_name_check("sosend-mp_2.v1", NULL));
+	ck_assert(!study_name_check("../escape", NULL));
+	ck_assert(!study_name_check(".hidden", NULL));
+	ck_assert(!study_name_check("", NULL));
+	ck_assert(!study_name_check("a/b", NULL));
+	memset(&o, 0, sizeof(o));
+	o.outdir = out_dir;
+	o.quiet = TRUE;
+	/* The name may be refused already when it is set. */
+	if (params_override(p, "scenario.name=../escape", &e)) {
+		ck_assert(!study_run(p, &o, &out, &e));
+		ck_assert_int_eq(e->code, LOANSIM_ERROR_INPUT);
+		study_outputs_clear(&out);
+	}
+	g_clear_error(&e);
+	ck_assert(!g_file_test(esc, G_FILE_TEST_EXISTS));
+	g_free(esc);
+	g_free(out_dir);
 	params_free(p);
 }
 END_TEST
@@ -443,6 +664,10 @@ study_suite(void)
 	tcase_add_test(tc, test_study_rows_byte_identical);
 	tcase_add_test(tc, test_study_threshold_found_with_interval);
 	tcase_add_test(tc, test_study_ci_target_adds_replications);
+	tcase_add_test(tc, test_study_resume_ci_target);
+	tcase_add_test(tc, test_study_one_replication_no_interval);
+	tcase_add_test(tc, test_study_rerun_is_up_to_date);
+	tcase_add_test(tc, test_study_name_stays_inside);
 	suite_add_tcase(s, tc);
 	return s;
 }
