@@ -23,6 +23,11 @@ static const char *model_metric_names[MODEL_CPU_CAT_FIRST] = {
 	"pinned_pages_peak", "latency_p50_ns", "latency_p99_ns", "violations",
 	"coalesced_bytes_per_byte", "flips_per_MiB", "sys_ns_per_byte"
 };
+/* The metrics where more is better; for every other one (costs, counts,
+ * latencies, and the CPU time per category) less is. */
+static const enum model_metric model_metric_higher[] = {
+	MODEL_THROUGHPUT_MBPS
+};
 
 const char *
 model_metric_name(unsigned i)
@@ -42,6 +47,18 @@ model_metric_name(unsigned i)
 		g_once_init_leave(&once, 1);
 	}
 	return cat[i - MODEL_CPU_CAT_FIRST];
+}
+
+gboolean
+model_metric_higher_is_better(unsigned i)
+{
+	unsigned	k;
+
+	g_assert(i < MODEL_METRIC_COUNT);
+	for (k = 0; k < G_N_ELEMENTS(model_metric_higher); k++)
+		if (model_metric_higher[k] == i)
+			return TRUE;
+	return FALSE;
 }
 
 int

@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -437,7 +438,15 @@ main_print_threshold(const struct param_def *d,
 {
 	if (over != NULL)
 		printf("%s = %s: ", over, r->over_text);
-	if (r->found > 0) {
+	if (r->found > 0 && isnan(r->ci95)) {
+		char *m = main_format_value(d, r->mean);
+
+		/* One replication found it: no interval. */
+		printf("%s (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+		    " replications; no interval)", m, r->found,
+		    r->replications);
+		g_free(m);
+	} else if (r->found > 0) {
 		char *m = main_format_value(d, r->mean);
 		char *ci = main_format_value(d, r->ci95);
 		char *lo = main_format_value(d, r->mean - r->ci95);

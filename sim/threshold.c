@@ -19,62 +19,91 @@ struct threshold_ctx {
 	const struct param_def		*vary;
 	char				**strat;	/* base, candidate */
 	int				 metric;
+	gboolean			 higher;	/* more is better */
 	guint64				 seed;
 	struct progress			*prog;
 	guint64				 runs;
 };
 
-/* candidate - base on the metric at x, replication r. */
+/* One replication's search, on any thread: it reads the context and
+ * writes only here. */
+struct threshold_rep {
+	struct threshold_ctx	*c;
+	const struct params	*base;
+	double			 lo;
+	double			 hi;
+	guint64			 r;
+	double			 x;
+	int			 where;
+	guint64			 runs;
+	GError			*error;
+};
+
+/* Below 0 where the candidate wins at x in replication r: cheaper (or,
+ * for a metric where more is better, higher) than the base by more than
+ * the margin. */
 static gboolean
-threshold_diff(struct threshold_ctx *c, struct params *p, double x,
-    guint64 r, double *d, GError **error)
+threshold_diff(struct threshold_rep *t, struct params *p, double x,
+    double *d, GError **error)
 {
+	struct threshold_ctx	*c = t->c;
 	struct model_result	 res[2];
 	char			*text = sweep_value_text(x, c->vary->type);
+	double			 base, cand;
 	gboolean		 ok;
 	int			 s;
 
+	if (study_interrupted) {
+		g_free(text);
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERRUPTED,
+		    "interrupted");
+		return FALSE;
+	}
 	ok = params_set(p, c->o->vary, text, "threshold search", error);
 	g_free(text);
 	for (s = 0; ok && s < 2; s++) {
-		ok = model_run(p, c->strat[s], c->seed, (guint32)r, &res[s],
+		ok = model_run(p, c->strat[s], c->seed, (guint32)t->r, &res[s],
 		    error);
-		c->runs++;
+		t->runs++;
 	}
-	/* Wins when cheaper by more than the margin. */
-	if (ok)
-		*d = res[1].v[c->metric] - res[0].v[c->metric] *
-		    (1 - c->o->margin);
-	return ok;
+	if (!ok)
+		return FALSE;
+	base = res[0].v[c->metric];
+	cand = res[1].v[c->metric];
+	*d = c->higher ? base * (1 + c->o->margin) - cand :
+	    cand - base * (1 - c->o->margin);
+	progress_step(c->prog);
+	return TRUE;
 }
 
-/* One replication's threshold: *where < 0 below the range, > 0 above. */
+/* One replication's threshold: where < 0 below the range, > 0 above. */
 static gboolean
-threshold_search_rep(struct threshold_ctx *c, struct params *p, double lo,
-    double hi, guint64 r, double *x, int *where, GError **error)
+threshold_search_rep(struct threshold_rep *t, struct params *p,
+    GError **error)
 {
-	gboolean	integral = sweep_type_integral(c->vary->type);
-	double		a = lo, b, d, prev = lo;
-	int		i;
+	struct threshold_ctx	*c = t->c;
+	gboolean		 integral = sweep_type_integral(c->vary->type);
+	double			 a = t->lo, b, d, prev = t->lo;
+	int			 i;
 
-	*where = 1;
+	t->where = 1;
+	t->x = NAN;
 	for (i = 0; i < THRESHOLD_MAX_GRID; i++) {
-		b = i == 0 ? lo : MIN(hi, prev * c->o->grid_factor);
+		b = i == 0 ? t->lo : MIN(t->hi, prev * c->o->grid_factor);
 		if (integral)
 			b = round(b);
-		if (!threshold_diff(c, p, b, r, &d, error))
+		if (!threshold_diff(t, p, b, &d, error))
 			return FALSE;
-		progress_step(c->prog);
 		if (d < 0)
 			break;
 		a = b;
 		prev = b;
-		if (b >= hi)
+		if (b >= t->hi)
 			return TRUE;	/* never wins in range */
 	}
 	if (i == 0) {
-		*where = -1;
-		*x = lo;
+		t->where = -1;
+		t->x = t->lo;
 		return TRUE;
 	}
 	/* Bisection: a loses, b wins. */
@@ -85,59 +114,94 @@ threshold_search_rep(struct threshold_ctx *c, struct params *p, double lo,
 			m = floor(m);
 		if (m <= a)
 			break;
-		if (!threshold_diff(c, p, m, r, &d, error))
+		if (!threshold_diff(t, p, m, &d, error))
 			return FALSE;
-		progress_step(c->prog);
 		if (d < 0)
 			b = m;
 		else
 			a = m;
 	}
-	*where = 0;
-	*x = b;
+	t->where = 0;
+	t->x = b;
 	return TRUE;
 }
 
+static void
+threshold_worker(gpointer data, gpointer user)
+{
+	struct threshold_rep	*t = data;
+	struct params		*p = params_copy(t->base);
+
+	(void)user;
+	threshold_search_rep(t, p, &t->error);
+	params_free(p);
+}
+
+/* The replications search at once on -j threads, each on its own copy
+ * of the parameters; their results are taken in replication order, so
+ * the output is the same for any -j. */
 static gboolean
 threshold_point(struct threshold_ctx *c, const struct params *base,
     double lo, double hi, guint64 reps, struct threshold_result *tr,
     GError **error)
 {
-	struct params	*p = params_copy(base);
-	double		*xs = g_new(double, reps);
-	guint64		 r;
-	gboolean	 ok = TRUE;
+	struct threshold_rep	*t = g_new0(struct threshold_rep, reps);
+	double			*xs = g_new(double, reps);
+	guint			 jobs = MAX(1, c->o->study.jobs);
+	guint64			 r;
+	gboolean		 ok = TRUE;
 
+	for (r = 0; r < reps; r++) {
+		t[r].c = c;
+		t[r].base = base;
+		t[r].lo = lo;
+		t[r].hi = hi;
+		t[r].r = r;
+	}
+	if (jobs == 1 || reps < 2) {
+		for (r = 0; r < reps; r++)
+			threshold_worker(&t[r], NULL);
+	} else {
+		GThreadPool *pool = g_thread_pool_new(threshold_worker, NULL,
+		    (gint)MIN(jobs, reps), TRUE, NULL);
+
+		for (r = 0; r < reps; r++)
+			g_thread_pool_push(pool, &t[r], NULL);
+		g_thread_pool_free(pool, FALSE, TRUE);
+	}
 	tr->replications = reps;
 	tr->min = INFINITY;
 	tr->max = -INFINITY;
-	for (r = 0; ok && r < reps; r++) {
-		double	x = NAN;
-		int	where;
-
-		ok = threshold_search_rep(c, p, lo, hi, r, &x, &where, error);
-		if (!ok)
-			break;
-		if (where < 0)
+	for (r = 0; r < reps; r++) {
+		c->runs += t[r].runs;
+		if (t[r].error != NULL) {
+			if (ok)
+				g_propagate_error(error, t[r].error);
+			else
+				g_error_free(t[r].error);
+			ok = FALSE;
+		} else if (t[r].where < 0)
 			tr->below++;
-		else if (where > 0)
+		else if (t[r].where > 0)
 			tr->above++;
 		else {
-			xs[tr->found++] = x;
-			tr->min = MIN(tr->min, x);
-			tr->max = MAX(tr->max, x);
+			xs[tr->found++] = t[r].x;
+			tr->min = MIN(tr->min, t[r].x);
+			tr->max = MAX(tr->max, t[r].x);
 		}
 	}
+	/* The mean of the replications that found one; an interval only
+	 * from two of them or more. */
+	tr->mean = tr->ci95 = NAN;
 	if (ok && tr->found > 0) {
 		struct ci ci = stats_ci95(xs, tr->found);
 
 		tr->mean = ci.mean;
-		tr->ci95 = ci.half_width;
-	} else {
-		tr->mean = tr->ci95 = NAN;
+		if (tr->found >= 2)
+			tr->ci95 = ci.half_width;
 	}
 	g_free(xs);
-	params_free(p);
+	g_free(t);
 	return ok;
 }
 
@@ -240,6 +304,8 @@ threshold_run(const struct params *p, const struct threshold_options *o,
 	memset(&c, 0, sizeof(c));
 	out->results = g_array_new(FALSE, TRUE, sizeof(struct threshold_result));
 	c.o = o;
+	if (!study_name_check(params_string(p, "scenario.name"), error))
+		goto out;
 	if ((c.vary = params_lookup(p, o->vary)) == NULL) {
 		const char *sug = params_suggest(p, o->vary);
 
@@ -247,6 +313,12 @@ threshold_run(const struct params *p, const struct threshold_options *o,
 		    "--vary %s: unknown parameter%s%s%s", o->vary,
 		    sug ? "; did you mean " : "", sug ? sug : "",
 		    sug ? "?" : "");
+		goto out;
+	}
+	if (sweep_param_study(o->vary)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--vary %s: the study itself reads this parameter; "
+		    "searching it would change nothing", o->vary);
 		goto out;
 	}
 	if (!sweep_type_integral(c.vary->type) &&
@@ -264,6 +336,7 @@ threshold_run(const struct params *p, const struct threshold_options *o,
 		    "CSV, e.g. cpu_ns_per_byte)", o->metric);
 		goto out;
 	}
+	c.higher = model_metric_higher_is_better((unsigned)c.metric);
 	if ((c.strat = study_strategies(p, &o->study, error)) == NULL)
 		goto out;
 	if (g_strv_length(c.strat) != 2) {
@@ -293,8 +366,16 @@ threshold_run(const struct params *p, const struct threshold_options *o,
 			    sug ? "?" : "");
 			goto out;
 		}
-		if (!sweep_expand(eq + 1, od->type, otexts, onums, error))
+		if (sweep_param_study(over_name)) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "--over %s: the study itself reads this parameter; "
+			    "a curve over it would be flat", over_name);
 			goto out;
+		}
+		if (!sweep_expand(eq + 1, od->type, otexts, onums, error)) {
+			g_prefix_error(error, "--over %s: ", over_name);
+			goto out;
+		}
 		npts = otexts->len;
 	}
 	reps = study_replications(p, &o->study);
@@ -328,8 +409,13 @@ threshold_run(const struct params *p, const struct threshold_options *o,
 		    "cannot create the output folder %s", o->study.outdir);
 		goto out;
 	}
-	base = g_strdup_printf("%s/%s-threshold", o->study.outdir,
-	    params_string(p, "scenario.name"));
+	{
+		char *file = g_strconcat(params_string(p, "scenario.name"),
+		    "-threshold", NULL);
+
+		base = g_build_filename(o->study.outdir, file, NULL);
+		g_free(file);
+	}
 	threshold_write(p, &c, over_name, out, base, error);
 	if (error != NULL && *error != NULL)
 		goto out;

@@ -9,8 +9,12 @@
  * replication searches on its own paired difference (common random
  * numbers: both strategies draw from the same streams), first over a
  * geometric grid, then by bisection inside the first bracket; the
- * replications' thresholds give the mean and its 95% interval.  With an
- * "over" axis the search repeats for each of its values, giving a curve. */
+ * replications search at once on -j threads.  The thresholds of the
+ * replications that found one give the mean, and from two of them on
+ * its 95% interval (with one, none: NAN).  A metric where more is better
+ * (model_metric_higher_is_better: throughput) is won by being higher.
+ * With an "over" axis the search repeats for each of its values, giving
+ * a curve. */
 #ifndef LOANSIM_THRESHOLD_H
 #define LOANSIM_THRESHOLD_H
 
@@ -38,7 +42,7 @@ struct threshold_result {
 	guint64		 below;		/* candidate already wins at lo */
 	guint64		 above;		/* candidate never wins up to hi */
 	double		 mean;		/* of the found thresholds */
-	double		 ci95;
+	double		 ci95;		/* NAN with fewer than 2 found */
 	double		 min;
 	double		 max;
 };

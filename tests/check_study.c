@@ -637,6 +637,71 @@ START_TEST(test_study_threshold_found_with_interval)
 	ck_assert_double_eq(r->ci95, 0);
 	ck_assert(g_file_test(out.csv, G_FILE_TEST_EXISTS));
 	threshold_outputs_clear(&out);
+	/* One replication: a threshold, but no interval. */
+	ck_assert(params_override(p, "scenario.replications=1", &e));
+	ck_assert(threshold_run(p, &o, &out, &e));
+	r = &g_array_index(out.results, struct threshold_result, 0);
+	ck_assert_uint_eq(r->found, 1);
+	ck_assert_double_eq(r->mean, 4096);
+	ck_assert(isnan(r->ci95));
+	threshold_outputs_clear(&out);
+	params_free(p);
+}
+END_TEST
+
+static const char *
+study_srcdir(void)
+{
+	const char *d = g_getenv("top_srcdir");
+
+	return d != NULL ? d : ".";
+}
+
+/* Throughput is won by being higher: in the default scenario loaning
+ * gives less throughput than copying up to 16KiB (results/default), so
+ * no replication may find a break-even below that.  The same for any -j,
+ * and -j 2 searches the replications at once. */
+START_TEST(test_study_threshold_higher_is_better)
+{
+	struct params		*p = model_params_new();
+	struct threshold_options o;
+	struct threshold_outputs out;
+	struct threshold_result	*r;
+	GError			*e = NULL;
+	char			*path = g_build_filename(study_srcdir(),
+	    "scenarios", "default.ini", NULL);
+	char			*a, *b;
+
+	ck_assert_msg(params_load_file(p, path, &e), "%s",
+	    e ? e->message : "");
+	ck_assert(model_metric_higher_is_better(MODEL_THROUGHPUT_MBPS));
+	ck_assert(!model_metric_higher_is_better(MODEL_CPU_NS_PER_BYTE));
+	memset(&o, 0, sizeof(o));
+	o.study.outdir = tmpdir;
+	o.study.quiet = TRUE;
+	o.study.jobs = 1;
+	o.vary = "workload.size";
+	o.lo = "256B";
+	o.hi = "1MiB";
+	o.grid_factor = 2;
+	o.resolution = 0.01;
+	o.margin = 0.001;
+	o.metric = "throughput_MBps";
+	ck_assert_msg(threshold_run(p, &o, &out, &e), "%s",
+	    e ? e->message : "");
+	r = &g_array_index(out.results, struct threshold_result, 0);
+	ck_assert_uint_eq(r->found, 3);
+	ck_assert_double_gt(r->min, 16384 * 0.9);
+	a = study_read(out.csv);
+	threshold_outputs_clear(&out);
+	o.study.jobs = 2;
+	ck_assert(threshold_run(p, &o, &out, &e));
+	b = study_read(out.csv);
+	ck_assert_str_eq(a, b);
+	threshold_outputs_clear(&out);
+	g_free(a);
+	g_free(b);
+	g_free(path);
 	params_free(p);
 }
 END_TEST
@@ -668,6 +733,7 @@ study_suite(void)
 	tcase_add_test(tc, test_study_one_replication_no_interval);
 	tcase_add_test(tc, test_study_rerun_is_up_to_date);
 	tcase_add_test(tc, test_study_name_stays_inside);
+	tcase_add_test(tc, test_study_threshold_higher_is_better);
 	suite_add_tcase(s, tc);
 	return s;
 }
