@@ -18,6 +18,31 @@ ok() { pass=$((pass + 1)); echo "PASS: $1"; }
 ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
 check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
 
+# rows NAME FILE: how many rows of scenario NAME the file holds; 0 when
+# it has none or does not exist (grep -c prints 0 and fails then).
+rows() {
+	c=$(grep -c "^$1," "$2" 2>/dev/null)
+	echo "${c:-0}"
+}
+
+# wait_rows NAME FILE N PID: until FILE holds N rows of NAME, PID has
+# ended, or 120 s have passed.
+wait_rows() {
+	i=0
+	while [ "$(rows "$1" "$2")" -lt "$3" ] && kill -0 "$4" 2>/dev/null &&
+	    [ "$i" -lt 2400 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# bg CMD...: start CMD in the background with SIGINT as an interactive
+# shell would have it (a shell starts background jobs with it ignored).
+bg() {
+	perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' "$@" &
+	pid=$!
+}
+
 # expect_status NAME STATUS PATTERN CMD...: exit status and stderr.
 expect_status() {
 	name=$1 want=$2 pat=$3
@@ -60,6 +85,25 @@ check "params lists workload.size" \
     "\"$loansim\" params | grep -q '^  size  *size  *16KiB'"
 check "dry run lists 9 x 2 x 3 runs" \
     "\"$loansim\" sweep \"$scen/default.ini\" --dry-run | head -1 | grep -q '^9 points x 2 strategies x 3 replications = 54 runs'"
+"$loansim" sweep "$scen/default.ini" --dry-run --shard 2/4 > "$tmp/dry"
+check "dry run with --shard 2/4 lists only its 14 runs" \
+    "head -1 \"$tmp/dry\" | grep -q '= 54 runs; shard 2 of 4 does 14 of them' && [ \$(grep -c '^run ' \"$tmp/dry\") -eq 14 ] && ! grep '^run ' \"$tmp/dry\" | awk '{ exit (\$2 + 0) % 4 == 1 }'"
+check "dry run lists number, point, strategy, replication, seed" \
+    "grep -qx 'run 5: point 0, loan, replication 2, seed 1, workload.size=1024B' \"$tmp/dry\""
+check "-s replaces the [sweep] axis of the same parameter" \
+    "\"$loansim\" sweep \"$scen/default.ini\" --dry-run -s workload.size=4KiB,8KiB | head -2 | tr '\\n' '|' | grep -qx '2 points x 2 strategies x 3 replications = 12 runs|run 0: point 0, copy, replication 0, seed 1, workload.size=4KiB|'"
+check "-p on a swept parameter fixes it: one point" \
+    "\"$loansim\" sweep \"$scen/default.ini\" --dry-run -p workload.size=4KiB | head -1 | grep -qx '1 point x 2 strategies x 3 replications = 6 runs'"
+printf '[scenario]\nname = e\n[sweep]\nworkload.size =\n' > "$tmp/empty.ini"
+expect_status "a [sweep] key with no values is exit 2" 2 \
+    'empty.ini:4: \[sweep\] workload.size: no values' \
+    "$loansim" run "$tmp/empty.ini" -o "$tmp/x"
+expect_status "-s with no values is exit 2" 2 \
+    'command line: \[sweep\] workload.size: no values' \
+    "$loansim" run "$scen/default.ini" -o "$tmp/x" -s 'workload.size='
+expect_status "sweeping scenario.seed is exit 2" 2 \
+    'scenario.seed: the study itself reads this parameter' \
+    "$loansim" run "$scen/default.ini" -o "$tmp/x" -s scenario.seed=1,2
 
 # One plain run as the reference.
 big="-p workload.messages=2000 --no-plot -q"
@@ -75,22 +119,19 @@ same() {	# dir: rows and summary equal to the reference's
 "$loansim" run "$scen/sosend-mp.ini" -o "$tmp/j3" -j 3 $big
 check "-j 3 gives the same bytes as -j 1" "same \"$tmp/j3\""
 
+"$loansim" run "$scen/sosend-mp.ini" -o "$tmp/ref" -j 1 \
+    -p workload.messages=2000 --no-plot > "$tmp/again.out"
+check "a finished study run again does nothing" \
+    "grep -q '^nothing to do' \"$tmp/again.out\" && same \"$tmp/ref\""
+
 # Kill a run once its journal holds some rows; resume it.
 for sig in KILL INT; do
 	d="$tmp/kill-$sig"
-	# A shell starts background jobs with SIGINT ignored: perl puts
-	# the default back, as an interactive shell would have it.
-	perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' \
-	    "$loansim" run "$scen/sosend-mp.ini" -o "$d" -j 1 $big &
-	pid=$!
-	n=0
-	while [ "$n" -lt 12 ] && kill -0 "$pid" 2>/dev/null; do
-		sleep 0.05
-		n=$(grep -c '^sosend-mp,' "$d/sosend-mp.csv.partial" 2>/dev/null || echo 0)
-	done
+	bg "$loansim" run "$scen/sosend-mp.ini" -o "$d" -j 1 $big
+	wait_rows sosend-mp "$d/sosend-mp.csv.partial" 12 "$pid"
 	kill -s "$sig" "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	kept=$(grep -c '^sosend-mp,' "$d/sosend-mp.csv.partial" 2>/dev/null || echo 0)
+	kept=$(rows sosend-mp "$d/sosend-mp.csv.partial")
 	check "SIG$sig mid-way keeps the finished runs ($kept rows)" \
 	    "[ \"$kept\" -ge 12 ] && [ ! -f \"$d/sosend-mp.csv\" ]"
 	"$loansim" run "$scen/sosend-mp.ini" -o "$d" -j 2 \
@@ -100,18 +141,105 @@ for sig in KILL INT; do
 	check "after SIG$sig the result is byte-identical" "same \"$d\""
 done
 
+# SIGINT while two long runs are under way: both finish and are
+# journaled, and no other run starts.
+d="$tmp/int-busy"
+bg "$loansim" run "$scen/default.ini" -o "$d" -j 2 -q --no-plot -c copy -r 8 \
+    -s workload.size=64KiB -p workload.messages=60000
+wait_rows default "$d/default.csv.partial" 1 "$pid"
+k=$(rows default "$d/default.csv.partial")
+kill -s INT "$pid"
+wait "$pid"
+st=$?
+n=$(rows default "$d/default.csv.partial")
+check "SIGINT journals the 2 runs under way and starts no other ($k rows, then $n of 8)" \
+    "[ $st -eq 130 ] && [ $n -ge $((k + 2)) ] && [ $n -lt 8 ]"
+
+# A kill at any write of the journal's rewrite on resuming (strace
+# injects SIGKILL into the Nth write) loses no finished row.
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null
+then
+	d="$tmp/kill-rewrite"
+	bg "$loansim" run "$scen/sosend-mp.ini" -o "$d" -j 1 $big
+	wait_rows sosend-mp "$d/sosend-mp.csv.partial" 12 "$pid"
+	kill -s KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	k=$(rows sosend-mp "$d/sosend-mp.csv.partial")
+	lost=""
+	for w in 1 2 3; do
+		strace -f -o /dev/null -e trace=write \
+		    -e inject=write:signal=SIGKILL:when=$w \
+		    "$loansim" run "$scen/sosend-mp.ini" -o "$d" -j 1 $big \
+		    2>/dev/null
+		n=$(rows sosend-mp "$d/sosend-mp.csv.partial")
+		[ "$n" -ge "$k" ] || lost="$lost $w:$k->$n"
+		k=$n
+	done
+	check "a kill during the journal rewrite loses no row (${lost:-none lost})" \
+	    "[ -z \"$lost\" ] && [ $k -ge 12 ]"
+	"$loansim" run "$scen/sosend-mp.ini" -o "$d" -j 2 $big
+	check "after kills in the rewrite the result is byte-identical" \
+	    "same \"$d\""
+else
+	ko "strace is not installed or cannot trace (tools/setup installs it)"
+fi
+
+# --ci-target killed after its first round (54 runs): the rerun does
+# the later rounds and writes what the run not killed wrote.
+ci="--ci-target 0.002 --max-replications 60 --no-plot -q"
+"$loansim" run "$scen/default.ini" -o "$tmp/ci-ref" -j 2 $ci
+d="$tmp/ci-kill"
+bg "$loansim" run "$scen/default.ini" -o "$d" -j 2 $ci
+wait_rows default "$d/default.csv.partial" 60 "$pid"
+kill -s KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+k=$(rows default "$d/default.csv.partial")
+"$loansim" run "$scen/default.ini" -o "$d" -j 2 $ci
+check "--ci-target killed after $k runs resumes to the same bytes" \
+    "[ $k -ge 54 ] && cmp -s \"$d/default.csv\" \"$tmp/ci-ref/default.csv\" && cmp -s \"$d/default-summary.csv\" \"$tmp/ci-ref/default-summary.csv\""
+
+# The progress line on a terminal (script gives one) under --ci-target:
+# never more runs done than the total, which grows with the rounds.
+if command -v script >/dev/null 2>&1; then
+	script -qefc "'$loansim' run '$scen/default.ini' -o '$tmp/tty' -j 2 --ci-target 0.002 --max-replications 60 --no-plot" /dev/null \
+	    > "$tmp/tty.out" 2>&1
+	total=$(($(wc -l < "$tmp/tty/default.csv") - 1))
+	tr '\r' '\n' < "$tmp/tty.out" | grep ' runs/s, ' > "$tmp/tty.lines"
+	check "the progress line counts every round ($(tail -1 "$tmp/tty.lines" | cut -d, -f1))" \
+	    "[ -s \"$tmp/tty.lines\" ] && awk -v t=$total '{ split(\$2, a, \"/\"); if (a[1] + 0 > a[2] + 0 || \$6 + 0 > 100000) bad++; last = \$2 } END { exit !(bad == 0 && last == t \"/\" t) }' \"$tmp/tty.lines\""
+else
+	ko "script (util-linux) is not installed"
+fi
+
 # Shards through GNU parallel, then merge.
 if command -v parallel >/dev/null 2>&1; then
 	parallel --will-cite -j 2 "$loansim" run "$scen/sosend-mp.ini" \
 	    -o "$tmp/shards" --shard {}/4 -j 1 $big ::: 1 2 3 4
-	"$loansim" merge "$scen/sosend-mp.ini" -o "$tmp/merged" --no-plot -q \
+	"$loansim" merge "$scen/sosend-mp.ini" -o "$tmp/merged" $big \
 	    "$tmp"/shards/sosend-mp.shard-*-of-4.csv
 	check "4 shards through GNU parallel merge to the same bytes" \
 	    "same \"$tmp/merged\""
-	"$loansim" merge "$scen/sosend-mp.ini" -o "$tmp/m2" --no-plot -q \
+	"$loansim" merge "$scen/sosend-mp.ini" -o "$tmp/m2" $big \
 	    "$tmp"/shards/sosend-mp.shard-1-of-4.csv 2> "$tmp/err"
 	check "merge with a shard missing fails, saying what is missing" \
 	    "grep -q 'the shards hold .* runs; missing' \"$tmp/err\""
+	"$loansim" run "$scen/sosend-mp.ini" -o "$tmp/shp" --shard 2/4 -j 1 \
+	    $big -p machine.tlb_shootdown=7us
+	expect_status "merge refuses a shard run with other -p" 2 \
+	    "shp/sosend-mp.shard-2-of-4.csv: its runs were made with other parameters" \
+	    "$loansim" merge "$scen/sosend-mp.ini" -o "$tmp/m3" $big \
+	    "$tmp/shards/sosend-mp.shard-1-of-4.csv" \
+	    "$tmp/shp/sosend-mp.shard-2-of-4.csv" \
+	    "$tmp/shards/sosend-mp.shard-3-of-4.csv" \
+	    "$tmp/shards/sosend-mp.shard-4-of-4.csv"
+	f="$tmp/shards/sosend-mp.shard-3-of-4.csv"
+	head -c -5 "$f" > "$tmp/cut.csv"
+	expect_status "merge refuses a shard whose last line is cut off" 2 \
+	    "cut.csv:$(wc -l < "$f"): the last line is cut off" \
+	    "$loansim" merge "$scen/sosend-mp.ini" -o "$tmp/m4" $big \
+	    "$tmp/shards/sosend-mp.shard-1-of-4.csv" \
+	    "$tmp/shards/sosend-mp.shard-2-of-4.csv" "$tmp/cut.csv" \
+	    "$tmp/shards/sosend-mp.shard-4-of-4.csv"
 else
 	ko "GNU parallel is not installed (tools/setup installs it)"
 fi
