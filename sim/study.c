@@ -48,6 +48,7 @@ struct study {
 	GError				*error;
 	gboolean			 abort;
 	GAsyncQueue			*finished;
+	GArray				*todo;		/* the runs being done */
 	FILE				*journal;
 	struct progress			*prog;
 	guint64				 runs;
@@ -543,6 +544,60 @@ study_journal_start(struct study *st, const char *path, GError **error)
 	return ok;
 }
 
+/* --- threads --------------------------------------------------------- */
+
+struct study_workers {
+	GThread		**threads;
+	guint		  nthreads;
+	gint		  next;		/* the next item to take */
+	guint		  n;
+	void		(*fn)(guint, gpointer);
+	gpointer	  data;
+};
+
+static gpointer
+study_worker_main(gpointer arg)
+{
+	struct study_workers	*w = arg;
+	gint			 i;
+
+	while ((i = g_atomic_int_add(&w->next, 1)) < (gint)w->n)
+		w->fn((guint)i, w->data);
+	return NULL;
+}
+
+/* Threads that call fn(i, data) for every i below n, each i once; a
+ * thread of its own per job (joined by study_workers_join), rather
+ * than a GThreadPool, whose threads outlive it. */
+struct study_workers *
+study_workers_start(guint jobs, guint n, void (*fn)(guint, gpointer),
+    gpointer data)
+{
+	struct study_workers	*w = g_new0(struct study_workers, 1);
+	guint			 i;
+
+	g_assert(n <= G_MAXINT / 2);
+	w->n = n;
+	w->fn = fn;
+	w->data = data;
+	w->nthreads = MAX(1, MIN(jobs, n));
+	w->threads = g_new(GThread *, w->nthreads);
+	for (i = 0; i < w->nthreads; i++)
+		w->threads[i] = g_thread_new("loansim", study_worker_main, w);
+	return w;
+}
+
+void
+study_workers_join(struct study_workers *w)
+{
+	guint	i;
+
+	for (i = 0; i < w->nthreads; i++)
+		g_thread_join(w->threads[i]);
+	g_free(w->threads);
+	g_free(w);
+}
+
 /* --- doing the runs -------------------------------------------------- */
 
 static gboolean
@@ -589,11 +644,13 @@ study_go(struct study *st)
 	return go;
 }
 
+/* Do run todo[i] on a worker thread; tell the main thread it finished,
+ * and whether it has a result. */
 static void
-study_worker(gpointer data, gpointer user)
+study_worker(guint i, gpointer user)
 {
 	struct study	*st = user;
-	size_t		 r = GPOINTER_TO_SIZE(data) - 1;
+	size_t		 r = g_array_index(st->todo, size_t, i);
 	gboolean	 ok = study_go(st) && study_do_run(st, r);
 
 	g_async_queue_push(st->finished, GSIZE_TO_POINTER(2 * r + ok + 1));
@@ -620,9 +677,9 @@ study_finished(struct study *st, size_t r, GError **error)
 static gboolean
 study_do(struct study *st, GArray *todo, GError **error)
 {
-	GThreadPool	*pool;
-	guint		 jobs = MAX(1, st->o->jobs), i;
-	GError		*jerr = NULL;
+	struct study_workers	*w;
+	guint			 jobs = MAX(1, st->o->jobs), i;
+	GError			*jerr = NULL;
 
 	if (jobs == 1 || todo->len < 2) {
 		for (i = 0; jerr == NULL && i < todo->len && study_go(st);
@@ -634,11 +691,8 @@ study_do(struct study *st, GArray *todo, GError **error)
 		}
 	} else {
 		st->finished = g_async_queue_new();
-		pool = g_thread_pool_new(study_worker, st, (gint)jobs, TRUE,
-		    NULL);
-		for (i = 0; i < todo->len; i++)
-			g_thread_pool_push(pool, GSIZE_TO_POINTER(g_array_index(
-			    todo, size_t, i) + 1), NULL);
+		st->todo = todo;
+		w = study_workers_start(jobs, todo->len, study_worker, st);
 		for (i = 0; i < todo->len; i++) {
 			size_t v = GPOINTER_TO_SIZE(g_async_queue_pop(
 			    st->finished)) - 1;
@@ -650,9 +704,10 @@ study_do(struct study *st, GArray *todo, GError **error)
 				g_mutex_unlock(&st->lock);
 			}
 		}
-		g_thread_pool_free(pool, FALSE, TRUE);
+		study_workers_join(w);
 		g_async_queue_unref(st->finished);
 		st->finished = NULL;
+		st->todo = NULL;
 	}
 	if (jerr != NULL) {
 		g_propagate_error(error, jerr);

@@ -72,6 +72,13 @@ gboolean	 study_name_check(const char *name, GError **);
 /* An axis label naming the parameter and the unit of its base values. */
 char		*study_axis_label(const struct params *, const char *name);
 
+/* Call fn(i, data) for every i below n, on up to jobs threads of their
+ * own; study_workers_join waits for them and frees. */
+struct study_workers;
+struct study_workers *study_workers_start(guint jobs, guint n,
+		    void (*fn)(guint, gpointer), gpointer data);
+void		 study_workers_join(struct study_workers *);
+
 /* A one-line progress report on stderr when it is a terminal; total 0:
  * open-ended.  progress_grow adds runs to the total (--ci-target rounds).
  * progress_step may be called from any thread. */

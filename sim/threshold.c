@@ -127,12 +127,11 @@ threshold_search_rep(struct threshold_rep *t, struct params *p,
 }
 
 static void
-threshold_worker(gpointer data, gpointer user)
+threshold_worker(guint i, gpointer data)
 {
-	struct threshold_rep	*t = data;
+	struct threshold_rep	*t = (struct threshold_rep *)data + i;
 	struct params		*p = params_copy(t->base);
 
-	(void)user;
 	threshold_search_rep(t, p, &t->error);
 	params_free(p);
 }
@@ -160,15 +159,10 @@ threshold_point(struct threshold_ctx *c, const struct params *base,
 	}
 	if (jobs == 1 || reps < 2) {
 		for (r = 0; r < reps; r++)
-			threshold_worker(&t[r], NULL);
-	} else {
-		GThreadPool *pool = g_thread_pool_new(threshold_worker, NULL,
-		    (gint)MIN(jobs, reps), TRUE, NULL);
-
-		for (r = 0; r < reps; r++)
-			g_thread_pool_push(pool, &t[r], NULL);
-		g_thread_pool_free(pool, FALSE, TRUE);
-	}
+			threshold_worker((guint)r, t);
+	} else
+		study_workers_join(study_workers_start(jobs, (guint)reps,
+		    threshold_worker, t));
 	tr->replications = reps;
 	tr->min = INFINITY;
 	tr->max = -INFINITY;
