@@ -56,6 +56,13 @@ model_metric_lookup(const char *name)
 }
 
 gboolean
+model_metric_higher_is_better(unsigned metric)
+{
+	g_assert(metric < MODEL_METRIC_COUNT);
+	return metric == MODEL_THROUGHPUT_MBPS;
+}
+
+gboolean
 model_strategy_valid(const struct params *p, const char *s, GError **error)
 {
 	enum so_strategy	st;

@@ -38,6 +38,9 @@ struct params	*model_params_new(void);
 const char	*model_metric_name(unsigned);
 /* -1 if unknown. */
 int		 model_metric_lookup(const char *);
+/* Whether more of the metric is better (throughput), not less (costs,
+ * faults, latency). */
+gboolean	 model_metric_higher_is_better(unsigned metric);
 /* Strategies the workload kind of p can compare. */
 gboolean	 model_strategy_valid(const struct params *, const char *,
 		    GError **);
