@@ -1112,18 +1112,22 @@ figure_threshold(const struct figure_table *t, const char *base,
 	int			 cf = figure_col(t, "found");
 	int			 cr = figure_col(t, "replications");
 	int			 co = figure_col(t, "vary") + 1;
+	int			 cwb = figure_col(t, "wins_below_range");
+	int			 cnw = figure_col(t, "never_wins_in_range");
 	guint			 n = t->rows->len, i, j, *order;
 	struct figure_parts	 f;
 	struct plot_series	 s;
 	struct plot_panel	 panel;
 	struct plot_spec	 spec;
-	struct plot_note	 notes[2];
+	struct plot_note	 notes[4];
 	const struct param_def	*vd, *od;
 	double			*x, *y, *ci, ymax = 0, div;
 	gboolean		 numeric = n >= 2, ok = TRUE;
 	const char		*unit, *metric;
 	GString			*none = g_string_new(NULL);
 	GString			*part = g_string_new(NULL);
+	GString			*below = g_string_new(NULL);
+	GString			*never = g_string_new(NULL);
 
 	if (co <= 0 || co >= cm || cm < 0 || cc < 0 || figure_col(t,
 	    "metric") < 0 || figure_col(t, "base") < 0 ||
@@ -1134,6 +1138,8 @@ figure_threshold(const struct figure_table *t, const char *base,
 		    "threshold_ci95", t->path);
 		g_string_free(none, TRUE);
 		g_string_free(part, TRUE);
+		g_string_free(below, TRUE);
+		g_string_free(never, TRUE);
 		return FALSE;
 	}
 	figure_parts_init(&f);
@@ -1152,18 +1158,25 @@ figure_threshold(const struct figure_table *t, const char *base,
 		numeric = numeric && figure_parse(figure_text(t, i, co), &x[i]);
 		if (ok && isfinite(y[i]))
 			ymax = MAX(ymax, y[i]);
-		/* Where no replication, or only some, found one. */
+		/* Where no replication, or only some, found one: the
+		 * candidate won from the low end on, never won, or a mix. */
 		if (ok && (found == 0 || isnan(y[i]) || found < reps)) {
-			char *v = figure_value_label(figure_def(t,
+			char	*v = figure_value_label(figure_def(t,
 			    t->head[co]), figure_text(t, i, co));
+			double	 wb = NAN, nw = NAN;
+			GString	*to;
 
-			if (found == 0 || isnan(y[i]))
-				g_string_append_printf(none, "%s%s",
-				    none->len ? ", " : "", v);
-			else
-				g_string_append_printf(part, "%s%s (%.0f of "
-				    "%.0f)", part->len ? ", " : "", v, found,
-				    reps);
+			ok = (cwb < 0 || figure_number(t, i, cwb, &wb,
+			    error)) && (cnw < 0 || figure_number(t, i, cnw,
+			    &nw, error));
+			to = found > 0 && !isnan(y[i]) ? part : wb > 0 &&
+			    !(nw > 0) ? below : nw > 0 && !(wb > 0) ? never :
+			    none;
+			g_string_append_printf(to, "%s%s", to->len ? ", " :
+			    "", v);
+			if (to == part)
+				g_string_append_printf(part, " (%.0f of %.0f)",
+				    found, reps);
 			g_free(v);
 		}
 	}
@@ -1171,6 +1184,8 @@ figure_threshold(const struct figure_table *t, const char *base,
 		figure_parts_free(&f);
 		g_string_free(none, TRUE);
 		g_string_free(part, TRUE);
+		g_string_free(below, TRUE);
+		g_string_free(never, TRUE);
 		return FALSE;
 	}
 	/* Lines need x ascending; --over may list values in any order. */
@@ -1213,17 +1228,32 @@ figure_threshold(const struct figure_table *t, const char *base,
 	panel.series = &s;
 	panel.nseries = 1;
 	panel.notes = notes;
-	if (none->len > 0) {
-		notes[panel.nnotes].text = figure_keep(&f, g_strdup_printf(
-		    "no break-even in the searched range at %s = %s",
-		    t->head[co], none->str));
-		notes[panel.nnotes++].color = 1;
-	}
-	if (part->len > 0) {
-		notes[panel.nnotes].text = figure_keep(&f, g_strdup_printf(
-		    "found in only some replications at %s = %s",
-		    t->head[co], part->str));
-		notes[panel.nnotes++].color = 1;
+	{
+		const char *cand = figure_text(t, 0, figure_col(t,
+		    "candidate"));
+		const char *bs = figure_text(t, 0, figure_col(t, "base"));
+		const char *w = figure_better_word(metric);
+
+		if (below->len > 0)
+			notes[panel.nnotes++].text = figure_keep(&f,
+			    g_strdup_printf("%s already %s than %s at the low "
+			    "end of the search at %s = %s", cand, w, bs,
+			    t->head[co], below->str));
+		if (never->len > 0)
+			notes[panel.nnotes++].text = figure_keep(&f,
+			    g_strdup_printf("%s never %s than %s in the "
+			    "searched range at %s = %s", cand, w, bs,
+			    t->head[co], never->str));
+		if (none->len > 0)
+			notes[panel.nnotes++].text = figure_keep(&f,
+			    g_strdup_printf("no break-even in the searched "
+			    "range at %s = %s", t->head[co], none->str));
+		if (part->len > 0)
+			notes[panel.nnotes++].text = figure_keep(&f,
+			    g_strdup_printf("found in only some replications "
+			    "at %s = %s", t->head[co], part->str));
+		for (i = 0; i < panel.nnotes; i++)
+			notes[i].color = 1;
 	}
 	spec.base = base;
 	spec.title = figure_keep(&f, g_strdup_printf("%s: %s from which %s "
@@ -1245,6 +1275,8 @@ figure_threshold(const struct figure_table *t, const char *base,
 	figure_parts_free(&f);
 	g_string_free(none, TRUE);
 	g_string_free(part, TRUE);
+	g_string_free(below, TRUE);
+	g_string_free(never, TRUE);
 	return ok;
 }
 

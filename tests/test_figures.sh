@@ -171,7 +171,7 @@ check "... labelled by category" \
     "grep -qF \"set xtics ('overwrite' 0, 'async' 1, 'sendfile' 2)\" thr-summary.gp"
 check "... in KiB" "grep -qF \"workload.size at break-even (KiB)\" thr-summary.gp"
 check "... with the value lacking a threshold said so" \
-    "grep -qF \"'no break-even in the searched range at workload.reuse = sendfile'\" thr-summary.gp"
+    "grep -qF \"'loan never cheaper than copy in the searched range at workload.reuse = sendfile'\" thr-summary.gp"
 check "... and its interval in KiB in the data" \
     "grep -q '^0	37.66666667	11.6580951\$' thr-summary.dat"
 # Three axes: x the one with most values, a panel per CPU count, a curve
