@@ -7,7 +7,7 @@
 #define P(n, t, d, lo, hi, ch, m)	{ n, t, d, lo, hi, ch, m }
 
 static const struct param_def model_params[] = {
-	P("scenario.name", PARAM_STRING, "unnamed", NULL, NULL, NULL,
+	P("scenario.name", PARAM_NAME, "unnamed", NULL, NULL, NULL,
 	    "name of the scenario, written in every output row"),
 	P("scenario.description", PARAM_STRING, "", NULL, NULL, NULL,
 	    "what the scenario shows"),

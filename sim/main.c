@@ -6,7 +6,9 @@
  *                        [--from X] [--to Y] [--over PARAM=LIST] ...
  *   loansim params
  *
- * Exit status: 0 success, 1 a failure to write or draw, 2 bad input. */
+ * Exit status: 0 success, 1 a failure to write or draw (a figure not
+ * drawn for want of gnuplot is only a warning, except for plot), 2 bad
+ * input, 3 a bug, 130 interrupted. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -19,6 +21,7 @@
 #include "sim/error.h"
 #include "sim/figure.h"
 #include "sim/params.h"
+#include "sim/plot.h"
 #include "sim/regress.h"
 #include "sim/study.h"
 #include "sim/sweep.h"
@@ -74,14 +77,53 @@ main_fail(GError *e)
 {
 	int	status = main_status(e);
 
-	/* A scenario that cannot be read is bad input too. */
-	if (e->domain == LOANSIM_ERROR && e->code == LOANSIM_ERROR_IO &&
-	    g_str_has_prefix(e->message, "cannot read "))
-		status = LOANSIM_EXIT_USAGE;
-
 	fprintf(stderr, "loansim: %s\n", e->message);
 	g_error_free(e);
 	return status;
+}
+
+/* A figure that was not drawn: a warning when there is no gnuplot
+ * (figures are optional: run, merge and threshold still exit 0), a
+ * failure to draw (exit 1) when gnuplot is there but failed. */
+static int
+main_plot_status(const char *warning)
+{
+	char	*gnuplot;
+	int	 status;
+
+	if (warning == NULL)
+		return 0;
+	fprintf(stderr, "loansim: %s\n", warning);
+	gnuplot = plot_gnuplot();
+	status = gnuplot != NULL ? LOANSIM_EXIT_FAILURE : 0;
+	g_free(gnuplot);
+	return status;
+}
+
+/* --help: GLib's help, with "[OPTION...]" in ASCII (GLib writes an
+ * ellipsis that the C locale turns into "?").  TRUE if it was asked. */
+static gboolean
+main_help(GOptionContext *ctx, int argc, char **argv)
+{
+	char	*h, **parts;
+	int	 i;
+
+	for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-?") == 0 ||
+		    strcmp(argv[i], "--help-all") == 0)
+			break;
+	if (i == argc || strcmp(argv[i], "--") == 0)
+		return FALSE;
+	h = g_option_context_get_help(ctx, TRUE, NULL);
+	parts = g_strsplit(h, "\xe2\x80\xa6", -1);	/* U+2026 */
+	g_free(h);
+	h = g_strjoinv("...", parts);
+	fputs(h, stdout);
+	g_strfreev(parts);
+	g_free(h);
+	return TRUE;
 }
 
 static void
@@ -114,9 +156,11 @@ static const char *main_run_desc =
 "are computed, so a killed run keeps them.  The same scenario and seed\n"
 "give byte-identical files; -j, --shard and resuming change nothing.\n"
 "SIGINT or SIGTERM stops after the runs under way; run the same command\n"
-"again to resume.  Exit status: 0 done, 1 could not write or draw, 2 bad\n"
-"input (the message names the file, group, key and value), 3 a broken\n"
-"model invariant (a bug), 130 interrupted.";
+"again to resume.  Exit status: 0 done (also without gnuplot: the figure's\n"
+"script and data are written, with a warning), 1 could not write a file\n"
+"or gnuplot failed to draw, 2 bad input (the message names the file,\n"
+"line, group, key and value), 3 a broken model invariant (a bug), 130\n"
+"interrupted.";
 
 static const char *main_merge_desc =
 "Reads the rows written by 'loansim run SCENARIO --shard K/N' (files\n"
@@ -133,7 +177,8 @@ static const char *main_threshold_desc =
 "replication on its own paired difference (common random numbers), and\n"
 "prints the mean threshold with its 95% interval.  With --over\n"
 "PARAM=LIST the search repeats for each value, giving a curve written to\n"
-"DIR/NAME-threshold.csv and plotted (NAME-threshold.png, .svg, .gp, .dat).";
+"DIR/NAME-threshold.csv and plotted (NAME-threshold.png, .svg, .gp, .dat).\n"
+"Exit status as for 'loansim run --help'.";
 
 static GOptionContext *
 main_context(const char *cmd, struct main_opts *o)
@@ -382,8 +427,7 @@ main_run(const char *scenario, struct main_opts *o)
 			printf("figure:  %s (and .svg, .gp, .dat)\n",
 			    out.figure);
 	}
-	if (out.plot_warning != NULL)
-		fprintf(stderr, "loansim: %s\n", out.plot_warning);
+	status = main_plot_status(out.plot_warning);
 	study_outputs_clear(&out);
 done:
 	g_strfreev(so.strategies);
@@ -414,8 +458,8 @@ main_merge(const char *scenario, char **files, struct main_opts *o)
 			printf("figure:  %s (and .svg, .gp, .dat)\n",
 			    out.figure);
 	}
-	if (status == 0 && out.plot_warning != NULL)
-		fprintf(stderr, "loansim: %s\n", out.plot_warning);
+	if (status == 0)
+		status = main_plot_status(out.plot_warning);
 	study_outputs_clear(&out);
 	g_strfreev(so.strategies);
 	params_free(p);
@@ -522,8 +566,7 @@ main_threshold(const char *scenario, struct main_opts *o)
 		if (out.figure)
 			printf("figure: %s (and .svg, .gp, .dat)\n",
 			    out.figure);
-		if (out.plot_warning)
-			fprintf(stderr, "loansim: %s\n", out.plot_warning);
+		status = main_plot_status(out.plot_warning);
 		g_free(over);
 		g_strfreev(st);
 	}
@@ -581,14 +624,26 @@ main_plot(int argc, char **argv)
 	    "summed up\nover replications), NAME-summary.csv, or "
 	    "NAME-threshold.csv.  Each gives\nBASE.png and BASE.svg with "
 	    "the .gp script and .dat data beside them,\nBASE being the "
-	    "table's path without .csv unless -o says otherwise.\nA run "
-	    "table with one numeric swept parameter gives the metric "
-	    "against\nit, one line per strategy with 95% error bars and the "
-	    "break-even marked;\nwithout one, where CPU time went, stacked "
-	    "by category.  A threshold\ntable gives the break-even against "
-	    "its second parameter.");
+	    "table's path without .csv unless -o says otherwise\n(its "
+	    "folders are created).\n"
+	    "A run table gives the metric against the numeric swept "
+	    "parameter with the\nmost values, one line per strategy with "
+	    "95% error bars; where a strategy\ncrosses the first, a dashed "
+	    "line and a note say on which side it wins\n(\"cheaper\", or "
+	    "\"faster\" for throughput_MBps).  More swept parameters give\n"
+	    "a panel per value of a second one and a curve per value of the "
+	    "others.\nWithout a numeric parameter: where CPU time went, "
+	    "stacked by category (or\nthe metric as points with error "
+	    "bars).  A threshold table gives the\nbreak-even against its "
+	    "second parameter.\n"
+	    "Exit status: 0 drawn, 1 not drawn (no gnuplot, or it failed), "
+	    "2 bad input\n(the message names file, line and column).");
 	argv[1] = "loansim plot";
 	g_set_prgname(argv[1]);
+	if (main_help(ctx, argc, argv)) {
+		g_option_context_free(ctx);
+		return 0;
+	}
 	if (!g_option_context_parse(ctx, &argc, &argv, &e)) {
 		fprintf(stderr, "loansim plot: %s (see 'loansim plot "
 		    "--help')\n", e->message);
@@ -655,6 +710,10 @@ main_regress(int argc, char **argv)
 	    "2 bad input.");
 	argv[1] = "loansim regress";
 	g_set_prgname(argv[1]);
+	if (main_help(ctx, argc, argv)) {
+		g_option_context_free(ctx);
+		return 0;
+	}
 	if (!g_option_context_parse(ctx, &argc, &argv, &e)) {
 		fprintf(stderr, "loansim regress: %s\n", e->message);
 		g_error_free(e);
@@ -707,6 +766,8 @@ main_regress(int argc, char **argv)
 		} else if (update) {
 			printf("updated %s (%" G_GUINT64_FORMAT " runs)\n",
 			    ref, out.runs);
+			if (main_plot_status(out.plot_warning) != 0)
+				status = LOANSIM_EXIT_FAILURE;
 		} else {
 			printf("%s: %s\n", name, argv[i]);
 			n = regress_compare(ref, out.rows, tol, stdout, &e);
@@ -835,7 +896,9 @@ main(int argc, char **argv)
 	ctx = main_context(cmd, &o);
 	argv[1] = g_strconcat("loansim ", cmd, NULL);
 	g_set_prgname(argv[1]);
-	if (!g_option_context_parse(ctx, &argc, &argv, &e)) {
+	if (main_help(ctx, argc, argv))
+		status = 0;
+	else if (!g_option_context_parse(ctx, &argc, &argv, &e)) {
 		fprintf(stderr, "loansim %s: %s (see 'loansim %s --help')\n",
 		    cmd, e->message, cmd);
 		g_error_free(e);

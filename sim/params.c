@@ -1,6 +1,7 @@
 /* Scenario files and the parameter registry. */
 #include "sim/params.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "sim/error.h"
@@ -31,8 +32,11 @@ struct params {
 
 static const char *params_type_names[] = {
 	"time", "size", "bandwidth", "probability", "count", "real", "bool",
-	"string", "choice", "list", "time dist", "size dist", "path"
+	"string", "choice", "list", "time dist", "size dist", "path", "name"
 };
+
+/* The longest PARAM_NAME: it becomes file names with suffixes. */
+#define PARAMS_NAME_MAX 100
 
 const char *
 params_type_name(enum param_type t)
@@ -123,6 +127,46 @@ static const char *params_kind_word[] = {
 	"a number"
 };
 
+static void
+params_range_error(const struct param_def *d, GError **error)
+{
+	const char	*what = params_kind_word[d->type];
+
+	if (d->min != NULL && d->max != NULL)
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "expected %s from %s to %s", what, d->min, d->max);
+	else if (d->min != NULL)
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "expected %s of at least %s", what, d->min);
+	else
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "expected %s of at most %s", what, d->max);
+}
+
+/* A name becomes file names (NAME.csv, NAME-summary.png) and text in
+ * gnuplot scripts: letters, digits, '.', '_' and '-' only, so that it
+ * can neither leave the output folder ("../x", "/x") nor hide (".x"),
+ * nor carry quotes into a script. */
+static gboolean
+params_name_check(const char *text, GError **error)
+{
+	const char	*c;
+
+	for (c = text; *c != '\0'; c++)
+		if (!g_ascii_isalnum(*c) && *c != '.' && *c != '_' &&
+		    *c != '-')
+			break;
+	if (*text == '\0' || *text == '.' || *c != '\0' ||
+	    strlen(text) > PARAMS_NAME_MAX) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "expected a name of 1 to %d letters, digits, '.', '_' or "
+		    "'-', not starting with '.' (it names the output files)",
+		    PARAMS_NAME_MAX);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* Check text for def; fill val.v.  Errors carry no file or key prefix. */
 static gboolean
 params_parse(const struct param_def *d, const char *text, const char *dir,
@@ -151,10 +195,7 @@ params_parse(const struct param_def *d, const char *text, const char *dir,
 		    &ulo, NULL) || (integral ? u < ulo : x < lo))) ||
 		    (d->max != NULL && (!params_number(d->type, d->max, &hi,
 		    &uhi, NULL) || (integral ? u > uhi : x > hi)))) {
-			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-			    "expected %s from %s to %s",
-			    params_kind_word[d->type], d->min ? d->min : "-inf",
-			    d->max ? d->max : "inf");
+			params_range_error(d, error);
 			return FALSE;
 		}
 		if (integral)
@@ -179,6 +220,8 @@ params_parse(const struct param_def *d, const char *text, const char *dir,
 			return FALSE;
 		}
 		return TRUE;
+	case PARAM_NAME:
+		return params_name_check(text, error);
 	case PARAM_STRING:
 	case PARAM_PATH:
 		if (d->type == PARAM_PATH && *text == '\0') {
@@ -217,8 +260,10 @@ params_parse(const struct param_def *d, const char *text, const char *dir,
 				}
 		}
 		if (ok && items[0] == NULL) {
+			ch = params_choices_text(d->choices);
 			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-			    "expected at least one of %s", d->choices);
+			    "expected at least one of %s", ch);
+			g_free(ch);
 			ok = FALSE;
 		}
 		g_strfreev(items);
@@ -451,37 +496,27 @@ params_group_known(const struct params *p, const char *group)
 	return FALSE;
 }
 
-static const char *
+/* The known group nearest to group, newly allocated, or NULL. */
+static char *
 params_suggest_group(const struct params *p, const char *group)
 {
 	size_t		 i, best_d = G_MAXSIZE, d;
-	static char	 buf[64];
 	const char	*best = NULL;
 
-	for (i = 0; i < p->n; i++) {
-		const char	*nm = p->defs[i].name;
-		size_t		 gl = (size_t)(strchr(nm, '.') - nm);
+	for (i = 0; i <= p->n; i++) {
+		const char	*nm = i < p->n ? p->defs[i].name : "sweep.";
+		char		*g = g_strndup(nm, (gsize)(strchr(nm, '.') - nm));
 
-		if (gl >= sizeof(buf))
-			continue;
-		memcpy(buf, nm, gl);
-		buf[gl] = '\0';
-		d = params_distance(group, buf);
+		d = params_distance(group, g);
+		g_free(g);
 		if (d < best_d) {
 			best_d = d;
 			best = nm;
 		}
 	}
-	d = params_distance(group, "sweep");
-	if (d < best_d) {
-		best_d = d;
-		best = "sweep.";
-	}
 	if (best == NULL || best_d > MAX(2, strlen(group) / 3))
 		return NULL;
-	g_strlcpy(buf, best, MIN(sizeof(buf),
-	    (size_t)(strchr(best, '.') - best) + 1));
-	return buf;
+	return g_strndup(best, (gsize)(strchr(best, '.') - best));
 }
 
 /* --- files ----------------------------------------------------------- */
@@ -535,38 +570,59 @@ params_where(const char *path, const char *text, const char *group,
 }
 
 static gboolean params_load(struct params *, const char *path,
-    GPtrArray *chain, GError **);
+    const char *site, GPtrArray *chain, GError **);
 
 static gboolean
 params_load_includes(struct params *p, GKeyFile *kf, char **groups,
-    const char *path, const char *dir, GPtrArray *chain, GError **error)
+    const char *path, const char *text, const char *dir, GPtrArray *chain,
+    GError **error)
 {
 	int	i;
 
 	for (i = 0; groups[i] != NULL; i++) {
 		char	*inc = g_key_file_get_value(kf, groups[i], "include",
 		    NULL);
-		char	*ipath;
+		char	*ipath, *where, *site;
 		gboolean ok;
 
 		if (inc == NULL)
 			continue;
 		g_strstrip(inc);
+		where = params_where(path, text, groups[i], "include");
+		site = g_strdup_printf("%s: [%s] include = \"%s\"", where,
+		    groups[i], inc);
+		g_free(where);
 		if (*inc == '\0') {
 			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-			    "%s: [%s] include is empty", path, groups[i]);
-			g_free(inc);
-			return FALSE;
+			    "%s: expected a file name", site);
+			ok = FALSE;
+		} else {
+			ipath = g_path_is_absolute(inc) ? g_strdup(inc) :
+			    g_build_filename(dir, inc, NULL);
+			ok = params_load(p, ipath, site, chain, error);
+			g_free(ipath);
 		}
-		ipath = g_path_is_absolute(inc) ? g_strdup(inc) :
-		    g_build_filename(dir, inc, NULL);
+		g_free(site);
 		g_free(inc);
-		ok = params_load(p, ipath, chain, error);
-		g_free(ipath);
 		if (!ok)
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/* An error opening path: prefixed with where it was included from. */
+static void
+params_open_error(GError **error, const char *site, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*m;
+
+	va_start(ap, fmt);
+	m = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT, "%s%s%s",
+	    site ? site : "", site ? ": " : "", m);
+	g_free(m);
 }
 
 static gboolean
@@ -628,9 +684,11 @@ params_load_group(struct params *p, GKeyFile *kf, const char *group,
 	return ok;
 }
 
+/* Read path into p; site says where it was included from (NULL: the
+ * scenario itself). */
 static gboolean
-params_load(struct params *p, const char *path, GPtrArray *chain,
-    GError **error)
+params_load(struct params *p, const char *path, const char *site,
+    GPtrArray *chain, GError **error)
 {
 	char		*canon = g_canonicalize_filename(path, NULL);
 	char		*text = NULL, *dir = NULL, **groups = NULL;
@@ -650,26 +708,28 @@ params_load(struct params *p, const char *path, GPtrArray *chain,
 				g_string_append_printf(s, "%s includes ",
 				    (char *)g_ptr_array_index(chain, i));
 			g_string_append(s, canon);
-			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-			    "include cycle: %s", s->str);
+			params_open_error(error, site, "include cycle: %s",
+			    s->str);
 			g_string_free(s, TRUE);
 			goto out;
 		}
 	}
-	if (chain->len >= PARAMS_MAX_INCLUDE_DEPTH) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-		    "%s: includes nested more than %d deep", path,
-		    PARAMS_MAX_INCLUDE_DEPTH);
+	if (chain->len > PARAMS_MAX_INCLUDE_DEPTH) {
+		params_open_error(error, site, "includes nested more than %d "
+		    "deep", PARAMS_MAX_INCLUDE_DEPTH);
 		goto out;
 	}
 	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO,
-		    "%s: is a directory, not a scenario file", path);
+		params_open_error(error, site, "%s is a directory, not a "
+		    "scenario file", path);
 		goto out;
 	}
 	if (!g_file_get_contents(path, &text, &len, &e)) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO,
-		    "cannot read %s: %s", path, e->message);
+		/* GLib's message repeats the path: keep only the reason. */
+		const char *why = strrchr(e->message, ':');
+
+		params_open_error(error, site, "cannot read %s: %s", path,
+		    why != NULL ? why + 2 : e->message);
 		g_error_free(e);
 		goto out;
 	}
@@ -700,20 +760,22 @@ params_load(struct params *p, const char *path, GPtrArray *chain,
 	for (g = 0; groups[g] != NULL; g++) {
 		if (strcmp(groups[g], "sweep") != 0 &&
 		    !params_group_known(p, groups[g])) {
-			const char	*s = params_suggest_group(p, groups[g]);
-			char		*where = params_where(path, text,
-			    groups[g], NULL);
+			char	*s = params_suggest_group(p, groups[g]);
+			char	*where = params_where(path, text, groups[g],
+			    NULL);
 
 			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
 			    "%s: unknown group [%s]%s%s%s", where, groups[g],
 			    s ? "; did you mean [" : "", s ? s : "",
 			    s ? "]?" : "");
 			g_free(where);
+			g_free(s);
 			goto pop;
 		}
 	}
 	/* Included files first, so that this file's own keys win. */
-	if (!params_load_includes(p, kf, groups, path, dir, chain, error))
+	if (!params_load_includes(p, kf, groups, path, text, dir, chain,
+	    error))
 		goto pop;
 	for (g = 0; groups[g] != NULL; g++)
 		if (!params_load_group(p, kf, groups[g], path, text, dir,
@@ -739,7 +801,7 @@ params_load_file(struct params *p, const char *path, GError **error)
 	GPtrArray	*chain = g_ptr_array_new_with_free_func(g_free);
 	gboolean	 ok;
 
-	ok = params_load(p, path, chain, error);
+	ok = params_load(p, path, NULL, chain, error);
 	g_ptr_array_free(chain, TRUE);
 	if (ok) {
 		char *canon = g_canonicalize_filename(path, NULL);

@@ -11,9 +11,9 @@
  * the study layer (params_sweep); its key "where" holds constraints
  * between the axes, also kept as text.
  *
- * Errors are GErrors (LOANSIM_ERROR_INPUT, LOANSIM_ERROR_IO) whose message
- * names the file (and line), the group, the key, the value and the
- * expected form, e.g.
+ * Errors are GErrors (LOANSIM_ERROR_INPUT: a file that cannot be read is
+ * bad input too) whose message names the file (and line), the group, the
+ * key, the value and the expected form, e.g.
  *   s.ini:12: [workload] size = "16KQ": expected a size such as 16KiB
  *   (units B, KiB, MiB, GiB, TiB, kB, MB, GB)
  *   s.ini:3: unknown key [workload] sise; did you mean [workload] size?
@@ -39,7 +39,9 @@ enum param_type {
 	PARAM_LIST,		/* comma-separated subset of choices */
 	PARAM_DIST_TIME,	/* a distribution of times: "exp(200us)" */
 	PARAM_DIST_SIZE,	/* a distribution of sizes */
-	PARAM_PATH		/* a file name, relative to the scenario file */
+	PARAM_PATH,		/* a file name, relative to the scenario file */
+	PARAM_NAME		/* a word safe in file names and scripts:
+				 * [A-Za-z0-9._-], not starting with '.' */
 };
 
 struct param_def {

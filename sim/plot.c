@@ -7,89 +7,277 @@
 #include "config.h"
 #include "sim/error.h"
 
-const char *
+char *
 plot_gnuplot(void)
 {
-	static char	*found;
-	static gboolean	 looked;
+	const char	*env = g_getenv("LOANSIM_GNUPLOT");
 
-	/* LOANSIM_GNUPLOT overrides; then configure's; then PATH. */
-	if (!looked) {
-		const char	*env = g_getenv("LOANSIM_GNUPLOT");
+	/* LOANSIM_GNUPLOT overrides (empty: none); then configure's; then
+	 * PATH.  Looked up each time: no state shared between threads. */
+	if (env != NULL)
+		return *env ? g_strdup(env) : NULL;
+	if (*GNUPLOT_PATH != '\0' &&
+	    g_file_test(GNUPLOT_PATH, G_FILE_TEST_IS_EXECUTABLE))
+		return g_strdup(GNUPLOT_PATH);
+	return g_find_program_in_path("gnuplot");
+}
 
-		looked = TRUE;
-		if (env != NULL)
-			found = *env ? g_strdup(env) : NULL;
-		else if (*GNUPLOT_PATH != '\0' &&
-		    g_file_test(GNUPLOT_PATH, G_FILE_TEST_IS_EXECUTABLE))
-			found = g_strdup(GNUPLOT_PATH);
+void
+plot_quote(GString *g, const char *s)
+{
+	char		*valid = g_utf8_make_valid(s, -1);
+	const char	*c;
+
+	/* In a single-quoted gnuplot string only '' is special; a control
+	 * character (a newline) would end the command. */
+	g_string_append_c(g, '\'');
+	for (c = valid; *c != '\0'; c++) {
+		if (*c == '\'')
+			g_string_append(g, "''");
+		else if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			g_string_append_c(g, ' ');
 		else
-			found = g_find_program_in_path("gnuplot");
+			g_string_append_c(g, *c);
 	}
-	return found;
+	g_string_append_c(g, '\'');
+	g_free(valid);
+}
+
+/* A comment line of the script or the data: no control characters. */
+static void
+plot_comment(GString *g, const char *s)
+{
+	char		*valid = g_utf8_make_valid(s, -1);
+	const char	*c;
+
+	for (c = valid; *c != '\0'; c++)
+		g_string_append_c(g, (unsigned char)*c < 0x20 || *c == 0x7f ?
+		    ' ' : *c);
+	g_free(valid);
+}
+
+/* Lines and points: dark enough for text (Paul Tol's "muted", the
+ * palest left out, then two of his "bright"). */
+static const char *plot_line_colors[] = {
+	"#332288", "#CC6677", "#117733", "#882255", "#44AA99", "#999933",
+	"#AA4499", "#4477AA", "#EE7733", "#555555"
+};
+/* Stacked bars: twelve fills that stay apart. */
+static const char *plot_fill_colors[] = {
+	"#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
+	"#CC6677", "#882255", "#AA4499", "#DDDDDD", "#4477AA", "#EE6677"
+};
+/* Filled circle, square, triangles, diamond, pentagon, then open. */
+static const int plot_points[] = { 7, 5, 9, 11, 13, 15, 6, 4, 8, 10, 12, 14 };
+
+#define PLOT_COLOR(i)	plot_line_colors[(i) % G_N_ELEMENTS(plot_line_colors)]
+
+/* Pixel geometry of the canvas and of each panel. */
+struct plot_geom {
+	int	w, h;
+	int	cols, rows;
+	int	key_w;		/* the legend, right of the panels */
+	int	top;		/* above the panels: the title */
+	int	panel_h;	/* height of a panel's plotting area */
+	int	bottom;		/* below a panel: x labels */
+	size_t	turned;		/* x labels turned: the longest's length */
+};
+
+#define PLOT_NOTE_PX	20	/* a note's line */
+#define PLOT_PANEL_TOP	28	/* a panel's own title */
+#define PLOT_PANEL_BOTTOM 66	/* tick labels and the x label */
+#define PLOT_TIC_MAX	40	/* characters of an x label; longer: cut */
+
+static size_t
+plot_width_chars(const char *s)
+{
+	return s != NULL ? (size_t)g_utf8_strlen(s, -1) : 0;
+}
+
+static gboolean
+plot_keyless(const struct plot_spec *s)
+{
+	return s->npanels == 1 && s->panels[0].nseries == 1 &&
+	    s->key_title == NULL;
+}
+
+/* Every how many points x gets a label: at most a dozen numbers, every
+ * category. */
+static size_t
+plot_tics_every(const struct plot_spec *s)
+{
+	return s->style == PLOT_LINES ? (s->npoints + 11) / 12 : 1;
+}
+
+/* The longest x label, in characters, if the labels must be turned to
+ * fit side by side in plot_w pixels (7 a character); else 0. */
+static size_t
+plot_tics_turned(const struct plot_spec *s, int plot_w)
+{
+	size_t	i, every = plot_tics_every(s), longest = 0, n = 0;
+
+	if (s->xtics == NULL)
+		return 0;
+	for (i = 0; i < s->npoints; i += every, n++)
+		longest = MAX(longest, plot_width_chars(s->xtics[i]));
+	return (longest + 2) * 7 * n > (size_t)plot_w ? longest : 0;
 }
 
 static void
+plot_geometry(const struct plot_spec *s, struct plot_geom *g)
+{
+	size_t	 k, chars = plot_width_chars(s->key_title);
+	const struct plot_panel *p = &s->panels[0];
+
+	for (k = 0; k < p->nseries; k++)
+		chars = MAX(chars, plot_width_chars(p->series[k].title) + 6);
+	/* A lone series needs no legend: the labels say what it is. */
+	g->key_w = plot_keyless(s) ? 24 : (int)MIN(chars, 40) * 8 + 56;
+	g->cols = s->npanels <= 3 ? (int)s->npanels : (int)(s->npanels + 1) / 2;
+	g->rows = s->npanels <= 3 ? 1 : 2;
+	g->w = s->npanels == 1 ? 1000 : 90 + g->cols * 500 + g->key_w;
+	g->turned = plot_tics_turned(s, (g->w - g->key_w) / g->cols - 100);
+	/* Turned labels hang below the axis: make room for them. */
+	g->bottom = PLOT_PANEL_BOTTOM + (int)MIN(g->turned, PLOT_TIC_MAX) * 7 /
+	    2;
+	g->h = (g->rows == 1 ? 640 : 1000) + (g->bottom - PLOT_PANEL_BOTTOM) *
+	    g->rows;
+	g->top = 44;
+	g->panel_h = (g->h - g->top) / g->rows - g->bottom -
+	    (s->npanels > 1 ? PLOT_PANEL_TOP : 0);
+}
+
+static gboolean
+plot_have(double y)
+{
+	return isfinite(y);
+}
+
+/* The data: x (or the category's index), then y and ci of every series
+ * of every panel.  Numbers only: text lives in the script. */
+static void
 plot_write_data(const struct plot_spec *s, GString *d)
 {
-	size_t	i, k;
+	size_t	i, p, k;
 
 	g_string_append(d, "# x");
-	for (k = 0; k < s->nseries; k++)
-		g_string_append_printf(d, "\t\"%s\"\t\"%s ci95\"",
-		    s->series[k].title, s->series[k].title);
+	for (p = 0; p < s->npanels; p++)
+		for (k = 0; k < s->panels[p].nseries; k++) {
+			g_string_append_c(d, '\t');
+			if (s->panels[p].title != NULL) {
+				plot_comment(d, s->panels[p].title);
+				g_string_append(d, ": ");
+			}
+			plot_comment(d, s->panels[p].series[k].title);
+			g_string_append(d, "\t(ci95)");
+		}
 	g_string_append_c(d, '\n');
 	for (i = 0; i < s->npoints; i++) {
-		if (s->bars)
-			g_string_append_printf(d, "\"%s\"", s->xtics[i]);
-		else
+		if (s->style == PLOT_LINES)
 			g_string_append_printf(d, "%.10g", s->x[i]);
-		for (k = 0; k < s->nseries; k++)
-			g_string_append_printf(d, "\t%.10g\t%.10g",
-			    s->series[k].y[i],
-			    s->series[k].ci ? s->series[k].ci[i] : 0.0);
+		else
+			g_string_append_printf(d, "%zu", i);
+		for (p = 0; p < s->npanels; p++)
+			for (k = 0; k < s->panels[p].nseries; k++) {
+				const struct plot_series *e =
+				    &s->panels[p].series[k];
+				double y = e->y[i], c = e->ci ? e->ci[i] : 0;
+
+				if (plot_have(y))
+					g_string_append_printf(d, "\t%.10g", y);
+				else
+					g_string_append(d, "\tNaN");
+				g_string_append_printf(d, "\t%.10g",
+				    plot_have(c) && c > 0 ? c : 0.0);
+			}
 		g_string_append_c(d, '\n');
 	}
 }
 
-/* Twelve colours that stay apart (Paul Tol's "muted" and "bright"). */
-static const char *plot_colors[] = {
-	"#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
-	"#CC6677", "#882255", "#AA4499", "#DDDDDD", "#4477AA", "#EE6677"
-};
-
-static void
-plot_write_body(const struct plot_spec *s, GString *g, const char *dat)
+/* x rounded up to two significant digits. */
+static double
+plot_nice_ceil(double x)
 {
-	size_t	k;
+	double	e;
 
-	g_string_append_printf(g, "set title \"%s\" noenhanced\n", s->title);
-	g_string_append_printf(g, "set xlabel \"%s\" noenhanced\n", s->xlabel);
-	g_string_append_printf(g, "set ylabel \"%s\" noenhanced\n", s->ylabel);
-	g_string_append_printf(g, "set grid\nset key %s opaque box "
-	    "noenhanced\n", s->bars ? "outside right top" :
-	    "inside right bottom");
-	g_string_append(g, ""
-	    "set yrange [0:*]\n");
-	if (s->bars) {
-		g_string_append(g, "set style data histograms\n"
-		    "set style histogram rowstacked\n"
-		    "set style fill solid 0.8 border -1\nset boxwidth 0.6\n"
-		    "set xtics rotate by -30\n");
-		g_string_append(g, "plot ");
-		for (k = 0; k < s->nseries; k++)
-			g_string_append_printf(g, "%s'%s' using %zu%s title "
-			    "\"%s\" lc rgb '%s'", k ? ", \\\n     " : "", dat,
-			    2 * k + 2, k == 0 ? ":xtic(1)" : "",
-			    s->series[k].title,
-			    plot_colors[k % G_N_ELEMENTS(plot_colors)]);
-		g_string_append_c(g, '\n');
+	if (!(x > 0))
+		return 1;
+	e = pow(10, floor(log10(x)) - 1);
+	return ceil(x / e * (1 - 1e-12)) * e;
+}
+
+/* The y range, shared by every panel, with room for the notes above the
+ * data. */
+static void
+plot_yrange(const struct plot_spec *s, const struct plot_geom *g,
+    double *lo, double *hi)
+{
+	double	ymin = 0, ymax = 0, head;
+	size_t	i, p, k, notes = 0;
+
+	for (p = 0; p < s->npanels; p++) {
+		const struct plot_panel *pn = &s->panels[p];
+
+		notes = MAX(notes, pn->nnotes);
+		for (i = 0; i < s->npoints; i++) {
+			double sum = 0;
+
+			for (k = 0; k < pn->nseries; k++) {
+				double y = pn->series[k].y[i];
+				double c = pn->series[k].ci ?
+				    pn->series[k].ci[i] : 0;
+
+				if (!plot_have(y))
+					continue;
+				if (!plot_have(c) || c < 0)
+					c = 0;
+				sum += y;
+				ymax = MAX(ymax, y + c);
+				ymin = MIN(ymin, y - c);
+			}
+			if (s->style == PLOT_STACKED)
+				ymax = MAX(ymax, sum);
+		}
+	}
+	/* The notes' band: a line each, and a little air below. */
+	head = notes ? (double)(notes * PLOT_NOTE_PX + 14) / g->panel_h : 0.04;
+	head = MIN(head, 0.6);
+	if (ymax <= ymin)
+		ymax = ymin + 1;
+	*lo = ymin < 0 ? -plot_nice_ceil(-ymin * 1.05) : 0;
+	*hi = plot_nice_ceil(*lo + (ymax - *lo) / (1 - head));
+}
+
+/* An x label, cut to PLOT_TIC_MAX characters. */
+static void
+plot_write_tic(GString *g, const char *t)
+{
+	char	*c;
+
+	if (plot_width_chars(t) <= PLOT_TIC_MAX) {
+		plot_quote(g, t);
 		return;
 	}
-	if (s->logx) {
+	c = g_utf8_substring(t, 0, PLOT_TIC_MAX - 3);
+	c = g_realloc(c, strlen(c) + 4);
+	strcat(c, "...");
+	plot_quote(g, c);
+	g_free(c);
+}
+
+static void
+plot_write_xaxis(const struct plot_spec *s, const struct plot_geom *geom,
+    GString *g)
+{
+	size_t	i, every = plot_tics_every(s);
+
+	if (s->style != PLOT_LINES)
+		g_string_append_printf(g, "set xrange [-0.6:%zu.4]\n",
+		    s->npoints - 1);
+	else if (s->logx) {
 		/* Base 2 for power-of-two axes (sizes), else base 10. */
 		gboolean	pow2 = TRUE;
-		size_t		i;
+		double		f = pow(s->x[s->npoints - 1] / s->x[0], 0.03);
 
 		for (i = 0; i < s->npoints; i++) {
 			double	l = log2(s->x[i]);
@@ -97,25 +285,199 @@ plot_write_body(const struct plot_spec *s, GString *g, const char *dat)
 			pow2 = pow2 && fabs(l - round(l)) < 1e-9;
 		}
 		g_string_append_printf(g, "set logscale x %d\n", pow2 ? 2 : 10);
-		if (!pow2)
-			g_string_append(g, "set format x \"%g\"\n");
+		g_string_append_printf(g, "set xrange [%.10g:%.10g]\n",
+		    s->x[0] / f, s->x[s->npoints - 1] * f);
+		if (s->xtics == NULL)
+			g_string_append(g, "set format x '%g'\n");
+	} else {
+		double	span = s->x[s->npoints - 1] - s->x[0];
+
+		if (span <= 0)
+			span = fabs(s->x[0]) > 0 ? fabs(s->x[0]) : 1;
+		g_string_append_printf(g, "set xrange [%.10g:%.10g]\n",
+		    s->x[0] - 0.03 * span, s->x[s->npoints - 1] + 0.03 * span);
 	}
-	if (!isnan(s->mark_x))
-		g_string_append_printf(g, "set arrow from %.10g, graph 0 to "
-		    "%.10g, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'\n"
-		    "set label \"%s\" at %.10g, graph 0.95 left offset 1,0 "
-		    "noenhanced\n", s->mark_x, s->mark_x, s->mark_label,
-		    s->mark_x);
-	else if (s->mark_label != NULL)
-		g_string_append_printf(g, "set label \"%s\" at graph 0.02, "
-		    "graph 0.95 left noenhanced\n", s->mark_label);
-	g_string_append(g, "plot ");
-	for (k = 0; k < s->nseries; k++)
-		g_string_append_printf(g, "%s'%s' using 1:%zu:%zu with "
-		    "yerrorlines lw 2 pt 7 title \"%s\"",
-		    k ? ", \\\n     " : "", dat, 2 * k + 2, 2 * k + 3,
-		    s->series[k].title);
-	g_string_append_c(g, '\n');
+	if (s->xtics == NULL)
+		return;
+	/* Labels (with units) at the data's x, or the categories' names. */
+	g_string_append(g, "set xtics (");
+	for (i = 0; i < s->npoints; i += every) {
+		g_string_append(g, i ? ", " : "");
+		plot_write_tic(g, s->xtics[i]);
+		if (s->style == PLOT_LINES)
+			g_string_append_printf(g, " %.10g", s->x[i]);
+		else
+			g_string_append_printf(g, " %zu", i);
+	}
+	g_string_append(g, ")\n");
+	if (geom->turned)
+		g_string_append(g, "set xtics rotate by -30 left\n");
+}
+
+/* Settings shared by every panel. */
+static void
+plot_write_common(const struct plot_spec *s, const struct plot_geom *g,
+    GString *b)
+{
+	double	lo, hi;
+
+	g_string_append(b, "set grid\nset style textbox opaque noborder\n");
+	plot_write_xaxis(s, g, b);
+	plot_yrange(s, g, &lo, &hi);
+	g_string_append_printf(b, "set yrange [%.10g:%.10g]\n", lo, hi);
+	g_string_append(b, "set xlabel ");
+	plot_quote(b, s->xlabel);
+	g_string_append(b, " noenhanced\n");
+	if (s->style == PLOT_STACKED)
+		g_string_append(b, "set style data histograms\n"
+		    "set style histogram rowstacked\n"
+		    "set style fill solid 0.85 border -1\nset boxwidth 0.6\n");
+}
+
+/* The plot command of panel p; col is the data column of its first
+ * series. */
+static void
+plot_write_plot(const struct plot_spec *s, const struct plot_panel *p,
+    size_t col, const char *dat, GString *b)
+{
+	size_t	k;
+	double	width = MIN(0.12, 0.6 / (double)MAX(p->nseries, 1));
+
+	g_string_append(b, "plot ");
+	for (k = 0; k < p->nseries; k++, col += 2) {
+		const struct plot_series *e = &p->series[k];
+		const char	*c = PLOT_COLOR(e->color);
+		int		 pt = plot_points[e->point %
+		    G_N_ELEMENTS(plot_points)];
+		char		*x;
+
+		if (k > 0)
+			g_string_append(b, ", \\\n     ");
+		if (s->style == PLOT_STACKED) {
+			plot_quote(b, dat);
+			g_string_append_printf(b, " using %zu title ", col);
+			plot_quote(b, e->title);
+			g_string_append_printf(b, " lc rgb '%s'",
+			    plot_fill_colors[e->color %
+			    G_N_ELEMENTS(plot_fill_colors)]);
+			continue;
+		}
+		/* Categories: the series side by side around each one. */
+		x = s->style == PLOT_POINTS ? g_strdup_printf("($1%+.3f)",
+		    width * ((double)k - (double)(p->nseries - 1) / 2)) :
+		    g_strdup("1");
+		/* Error bars first, where there is an interval, then the
+		 * points (and lines) over them. */
+		plot_quote(b, dat);
+		g_string_append_printf(b, " using %s:($%zu > 0 ? $%zu : NaN):"
+		    "%zu with yerrorbars lw 1.5 ps 0 lc rgb '%s' notitle, "
+		    "\\\n     '' using %s:%zu with %s lw 2 pt %d ps 1.2 "
+		    "lc rgb '%s' title ", x, col + 1, col, col + 1, c, x, col,
+		    s->style == PLOT_LINES ? "linespoints" : "points", pt, c);
+		plot_quote(b, e->title);
+		g_free(x);
+	}
+	g_string_append_c(b, '\n');
+}
+
+static void
+plot_write_panel(const struct plot_spec *s, const struct plot_geom *g,
+    size_t n, size_t col, const char *dat, GString *b)
+{
+	const struct plot_panel *p = &s->panels[n];
+	int	c = (int)n % g->cols, r = (int)n / g->cols;
+	int	cell_w = (g->w - g->key_w) / g->cols;
+	int	cell_h = (g->h - g->top) / g->rows;
+	int	left = c * cell_w + (c == 0 ? 90 : 70);
+	int	right = (c + 1) * cell_w - 16;
+	int	top = g->top + r * cell_h + (s->npanels > 1 ? PLOT_PANEL_TOP :
+	    0);
+	size_t	k;
+
+	g_string_append_printf(b, "set lmargin at screen %.4f\n"
+	    "set rmargin at screen %.4f\nset tmargin at screen %.4f\n"
+	    "set bmargin at screen %.4f\n", (double)left / g->w,
+	    (double)right / g->w, 1 - (double)top / g->h,
+	    1 - (double)(top + g->panel_h) / g->h);
+	if (s->npanels > 1) {
+		g_string_append(b, "set title ");
+		plot_quote(b, p->title != NULL ? p->title : "");
+		g_string_append(b, " noenhanced\n");
+	}
+	g_string_append(b, "set ylabel ");
+	plot_quote(b, c == 0 ? s->ylabel : "");
+	g_string_append(b, " noenhanced\nunset arrow\nunset label\n");
+	/* One legend for all panels, right of them, with the last one. */
+	if (n + 1 == s->npanels && !plot_keyless(s)) {
+		g_string_append_printf(b, "set key at screen %.4f, screen "
+		    "%.4f top left Left reverse noenhanced box opaque "
+		    "samplen 2.5 width 2", (double)(g->w - g->key_w + 8) / g->w,
+		    1 - (double)(g->top + (s->npanels > 1 ? PLOT_PANEL_TOP :
+		    0)) / g->h);
+		if (s->key_title != NULL) {
+			g_string_append(b, " title ");
+			plot_quote(b, s->key_title);
+		}
+		g_string_append_c(b, '\n');
+	} else
+		g_string_append(b, "unset key\n");
+	for (k = 0; k < p->nmarks; k++)
+		if (isfinite(p->marks[k].x))
+			g_string_append_printf(b, "set arrow from %.10g, graph "
+			    "0 to %.10g, graph 1 nohead dashtype 2 lw 2 lc rgb "
+			    "'%s' back\n", p->marks[k].x, p->marks[k].x,
+			    PLOT_COLOR(p->marks[k].color));
+	for (k = 0; k < p->nnotes; k++) {
+		g_string_append(b, "set label ");
+		plot_quote(b, p->notes[k].text);
+		g_string_append_printf(b, " at graph 0.015, graph %.4f left "
+		    "front boxed noenhanced textcolor rgb '%s'\n", 1 -
+		    (double)(k * PLOT_NOTE_PX + 12) / g->panel_h,
+		    PLOT_COLOR(p->notes[k].color));
+	}
+	plot_write_plot(s, p, col, dat, b);
+}
+
+/* The whole script: drawn once as PNG, once as SVG. */
+static void
+plot_write_script(const struct plot_spec *s, const char *base_name,
+    const char *dat, GString *g)
+{
+	struct plot_geom	geom;
+	size_t			p, col = 2;
+	char			*out = g_strconcat(base_name, ".", NULL);
+
+	plot_geometry(s, &geom);
+	g_string_append(g, "# ");
+	plot_comment(g, s->title);
+	g_string_append_printf(g, "\n# Run 'gnuplot %s.gp' in this folder to "
+	    "redraw %s.png and %s.svg.\n", base_name, base_name, base_name);
+	g_string_append_printf(g, "do for [fmt in \"png svg\"] {\n"
+	    "if (fmt eq \"png\") {\n"
+	    "\tset terminal pngcairo size %d,%d font 'sans,11'\n"
+	    "} else {\n"
+	    "\tset terminal svg size %d,%d dynamic font 'sans,11'\n"
+	    "}\nset output ", geom.w, geom.h, geom.w, geom.h);
+	plot_quote(g, out);
+	g_string_append(g, ".fmt\n");
+	plot_write_common(s, &geom, g);
+	if (s->npanels > 1) {
+		g_string_append(g, "set multiplot title ");
+		plot_quote(g, s->title);
+		g_string_append(g, " noenhanced\n");
+	} else {
+		g_string_append(g, "set title ");
+		plot_quote(g, s->title);
+		g_string_append(g, " noenhanced\n");
+	}
+	for (p = 0; p < s->npanels; p++) {
+		plot_write_panel(s, &geom, p, col, dat, g);
+		col += 2 * s->panels[p].nseries;
+	}
+	if (s->npanels > 1)
+		g_string_append(g, "unset multiplot\n");
+	g_string_append(g, "set output\n}\n");
+	g_free(out);
 }
 
 gboolean
@@ -130,20 +492,16 @@ plot_draw(const struct plot_spec *s, GError **error)
 	char		*script = g_strconcat(base_name, ".gp", NULL);
 	char		*argv[3] = { NULL, NULL, NULL };
 	char		*err_out = NULL;
-	const char	*gnuplot = plot_gnuplot();
+	char		*gnuplot = plot_gnuplot();
 	gboolean	 ok = FALSE;
 	gint		 status;
 	GError		*err = NULL;
 
+	g_assert(s->npanels >= 1 && s->npanels <= PLOT_MAX_PANELS);
+	g_assert(s->npoints >= 1);
 	plot_write_data(s, d);
 	/* The script runs from its own folder and draws both pictures. */
-	g_string_append_printf(g, "# %s: run 'gnuplot %s.gp' in this folder "
-	    "to redraw.\n", s->title, base_name);
-	g_string_append_printf(g, "set terminal pngcairo size 1000,640 "
-	    "font 'sans,11'\nset output '%s.png'\n", base_name);
-	plot_write_body(s, g, dat_name);
-	g_string_append_printf(g, "set terminal svg size 1000,640 dynamic "
-	    "font 'sans,11'\nset output '%s.svg'\nreplot\n", base_name);
+	plot_write_script(s, base_name, dat_name, g);
 	if (!g_file_set_contents(dat, d->str, (gssize)d->len, &err) ||
 	    !g_file_set_contents(gp, g->str, (gssize)g->len, &err)) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO, "%s",
@@ -158,7 +516,7 @@ plot_draw(const struct plot_spec *s, GError **error)
 		    "run gnuplot on the script)", s->base, s->base, s->base);
 		goto out;
 	}
-	argv[0] = (char *)gnuplot;
+	argv[0] = gnuplot;
 	argv[1] = script;
 	if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
 	    NULL, NULL, &err_out, &status, &err)) {
@@ -174,6 +532,7 @@ plot_draw(const struct plot_spec *s, GError **error)
 	}
 	ok = TRUE;
 out:
+	g_free(gnuplot);
 	g_free(script);
 	g_free(err_out);
 	g_free(dir);

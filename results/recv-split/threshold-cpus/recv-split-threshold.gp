@@ -1,0 +1,28 @@
+# recv-split: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)
+# Run 'gnuplot recv-split-threshold.gp' in this folder to redraw recv-split-threshold.png and recv-split-threshold.svg.
+do for [fmt in "png svg"] {
+if (fmt eq "png") {
+	set terminal pngcairo size 1000,640 font 'sans,11'
+} else {
+	set terminal svg size 1000,640 dynamic font 'sans,11'
+}
+set output 'recv-split-threshold.'.fmt
+set grid
+set style textbox opaque noborder
+set xrange [0.79:8.21]
+set yrange [0:1.1]
+set xlabel 'machine.cpus' noenhanced
+set title 'recv-split: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)' noenhanced
+set lmargin at screen 0.0900
+set rmargin at screen 0.9600
+set tmargin at screen 0.9313
+set bmargin at screen 0.1031
+set ylabel 'workload.size at break-even (B), mean and 95% interval' noenhanced
+unset arrow
+unset label
+unset key
+set label 'flip never cheaper than copy in the searched range at machine.cpus = 1, 2, 4, 8' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+plot 'recv-split-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
+     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+set output
+}

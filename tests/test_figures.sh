@@ -1,0 +1,253 @@
+#!/bin/sh
+# Figures and the command line around them: hostile text in result
+# tables never becomes gnuplot code; break-even marks say the right
+# direction for lower- and higher-is-better metrics, for every strategy
+# against the first, with units, inside the plot; categorical and
+# multi-axis figures; single replications; exit statuses of drawing;
+# help text.  Ends with "N passed, N failed".
+set -u
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+loansim=$(cd "$top_builddir" && pwd)/loansim
+scen=$(cd "$top_srcdir/scenarios" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/loansim-fig.XXXXXX")
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT INT TERM
+unset LOANSIM_GNUPLOT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "PASS: $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
+check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
+
+# expect NAME STATUS CMD...: exit status; stdout and stderr kept.
+expect() {
+	name=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		ok "$name"
+	else
+		ko "$name (status $got, stderr: $(head -c 300 "$tmp/err"))"
+	fi
+}
+
+# A summary table: scenario, strategies, one axis and two metrics.
+summary() {	# name axis "x,strategy,cpu,cpu_ci,tp,tp_ci" lines...
+	n=$1 a=$2
+	shift 2
+	echo "scenario,run_id,seed,strategy,$a,replications,cpu_ns_per_byte_mean,cpu_ns_per_byte_ci95,throughput_MBps_mean,throughput_MBps_ci95"
+	for l in "$@"; do
+		echo "$l" | awk -F, -v n="$n" '{ printf "%s,0,1,%s,%s,3,%s,%s,%s,%s\n", n, $2, $1, $3, $4, $5, $6 }'
+	done
+}
+
+have_gnuplot=no
+command -v gnuplot >/dev/null 2>&1 && have_gnuplot=yes
+
+# --- 1. Hostile text in tables and scenario names ---------------------
+mkdir -p "$tmp/h" && cd "$tmp/h" || exit 1
+# Closes the title, runs a command, opens another title: valid gnuplot
+# if pasted into a double-quoted string, as it once was.
+evil='q" noenhanced; system "touch PWN1"; set title "q'
+{
+	echo "scenario,run_id,seed,strategy,workload.size\`touch PWN2\`,replications,cpu_ns_per_byte_mean,cpu_ns_per_byte_ci95"
+	for s in copy "l'oan'; system('touch PWN3'); '" "@x \\\" \`touch PWN4\`"; do
+		for x in 1024 4096 16384; do
+			printf '"%s",0,1,"%s",%s,3,%s,0.1\n' \
+			    "$(printf '%s' "$evil" | sed 's/"/""/g')" \
+			    "$(printf '%s' "$s" | sed 's/"/""/g')" "$x" \
+			    "$(awk -v x="$x" -v s="${#s}" 'BEGIN { print 10 + s / 10 - x / 4096 }')"
+		done
+	done
+} > evil-summary.csv
+expect "plot of a table with hostile names exits 0" 0 \
+    "$loansim" plot evil-summary.csv
+check "no command in the table ran" \
+    "[ -z \"\$(find \"$tmp\" -name 'PWN*')\" ] && ! ls / | grep -q PWN"
+check "the hostile title is one single-quoted gnuplot string" \
+    "grep -qF \"set title 'q\\\" noenhanced; system \\\"touch PWN1\\\"; set title \\\"q (mean of 3 replications, 95% intervals)' noenhanced\" evil-summary.gp"
+check "a quote in a strategy name is doubled" \
+    "grep -qF \"title 'l''oan''; system(''touch PWN3''); '''\" evil-summary.gp"
+# Outside single-quoted strings: no quote, backquote or macro but the
+# script's own "png svg" loop.
+unquoted() {	# script: its commands with single-quoted strings taken out
+	grep -v '^#' "$1" | grep -v 'fmt' | sed "s/'\([^']\|''\)*'//g"
+}
+if unquoted evil-summary.gp | grep -q '["`@]'; then
+	ko "table text appears only inside single-quoted strings"
+else
+	ok "table text appears only inside single-quoted strings"
+fi
+check "the data file holds numbers only" \
+    "! grep -v '^#' evil-summary.dat | tr '\\t' ' ' | grep -q '[^0-9NaEe.+ -]'"
+if [ "$have_gnuplot" = yes ]; then
+	check "the hostile figure was drawn" "[ -s evil-summary.png ] && [ -s evil-summary.svg ]"
+fi
+# A threshold table whose --over values are hostile.
+{
+	echo "scenario,seed,base,candidate,metric,vary,workload.reuse,threshold_mean,threshold_ci95,threshold_min,threshold_max,replications,found,wins_below_range,never_wins_in_range"
+	echo "t,1,copy,loan,cpu_ns_per_byte,workload.size,\"a'); system('touch PWN5\",4096,0,4096,4096,3,3,0,0"
+	echo "t,1,copy,loan,cpu_ns_per_byte,workload.size,\`touch PWN6\`,8192,1024,4096,4096,3,3,0,0"
+} > evil-threshold.csv
+expect "plot of a threshold table with hostile values exits 0" 0 \
+    "$loansim" plot evil-threshold.csv
+check "no command in the threshold table ran" \
+    "[ -z \"\$(find \"$tmp\" -name 'PWN*')\" ] && ! ls / | grep -q PWN"
+check "hostile categories are quoted tick labels" \
+    "grep -qF \"set xtics ('a''); system(''touch PWN5' 0, '\\\`touch PWN6\\\`' 1)\" evil-threshold.gp"
+printf '[scenario]\nname = %s\n' "$evil" > evil.ini
+expect "a hostile scenario name is exit 2" 2 "$loansim" run evil.ini -o out
+check "... naming file, line and the rule" \
+    "grep -qF 'evil.ini:2: [scenario] name = \"q\" noenhanced; system \"touch PWN1\"; set title \"q\": expected a name of 1 to 100 letters, digits' \"$tmp/err\""
+expect "a name climbing out of -o is exit 2" 2 "$loansim" run \
+    "$scen/default.ini" -p scenario.name=../../x -o out -q
+check "... and nothing was written" "[ ! -e out ] && [ ! -e ../x.csv ]"
+cd "$tmp" || exit 1
+
+# --- 2. Break-even: direction, every strategy, units ------------------
+# exchange is cheaper below the crossing (at x = 0.25 by interpolation).
+summary fr workload.write_fraction \
+    "0,copy,1,0.01,100,1" "0,exchange,0.5,0.01,100,1" \
+    "0.5,copy,1,0.01,100,1" "0.5,exchange,1.5,0.01,100,1" \
+    "1,copy,1,0.01,100,1" "1,exchange,2.5,0.01,100,1" > fr-summary.csv
+expect "plot of a crossing from below" 0 "$loansim" plot fr-summary.csv
+check "the cheaper side below the crossing is said so" \
+    "grep -qF \"set label 'exchange cheaper than copy below about 0.25'\" fr-summary.gp"
+check "... and marked at the crossing" \
+    "grep -q '^set arrow from 0.25, graph 0 to 0.25, graph 1' fr-summary.gp"
+# Sizes: loan ties copy at 1KiB and 2KiB (both copy), wins from 4KiB;
+# gift wins above a crossing half-way between 1KiB and 2KiB on the log
+# axis: sqrt(1024 * 2048) = 1.414KiB.
+summary sz workload.size \
+    "1024,copy,10,0,10,0" "1024,loan,10,0,10,0" "1024,gift,12,0,5,0" \
+    "2048,copy,10,0,10,0" "2048,loan,10,0,10,0" "2048,gift,8,0,15,0" \
+    "4096,copy,10,0,10,0" "4096,loan,9,0,12,0" "4096,gift,8,0,15,0" \
+    "8192,copy,10,0,10,0" "8192,loan,8,0,13,0" "8192,gift,8,0,15,0" \
+    "16384,copy,10,0,10,0" "16384,loan,8,0,13,0" "16384,gift,8,0,15,0" \
+    > sz-summary.csv
+expect "plot of three strategies over sizes" 0 "$loansim" plot sz-summary.csv
+check "loan marked from the first size it wins at, with units" \
+    "grep -qF \"set label 'loan cheaper than copy from 4KiB'\" sz-summary.gp"
+check "gift (the third strategy) is marked against the first too" \
+    "grep -qF \"set label 'gift cheaper than copy above about 1.414KiB'\" sz-summary.gp"
+check "both crossings are drawn" "[ \$(grep -c '^set arrow' sz-summary.gp) -eq 2 ]"
+check "size ticks carry units" \
+    "grep -qF \"set xtics ('1KiB' 1024, '2KiB' 2048, '4KiB' 4096, '8KiB' 8192, '16KiB' 16384)\" sz-summary.gp"
+# Throughput: higher is better.
+expect "plot -m throughput_MBps" 0 "$loansim" plot -m throughput_MBps \
+    -o tp sz-summary.csv
+check "throughput: loan faster (not cheaper) from 4KiB" \
+    "grep -qF \"set label 'loan faster than copy from 4KiB'\" tp.gp"
+check "throughput: gift faster above the interpolated crossing" \
+    "grep -qF \"set label 'gift faster than copy above about 1.414KiB'\" tp.gp"
+# Notes sit in a band above the data: the y range leaves room for them.
+check "notes are inside the plot, at graph coordinates" \
+    "[ \$(grep -c \"^set label '.*' at graph 0.015, graph 0.9[0-9]* left\" sz-summary.gp) -eq 2 ]"
+check "the y range leaves the notes' band above the data" \
+    "sed -n 's/^set yrange \\[0:\\(.*\\)\\]$/\\1/p' sz-summary.gp | awk '{ exit !(\$1 >= 12 / (1 - 54 / 530.0)) }'"
+# A candidate never better, and one better everywhere.
+summary nv workload.size "1024,copy,1,0,1,0" "1024,loan,2,0,1,0" \
+    "1024,zbuf,0.5,0,1,0" "2048,copy,1,0,1,0" "2048,loan,2,0,1,0" \
+    "2048,zbuf,0.5,0,1,0" > nv-summary.csv
+expect "plot with no crossing" 0 "$loansim" plot nv-summary.csv
+check "never better is said so, without a mark" \
+    "grep -qF \"'loan cheaper than copy nowhere in this range'\" nv-summary.gp && ! grep -q '^set arrow' nv-summary.gp"
+check "better everywhere is said so" \
+    "grep -qF \"'zbuf cheaper than copy over the whole range'\" nv-summary.gp"
+
+# --- 3. Categories, several axes, one replication ---------------------
+cat > thr-summary.csv <<'EOF'
+scenario,seed,base,candidate,metric,vary,workload.reuse,threshold_mean,threshold_ci95,threshold_min,threshold_max,replications,found,wins_below_range,never_wins_in_range
+d,1,copy,loan,cpu_ns_per_byte,workload.size,overwrite,38570.66667,11937.88938,33024,41472,3,3,0,0
+d,1,copy,loan,cpu_ns_per_byte,workload.size,async,4096,0,4096,4096,3,3,0,0
+d,1,copy,loan,cpu_ns_per_byte,workload.size,sendfile,,,,,3,0,0,3
+EOF
+expect "plot of a threshold over categories" 0 "$loansim" plot thr-summary.csv
+check "categories are points with error bars, not bars" \
+    "grep -q 'with yerrorbars' thr-summary.gp && grep -q 'with points' thr-summary.gp && ! grep -q histogram thr-summary.gp"
+check "... labelled by category" \
+    "grep -qF \"set xtics ('overwrite' 0, 'async' 1, 'sendfile' 2)\" thr-summary.gp"
+check "... in KiB" "grep -qF \"workload.size at break-even (KiB)\" thr-summary.gp"
+check "... with the value lacking a threshold said so" \
+    "grep -qF \"'loan never cheaper than copy in the searched range at workload.reuse = sendfile'\" thr-summary.gp"
+check "... and its interval in KiB in the data" \
+    "grep -q '^0	37.66666667	11.6580951\$' thr-summary.dat"
+# Three axes: x the one with most values, a panel per CPU count, a curve
+# per buffer count.
+{
+	echo "scenario,run_id,seed,strategy,machine.cpus,pipe.reader_rate,workload.buffers,replications,cpu_ns_per_byte_mean,cpu_ns_per_byte_ci95"
+	for c in 1 2; do for r in 250000000 500000000 1000000000 2000000000; do
+		for b in 1 2 3; do
+			echo "pb,0,1,exchange,$c,$r,$b,3,$(awk -v r=$r -v b=$b -v c=$c 'BEGIN { print 1e9 / r + 1 / b + c }'),0.05"
+		done
+	done; done
+} > pb-summary.csv
+expect "plot of a sweep over three axes" 0 "$loansim" plot pb-summary.csv
+check "small multiples: one panel per CPU count" \
+    "grep -q '^set multiplot' pb-summary.gp && grep -qF \"set title 'machine.cpus = 1'\" pb-summary.gp && grep -qF \"set title 'machine.cpus = 2'\" pb-summary.gp"
+check "the reader rate on x, with units" \
+    "grep -qF \"set xtics ('250MB/s' 250000000, '500MB/s' 500000000, '1GB/s' 1000000000, '2GB/s' 2000000000)\" pb-summary.gp"
+check "a curve per buffer count, with a legend heading" \
+    "grep -qF \"title 'workload.buffers'\" pb-summary.gp && [ \$(grep -c \"with linespoints.*title '[123]'\" pb-summary.gp) -eq 6 ]"
+check "no stacked bars" "! grep -q histogram pb-summary.gp"
+# One replication: the interval is empty or nan; no bars, no crash.
+summary one workload.size "1024,copy,1,,1,nan" "1024,loan,2,nan,1," \
+    "2048,copy,1,,1,nan" "2048,loan,0.5,nan,1," | sed 's/,3,/,1,/' > one-summary.csv
+expect "plot of single replications (empty and nan intervals)" 0 \
+    "$loansim" plot one-summary.csv
+check "... drawn without error bars" \
+    "awk 'NR > 1 && (\$3 != 0 || \$5 != 0) { bad = 1 } END { exit bad }' one-summary.dat"
+check "... and said so in the title" "grep -qF '(one replication: no intervals)' one-summary.gp"
+# Two points, a linear axis: adv -1 then +0.5, two thirds of the way.
+check "... the crossing still marked" \
+    "grep -qF \"'loan cheaper than copy above about 1.667KiB'\" one-summary.gp"
+
+# --- 4. Bad tables, folders, exit statuses ----------------------------
+{
+	head -3 fr-summary.csv
+	echo
+	sed -n 4p fr-summary.csv | sed 's/,1,0.01,100,1$/,1,0.01,fast,1/'
+} > bad-summary.csv
+expect "a non-numeric metric value is exit 2" 2 "$loansim" plot -m \
+    throughput_MBps bad-summary.csv
+check "... naming file, line and column" \
+    "grep -qF 'loansim: bad-summary.csv:5: column throughput_MBps_mean: \"fast\" is not a number' \"$tmp/err\""
+expect "plot -o into folders that do not exist" 0 "$loansim" plot \
+    -o "$tmp/new/deeper/fig" fr-summary.csv
+check "... creates them" "[ -s \"$tmp/new/deeper/fig.gp\" ]"
+expect "a directory as the scenario is exit 2" 2 "$loansim" run "$scen"
+check "... saying so" "grep -qF \"loansim: $scen is a directory, not a scenario file\" \"$tmp/err\""
+mkdir -p "$tmp/inc/sub"
+printf '[scenario]\nname = i\n[machine]\ninclude = sub\n' > "$tmp/inc/a.ini"
+expect "a directory as an include is exit 2" 2 "$loansim" run "$tmp/inc/a.ini"
+check "... naming the including file, line and group" \
+    "grep -qF \"loansim: $tmp/inc/a.ini:4: [machine] include = \\\"sub\\\": $tmp/inc/sub is a directory, not a scenario file\" \"$tmp/err\""
+printf '[scenario]\nname = i\n[machine]\ninclude = nope.ini\n' > "$tmp/inc/b.ini"
+expect "a missing include is exit 2" 2 "$loansim" run "$tmp/inc/b.ini"
+check "... naming the including file, line and group" \
+    "grep -qF \"loansim: $tmp/inc/b.ini:4: [machine] include = \\\"nope.ini\\\": cannot read $tmp/inc/nope.ini: No such file or directory\" \"$tmp/err\""
+small="-p workload.messages=200 -r 2 -s workload.size=4KiB,8KiB -q"
+LOANSIM_GNUPLOT=/bin/false expect "run whose figure fails exits 1" 1 \
+    "$loansim" run "$scen/default.ini" -o "$tmp/f1" $small
+check "... after writing its tables, saying why" \
+    "[ -s \"$tmp/f1/default-summary.csv\" ] && grep -q 'gnuplot failed on' \"$tmp/err\""
+LOANSIM_GNUPLOT= expect "run without gnuplot exits 0" 0 \
+    "$loansim" run "$scen/default.ini" -o "$tmp/f2" $small
+check "... with a warning and the script kept" \
+    "grep -q 'gnuplot was not found' \"$tmp/err\" && [ -s \"$tmp/f2/default-summary.gp\" ] || [ -s \"$tmp/f2/default.gp\" ]"
+LOANSIM_GNUPLOT= expect "plot without gnuplot exits 1" 1 \
+    "$loansim" plot fr-summary.csv
+expect "plot of a missing table is exit 2" 2 "$loansim" plot "$tmp/none.csv"
+
+# --- 5. Help -------------------------------------------------------------
+for c in run sweep threshold merge plot regress; do
+	check "$c --help shows [OPTION...]" \
+	    "\"$loansim\" $c --help | grep -q '^  loansim $c \\[OPTION\\.\\.\\.\\]'"
+done
+check "threshold --help lists --factor and --resolution" \
+    "\"$loansim\" threshold --help | grep -q -- '--factor=F' && \"$loansim\" threshold --help | grep -q -- '--resolution=R'"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
