@@ -55,7 +55,11 @@ static const struct param_def model_params[] = {
 	P("machine.tlb_local", PARAM_TIME, "100ns", "0", "1ms", NULL,
 	    "invalidate one page in the local TLB (invlpg)"),
 	P("machine.tlb_shootdown", PARAM_TIME, "3us", "0", "10ms", NULL,
-	    "remote TLB shootdown, per target CPU per round (IPI and ack)"),
+	    "remote TLB shootdown, the initiator's time per target CPU per "
+	    "round (send the IPI, spin until the ack)"),
+	P("machine.tlb_shootdown_target", PARAM_TIME, "500ns", "0", "10ms",
+	    NULL, "remote TLB shootdown, each target CPU's time per round "
+	    "(interrupt entry and exit, ack; plus tlb_local per page)"),
 	P("machine.context_switch", PARAM_TIME, "1us", "0", "10ms", NULL,
 	    "switch to another thread"),
 	P("machine.wakeup", PARAM_TIME, "300ns", "0", "10ms", NULL,

@@ -15,6 +15,8 @@ struct vm {
 	struct vm_page		*live;
 	struct vm_map		 kernel_map;
 	struct vm_page		*zero_page;
+	vm_ipi_fn		 ipi;
+	void			*ipi_arg;
 };
 
 struct vm *
@@ -32,6 +34,13 @@ vm_new(const struct machine *m, unsigned ncpus)
 	    ((uint64_t)1 << ncpus) - 1;
 	vm->zero_page = vm_page_alloc(vm, VM_OWNER_ZERO, &ch);
 	return vm;
+}
+
+void
+vm_set_ipi(struct vm *vm, vm_ipi_fn fn, void *arg)
+{
+	vm->ipi = fn;
+	vm->ipi_arg = arg;
 }
 
 static void
@@ -230,15 +239,28 @@ void
 vm_tlb_flush(struct vm *vm, struct vm_tlb *tlb, unsigned cpu,
     struct charge *ch)
 {
-	uint64_t	targets;
+	uint64_t	targets, mask;
+	unsigned	t;
 
 	charge_add(ch, CPU_TLB, tlb->local_pages * vm->m->tlb_local);
-	/* One IPI round per pmap_update(): each target CPU is interrupted
-	 * once and invalidates every page of the batch. */
-	targets = (uint64_t)__builtin_popcountll(tlb->remote_mask &
-	    ~((uint64_t)1 << cpu));
+	/* One IPI round per pmap_update() (x86 pmap_tlb_shootnow): the
+	 * initiator sends the IPIs and spins until every target has acked;
+	 * each target takes the interrupt and invalidates every page of the
+	 * batch (pmap_tlb_intr), on its own CPU. */
+	mask = tlb->remote_mask & ~((uint64_t)1 << cpu);
+	targets = (uint64_t)__builtin_popcountll(mask);
 	if (targets > 0) {
 		charge_add(ch, CPU_TLB, targets * vm->m->tlb_shootdown);
+		for (t = 0; t < vm->ncpus; t++) {
+			struct charge	tch = { { 0 } };
+
+			if ((mask & ((uint64_t)1 << t)) == 0)
+				continue;
+			charge_add(&tch, CPU_TLB, vm->m->tlb_shootdown_target +
+			    tlb->remote_pages * vm->m->tlb_local);
+			if (vm->ipi != NULL)
+				vm->ipi(vm->ipi_arg, t, &tch);
+		}
 		vm->st.shootdowns += targets;
 		vm->st.shootdown_rounds++;
 	}

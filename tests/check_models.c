@@ -7,6 +7,7 @@
 
 #include "sim/params.h"
 #include "models/cpu.h"
+#include "models/kernel.h"
 #include "models/machine.h"
 #include "models/mbuf.h"
 #include "models/model.h"
@@ -23,6 +24,7 @@ static const char *const test_machine[] = {
 	"machine.page_zero=1200ns", "machine.pmap_enter=300ns",
 	"machine.pmap_remove=250ns", "machine.pmap_protect=220ns",
 	"machine.tlb_local=110ns", "machine.tlb_shootdown=4000ns",
+	"machine.tlb_shootdown_target=1700ns",
 	"machine.context_switch=2000ns", "machine.wakeup=700ns",
 	"machine.interrupt=900ns", "machine.mbuf_alloc=60ns",
 	"machine.mbuf_free=50ns", "machine.cluster_alloc=80ns",
@@ -184,6 +186,45 @@ START_TEST(test_vm_shootdown_where_map_active)
 }
 END_TEST
 
+START_TEST(test_vm_shootdown_occupies_target_cpu)
+{
+	static const char *const two[] = { "machine.cpus=2", NULL };
+	struct params	*p = test_params(two);
+	struct machine	 m;
+	struct engine	*e = engine_new();
+	struct kernel	*k;
+	struct charge	 ch = { { 0 } };
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	struct vm_map	 both = { "threads", 3 };
+	struct vm_buf	*b;
+	unsigned	 i;
+
+	machine_init(&m, p);
+	params_free(p);
+	k = kernel_new(e, &m);
+	b = vm_buf_new(k->vm, &both, 0, 3 * 4096, &ch);
+	memset(&ch, 0, sizeof(ch));
+	for (i = 0; i < 3; i++)
+		vm_loan(k->vm, b->pages[i], 0, &tlb, &ch);
+	vm_tlb_flush(k->vm, &tlb, 0, &ch);
+	ck_assert_uint_eq(kernel_step_end(k, 0, &ch), 3 * (220 + 130) +
+	    3 * 110 + 4000);
+	/* CPU 0: three local invalidations and its wait for the ack. */
+	ck_assert_uint_eq(cpus_busy_on(k->cpus, 0, CPU_TLB), 3 * 110 + 4000);
+	/* CPU 1: the IPI's interrupt and three invalidations, nothing
+	 * else. */
+	ck_assert_uint_eq(cpus_busy_on(k->cpus, 1, CPU_TLB), 1700 + 3 * 110);
+	ck_assert_uint_eq(cpus_busy_on(k->cpus, 1, CPU_PMAP), 0);
+	ck_assert_uint_eq(cpus_busy_total(k->cpus), 3 * (220 + 130) +
+	    3 * 110 + 4000 + 1700 + 3 * 110);
+	for (i = 0; i < 3; i++)
+		vm_unloan(k->vm, b->pages[i], &ch);
+	vm_buf_free(k->vm, b, &ch);
+	kernel_free(k);
+	engine_free(e);
+}
+END_TEST
+
 /* --- mbuf ----------------------------------------------------------- */
 
 static int	test_freed;
@@ -257,6 +298,7 @@ models_vm_suite(void)
 	tcase_add_test(tc, test_vm_loan_protects_and_unloan_keeps_ro);
 	tcase_add_test(tc, test_vm_write_to_loaned_page_breaks_loan);
 	tcase_add_test(tc, test_vm_shootdown_where_map_active);
+	tcase_add_test(tc, test_vm_shootdown_occupies_target_cpu);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/models/mbuf");
 	tcase_add_checked_fixture(tc, vm_setup, vm_teardown);
