@@ -78,11 +78,6 @@ struct sopendfree {
 	GQueue		 kva_waiters;	/* struct socket * */
 };
 
-struct so_release {
-	struct socket	*so;
-	struct vm_buf	*buf;
-};
-
 static const char *so_strategy_names[] = { "copy", "loan", "gift", "zbuf" };
 
 static void	so_output_kick(struct socket *, sim_time);
@@ -201,6 +196,7 @@ socket_free(struct socket *so)
 
 	if (so == NULL)
 		return;
+	so->release = NULL;	/* nobody is woken at teardown */
 	/* Empty after a finished run; not when a limit cut it short. */
 	while ((m = g_queue_pop_head(&so->sb)) != NULL)
 		m_free(so->k->mbufs, m, &ch);
@@ -219,31 +215,19 @@ socket_idle(const struct socket *so)
 	    so->snd_una == so->sb_end;
 }
 
-/* A buffer whose last loaned storage came back: tell its owner. */
+/* A buffer whose last loaned storage came back: tell its owner now, in
+ * the step that released it (the owner may wake a thread from it). */
 static void
-so_release_deferred(void *arg, sim_time when)
+so_buf_unbusy(struct socket *so, struct mbuf_ext *ext, struct charge *ch)
 {
-	struct so_release	*r = arg;
-
-	r->so->release(r->so->release_arg, r->buf, when);
-	g_free(r);
-}
-
-static void
-so_buf_unbusy(struct socket *so, struct mbuf_ext *ext)
-{
-	struct vm_buf		*buf = ext->owner;
-	struct so_release	*r;
+	struct vm_buf	*buf = ext->owner;
 
 	if (buf == NULL)
 		return;
 	g_assert(buf->busy > 0);
 	if (--buf->busy > 0 || so->release == NULL)
 		return;
-	r = g_new(struct so_release, 1);
-	r->so = so;
-	r->buf = buf;
-	kernel_defer(so->k, so_release_deferred, r);
+	so->release(so->release_arg, buf, ch);
 }
 
 /* --- sleeping and waking the writer -------------------------------- */
@@ -305,13 +289,15 @@ sopendfree_run(struct engine *e, void *arg)
 			vm_unloan(k->vm, l->ext->pages[i], &ch);
 		g_assert(pf->kva_used >= l->ext->npages * k->m.page_size);
 		pf->kva_used -= l->ext->npages * k->m.page_size;
-		so_buf_unbusy(l->so, l->ext);
+		so_buf_unbusy(l->so, l->ext, &ch);
 		m_ext_destroy(l->ext);
 		g_free(l);
 	}
 	/* sokvaunreserve(): wake every sender waiting for address space. */
 	while ((w = g_queue_pop_head(&pf->kva_waiters)) != NULL)
 		so_wakeup(w, &ch);
+	/* The queue is empty: the thread sleeps again (switched away). */
+	charge_add(&ch, CPU_SCHED, k->m.context_switch);
 	kernel_step_end(k, k->kthread_cpu, &ch);
 }
 
@@ -352,7 +338,7 @@ so_gift_free(struct mbuf_ext *ext, void *arg, struct charge *ch)
 
 	for (i = 0; i < ext->npages; i++)
 		vm_page_unhold(so->k->vm, ext->pages[i], ch);
-	so_buf_unbusy(so, ext);
+	so_buf_unbusy(so, ext, ch);
 	m_ext_destroy(ext);
 }
 
@@ -362,8 +348,7 @@ so_zbuf_free(struct mbuf_ext *ext, void *arg, struct charge *ch)
 {
 	struct socket	*so = arg;
 
-	(void)ch;
-	so_buf_unbusy(so, ext);
+	so_buf_unbusy(so, ext, ch);
 	m_ext_destroy(ext);
 }
 

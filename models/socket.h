@@ -32,8 +32,9 @@ struct so_config {
 	gboolean	hot_source;	/* the source is in cache */
 };
 
-/* Called when a buffer's last loaned/gifted/zbuf storage is released. */
-typedef void (*so_release_fn)(void *arg, struct vm_buf *, sim_time when);
+/* Called, within the releasing step (whose charge it may add to), when a
+ * buffer's last loaned/gifted/zbuf storage is released. */
+typedef void (*so_release_fn)(void *arg, struct vm_buf *, struct charge *);
 /* Called when write() returns. */
 typedef void (*so_done_fn)(void *arg, sim_time when);
 

@@ -343,8 +343,9 @@ closed_form_loan(double S, double segs, double acks, gboolean refault)
 	    + segs * (900 + 50)
 	    + acks * (900 + 1300)
 	    + 50 + 700				/* sbdrop, wake sopendfree */
-	    + 2000 + pg * (250 + 110 + 120);	/* switch, kremove,
-						   invlpg, unloan */
+	    + 2 * 2000 + pg * (250 + 110 + 120);	/* switch in and
+						   away, kremove, invlpg,
+						   unloan */
 }
 
 static const char *const one_8k[] = {
@@ -376,13 +377,35 @@ START_TEST(test_socket_loan_one_write_exact)
 	struct model_result r = test_run(one_8k, "loan");
 
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 8192,
-	    29498, 1e-6);
-	ck_assert_double_eq_tol(closed_form_loan(8192, 6, 3, FALSE), 29498,
+	    31498, 1e-6);
+	ck_assert_double_eq_tol(closed_form_loan(8192, 6, 3, FALSE), 31498,
 	    1e-9);
 	ck_assert_double_eq(test_metric(&r, "copied_bytes_per_byte"), 0);
 	ck_assert_double_eq(test_metric(&r, "pinned_pages_peak"), 2);
 	ck_assert_double_eq(test_metric(&r, "cow_faults_per_MiB"), 0);
 	ck_assert_double_eq(test_metric(&r, "violations"), 0);
+}
+END_TEST
+
+/* Every sleep costs the switch away on the sleeper's CPU, every wakeup
+ * `wakeup` on the waker's and a switch in on the sleeper's: the writer
+ * waiting for its only buffer (async), and the sopendfree thread. */
+START_TEST(test_socket_sleep_and_wakeup_costs)
+{
+	static const char *const kv[] = {
+		"workload.size=8KiB", "workload.messages=2",
+		"workload.buffers=1", "workload.reuse=async", NULL
+	};
+	struct model_result l = test_run(kv, "loan");
+	struct model_result c = test_run(kv, "copy");
+
+	/* Two sopendfree passes (each woken by soloanfree, switched in
+	 * and away); the writer sleeps once for its buffer, is woken by
+	 * the first pass and switched back in. */
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_sched_ns_per_byte") *
+	    16384, 2 * (700 + 2 * 2000) + (2000 + 700 + 2000), 1e-6);
+	/* Copying never holds the buffer: nobody sleeps. */
+	ck_assert_double_eq(test_metric(&c, "cpu_sched_ns_per_byte"), 0);
 }
 END_TEST
 
@@ -879,6 +902,7 @@ models_socket_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_socket_copy_one_write_exact);
 	tcase_add_test(tc, test_socket_loan_one_write_exact);
+	tcase_add_test(tc, test_socket_sleep_and_wakeup_costs);
 	tcase_add_test(tc, test_socket_loan_refill_breaks_loans);
 	tcase_add_test(tc, test_socket_gift_rewrite_violates);
 	tcase_add_test(tc, test_socket_partial_pages);
