@@ -202,8 +202,12 @@ app_thread_next(struct engine *e, void *arg)
 	struct vm_buf		*buf;
 	struct charge		 ch = { { 0 } };
 
-	if (th->sent == app->cfg.messages)
+	if (th->sent == app->cfg.messages) {
+		/* Done: close(); the FIN follows the data. */
+		soclose(th->so, &ch);
+		kernel_step_end(app->k, th->cpu, &ch);
 		return;
+	}
 	buf = th->bufs[th->cur];
 	if (app_thread_must_wait(th, buf, app_thread_next, &ch))
 		return;

@@ -163,6 +163,15 @@ static const struct param_def model_params[] = {
 	    "whole as NetBSD's sosend_loan does"),
 	P("socket.ack_every", PARAM_COUNT, "2", "1", "64", NULL,
 	    "the receiver ACKs every this many segments"),
+	P("socket.delack", PARAM_TIME, "200ms", "0", "10s", NULL,
+	    "the receiver's delayed-ACK timer (NetBSD tcp_delack_ticks = "
+	    "hz / PR_FASTHZ)"),
+	P("socket.ack_on_push", PARAM_BOOL, "false", NULL, NULL, NULL,
+	    "the receiver ACKs a PUSH segment at once (NetBSD "
+	    "tcp_ack_on_push)"),
+	P("socket.nodelay", PARAM_BOOL, "false", NULL, NULL, NULL,
+	    "TCP_NODELAY: send a short segment whatever is in flight (no "
+	    "Nagle)"),
 
 	P("socket.rcvbuf", PARAM_SIZE, "64KiB", "4KiB", "1GiB", NULL,
 	    "receive buffer: the sender's window"),

@@ -358,9 +358,11 @@ START_TEST(test_socket_copy_one_write_exact)
 	struct model_result r = test_run(one_8k, "copy");
 
 	/* 6 segments over 4 clusters touch 9 (segment, cluster) pairs. */
+	/* The last segment carries the FIN of close() (500 ns). */
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 8192,
-	    28026, 1e-6);
-	ck_assert_double_eq_tol(closed_form_copy(8192, 6, 3, 9), 28026, 1e-9);
+	    28526, 1e-6);
+	ck_assert_double_eq_tol(closed_form_copy(8192, 6, 3, 9) + 500, 28526,
+	    1e-9);
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_copy_ns_per_byte") *
 	    8192, 4 * (100 + 512), 1e-6);
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_alloc_ns_per_byte") *
@@ -377,9 +379,9 @@ START_TEST(test_socket_loan_one_write_exact)
 	struct model_result r = test_run(one_8k, "loan");
 
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 8192,
-	    31498, 1e-6);
-	ck_assert_double_eq_tol(closed_form_loan(8192, 6, 3, FALSE), 31498,
-	    1e-9);
+	    31998, 1e-6);
+	ck_assert_double_eq_tol(closed_form_loan(8192, 6, 3, FALSE) + 500,
+	    31998, 1e-9);
 	ck_assert_double_eq(test_metric(&r, "copied_bytes_per_byte"), 0);
 	ck_assert_double_eq(test_metric(&r, "pinned_pages_peak"), 2);
 	ck_assert_double_eq(test_metric(&r, "cow_faults_per_MiB"), 0);
@@ -515,6 +517,195 @@ START_TEST(test_socket_mp_kernel_unmap_shoots_down)
 	ck_assert_double_eq(test_metric(&c, "shootdowns_per_MiB"), 0);
 	ck_assert_double_eq_tol(test_metric(&l, "shootdowns_per_MiB"),
 	    10 / (10 * 16384.0 / 1048576), 1e-9);
+}
+END_TEST
+
+/* Segments and ACKs of a uniprocessor run of 'bytes', from the time
+ * they cost on test_machine: a segment costs protocol_tx (1500) and its
+ * transmit-complete interrupt (900), an ACK an interrupt and
+ * protocol_rx (1300). */
+static void
+test_segs_acks(const struct model_result *r, double bytes, double *segs,
+    double *acks)
+{
+	double	intr = test_metric(r, "cpu_interrupt_ns_per_byte") * bytes;
+	double	proto = test_metric(r, "cpu_protocol_ns_per_byte") * bytes;
+
+	*segs = (proto - 1300 * intr / 900) / 200;
+	*acks = intr / 900 - *segs;
+}
+
+/* The loan address space cap binds: 256 KiB writes with somaxkva at one
+ * 64 KiB chunk, so the sender sleeps before each chunk until sopendfree
+ * has returned the one before.  A chunk's last 376 bytes wait (Nagle:
+ * more of the write follows) until its 45 full segments are acknowledged,
+ * the 45th by the delayed-ACK timer; then the tail, alone, waits for the
+ * timer too: 400 ms a chunk.  The last chunk of a write goes whole (no
+ * more follows, nothing in flight) and is ACKed at once. */
+START_TEST(test_socket_somaxkva_cap_binds)
+{
+	static const char *const cap[] = {
+		"workload.size=256KiB", "workload.messages=2",
+		"workload.buffers=2", "socket.sndbuf=1MiB",
+		"socket.somaxkva=64KiB", NULL
+	};
+	static const char *const free_kva[] = {
+		"workload.size=256KiB", "workload.messages=2",
+		"workload.buffers=2", "socket.sndbuf=1MiB", NULL
+	};
+	struct model_result c = test_run(cap, "loan");
+	struct model_result f = test_run(free_kva, "loan");
+	double	segs, acks;
+
+	ck_assert_double_eq(test_metric(&c, "pinned_pages_peak"), 16);
+	ck_assert_double_eq(test_metric(&f, "pinned_pages_peak"), 128);
+	ck_assert_double_eq(test_metric(&c, "violations"), 0);
+	/* Six chunks held for two delayed ACKs each: 2.4 s for 512 KiB,
+	 * against the link's pace without the cap. */
+	ck_assert_uint_ge(c.sim_time_ns, 6 * 400000000ull);
+	ck_assert_uint_lt(c.sim_time_ns, 6 * 400000000ull + 20000000);
+	ck_assert_double_lt(test_metric(&c, "throughput_MBps"), 0.25);
+	ck_assert_double_gt(test_metric(&f, "throughput_MBps"), 50);
+	/* 45 full segments and a 376-byte tail per chunk, but the FIN
+	 * rides on the last tail. */
+	test_segs_acks(&c, 524288, &segs, &acks);
+	ck_assert_double_eq_tol(segs, 8 * 46, 1e-6);
+}
+END_TEST
+
+/* A send buffer of 4 KiB (an MSS and the low-water mark): every write
+ * sleeps for space many times, and still completes. */
+START_TEST(test_socket_tiny_sndbuf)
+{
+	static const char *const tiny[] = {
+		"workload.size=64KiB", "workload.messages=2",
+		"socket.sndbuf=4KiB", NULL
+	};
+	static const char *const big[] = {
+		"workload.size=64KiB", "workload.messages=2",
+		"socket.sndbuf=1MiB", NULL
+	};
+	struct model_result c = test_run(tiny, "copy");
+	struct model_result l = test_run(tiny, "loan");
+	struct model_result b = test_run(big, "copy");
+
+	ck_assert_double_eq(test_metric(&c, "copied_bytes_per_byte"), 1);
+	/* Only an empty buffer has the 4096 bytes of space that a loan
+	 * needs: one page loaned, at the start, the rest copied. */
+	ck_assert_double_eq(test_metric(&l, "pinned_pages_peak"), 1);
+	ck_assert_double_lt(test_metric(&l, "copied_bytes_per_byte"), 1);
+	ck_assert_double_lt(test_metric(&c, "throughput_MBps"),
+	    test_metric(&b, "throughput_MBps") / 10);
+	ck_assert_double_gt(test_metric(&c, "cpu_sched_ns_per_byte"), 0);
+	ck_assert_double_eq(test_metric(&b, "cpu_sched_ns_per_byte"), 0);
+}
+END_TEST
+
+/* Nagle (tcp_output.c): six back-to-back 1000-byte writes.  The first
+ * goes alone (nothing in flight); the others wait until a full segment
+ * is there: 1000, 1448, 1448, 1448 and, with the FIN, the last 656
+ * bytes; three ACKs (every second segment, and the FIN).  With
+ * TCP_NODELAY each write is a segment of its own, sent before close():
+ * six and a bare FIN, each pair and the FIN ACKed. */
+START_TEST(test_socket_nagle)
+{
+	static const char *const nagle[] = {
+		"workload.size=1000B", "workload.messages=6", NULL
+	};
+	static const char *const nodelay[] = {
+		"workload.size=1000B", "workload.messages=6",
+		"socket.nodelay=true", NULL
+	};
+	struct model_result n = test_run(nagle, "copy");
+	struct model_result d = test_run(nodelay, "copy");
+	double	segs, acks;
+
+	test_segs_acks(&n, 6000, &segs, &acks);
+	ck_assert_double_eq_tol(segs, 5, 1e-6);
+	ck_assert_double_eq_tol(acks, 3, 1e-6);
+	test_segs_acks(&d, 6000, &segs, &acks);
+	ck_assert_double_eq_tol(segs, 7, 1e-6);
+	ck_assert_double_eq_tol(acks, 4, 1e-6);
+}
+END_TEST
+
+/* The receiver's delayed-ACK timer (200 ms).  Writes of three segments
+ * 300 ms apart: the first two of each write are ACKed together, the
+ * third when the timer fires; close() 300 ms after the second write
+ * sends a FIN alone, ACKed at once: 7 segments, 5 ACKs.  And an
+ * asynchronous writer reusing its only buffer: the loan of a 12 KiB
+ * write (9 segments) returns only when the timer ACKs the ninth, so the
+ * second write starts 200 ms later; with tcp_ack_on_push the ninth (it
+ * empties the send buffer: PUSH) is ACKed at once. */
+START_TEST(test_socket_delayed_ack_timer)
+{
+	static const char *const kv[] = {
+		"workload.size=4344B", "workload.messages=2",
+		"workload.gap=300ms", NULL
+	};
+	static const char *const async[] = {
+		"workload.size=12KiB", "workload.messages=2",
+		"workload.buffers=1", "workload.reuse=async", NULL
+	};
+	static const char *const push[] = {
+		"workload.size=12KiB", "workload.messages=2",
+		"workload.buffers=1", "workload.reuse=async",
+		"socket.ack_on_push=true", NULL
+	};
+	struct model_result r = test_run(kv, "copy");
+	struct model_result a = test_run(async, "loan");
+	struct model_result p = test_run(push, "loan");
+	double	segs, acks;
+
+	test_segs_acks(&r, 8688, &segs, &acks);
+	ck_assert_double_eq_tol(segs, 7, 1e-6);
+	ck_assert_double_eq_tol(acks, 5, 1e-6);
+	ck_assert_uint_ge(a.sim_time_ns, 200000000);
+	ck_assert_uint_lt(a.sim_time_ns, 201000000);
+	ck_assert_uint_lt(p.sim_time_ns, 1000000);
+	test_segs_acks(&a, 24576, &segs, &acks);
+	ck_assert_double_eq_tol(acks, 10, 1e-6);
+	test_segs_acks(&p, 24576, &segs, &acks);
+	ck_assert_double_eq_tol(acks, 10, 1e-6);
+}
+END_TEST
+
+/* Corners of the registry that once stopped a run: every write must be
+ * acknowledged whatever the buffer, MSS, chunk and address-space
+ * sizes (the last one needs the persist timer). */
+START_TEST(test_socket_corners_complete)
+{
+	static const char *const corners[][12] = {
+		{ "workload.size=256KiB", "socket.somaxkva=64KiB",
+		  "socket.sndbuf=1MiB", NULL },
+		{ "workload.size=64KiB", "socket.sndbuf=4KiB", NULL },
+		{ "workload.size=65537B", "socket.mss=64KiB",
+		  "socket.sndbuf=1MiB", "socket.somaxkva=68KiB",
+		  "socket.loan_chunk=6KiB", "socket.loan_partial=loan",
+		  "workload.offset=4095", "socket.ack_every=3",
+		  "socket.loan_threshold=0", NULL },
+		{ "workload.size=1B", "socket.mss=64B", "socket.lowat=1B",
+		  "socket.ack_every=64", "workload.threads=3", NULL },
+		{ "workload.size=300KiB", "socket.sndbuf=8KiB",
+		  "socket.loan_chunk=4KiB", "machine.rtt=0",
+		  "socket.delack=0", "workload.reuse=async",
+		  "workload.buffers=1", NULL },
+	};
+	static const char *const strategies[] = { "copy", "loan", "gift",
+	    "zbuf" };
+	unsigned	i, j, k;
+
+	for (i = 0; i < G_N_ELEMENTS(corners); i++)
+		for (j = 0; j < G_N_ELEMENTS(strategies); j++) {
+			const char	*kv[16] = { "workload.messages=3" };
+			struct model_result r;
+
+			for (k = 0; corners[i][k] != NULL; k++)
+				kv[k + 1] = corners[i][k];
+			r = test_run(kv, strategies[j]);
+			ck_assert_double_eq(test_metric(&r, "violations") > 0 &&
+			    strcmp(strategies[j], "gift") != 0, 0);
+		}
 }
 END_TEST
 
@@ -908,6 +1099,11 @@ models_socket_suite(void)
 	tcase_add_test(tc, test_socket_partial_pages);
 	tcase_add_test(tc, test_socket_closed_form_steady_state);
 	tcase_add_test(tc, test_socket_mp_kernel_unmap_shoots_down);
+	tcase_add_test(tc, test_socket_somaxkva_cap_binds);
+	tcase_add_test(tc, test_socket_tiny_sndbuf);
+	tcase_add_test(tc, test_socket_nagle);
+	tcase_add_test(tc, test_socket_delayed_ack_timer);
+	tcase_add_test(tc, test_socket_corners_complete);
 	tcase_add_test(tc, test_socket_same_seed_same_result);
 	tcase_add_test(tc, test_socket_bad_config_is_an_error);
 	suite_add_tcase(s, tc);
