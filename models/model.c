@@ -138,6 +138,7 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 		return FALSE;
 	so_cfg.hot_source = app_cfg.reuse == APP_SENDFILE ?
 	    app_cfg.file_size <= m.cache_size : app_cfg.size <= m.cache_size;
+	so_cfg.hot_copy = app_cfg.size <= m.cache_size;
 	max_events = params_count(p, "scenario.max_events");
 	max_time = params_time(p, "scenario.max_sim_time");
 

@@ -784,7 +784,10 @@ so_seg_queue(void *arg, sim_time when)
 }
 
 /* m_copym() of [seq, seq+len) of the send buffer; the checksum is
- * computed over it unless offloaded or folded into the copy. */
+ * computed over it unless offloaded or folded into the copy.  It reads
+ * copied bytes from the cache unless the write was larger than the
+ * cache, and the user's pages from the cache only if they are there (a
+ * buffer the process filled that fits, or a small file). */
 static GPtrArray *
 so_copym(struct socket *so, uint64_t seq, uint64_t len, struct charge *ch)
 {
@@ -795,15 +798,20 @@ so_copym(struct socket *so, uint64_t seq, uint64_t len, struct charge *ch)
 	for (l = so->sb.head; l != NULL && len > 0; l = l->next) {
 		struct mbuf	*m = l->data;
 		uint64_t	 a, b;
+		gboolean	 copied;
 
 		if (m->seq + m->len <= seq)
 			continue;
 		a = seq - m->seq;
 		b = MIN(m->len, a + len);
 		g_ptr_array_add(copies, m_copym(k->mbufs, m, a, b - a, ch));
-		if (m->ext == NULL || m->ext->type != MBUF_EXT_CLUSTER ||
-		    !k->m.checksum_in_copy)
-			machine_charge_cksum(&k->m, ch, b - a, TRUE);
+		copied = m->ext == NULL || m->ext->type == MBUF_EXT_CLUSTER;
+		if (!copied)
+			machine_charge_cksum(&k->m, ch, b - a,
+			    so->cfg.hot_source);
+		else if (!k->m.checksum_in_copy)
+			machine_charge_cksum(&k->m, ch, b - a,
+			    so->cfg.hot_copy);
 		len -= b - a;
 		seq += b - a;
 	}
