@@ -291,13 +291,15 @@ app_free(struct app *app)
 
 	if (app == NULL)
 		return;
+	/* The sockets first: they return every loan of the buffers. */
+	for (i = 0; i < app->nthreads; i++)
+		socket_free(app->threads[i].so);
 	for (i = 0; i < app->nthreads; i++) {
 		struct app_thread *th = &app->threads[i];
 
 		for (b = 0; b < app->cfg.buffers; b++)
 			vm_buf_free(app->k->vm, th->bufs[b], &ch);
 		g_free(th->bufs);
-		socket_free(th->so);
 	}
 	g_free(app->threads);
 	g_free(app);

@@ -1,6 +1,7 @@
 /* Runs one replication of one strategy and reports its metrics; checks
- * the run's invariants at the end (pages conserved, no loan left, every
- * mbuf freed, every byte delivered, no violation for a safe strategy). */
+ * the run's invariants at the end (every byte delivered, no violation
+ * for a safe strategy, pages conserved, no loan left, every mbuf freed)
+ * and, after teardown, that every page and mbuf was freed. */
 #include "models/model.h"
 
 #include <string.h>
@@ -87,24 +88,42 @@ static gboolean
 model_check(struct kernel *k, struct app *app, enum so_strategy st,
     GError **error)
 {
-	const struct vm_stats	*vs = vm_stats(k->vm);
 	const char		*what = NULL;
 
 	if (!app_done(app))
 		what = "the run ended before every write was acknowledged";
 	else if (k->c.bytes_delivered != k->c.bytes_written)
 		what = "bytes delivered differ from bytes written";
-	else if (vs->loaned_now != 0 || vs->pinned_now != 0)
-		what = "pages are still loaned at the end";
-	else if (mbuf_pool_live(k->mbufs) != 0 ||
-	    mbuf_pool_stats(k->mbufs)->ext_live != 0)
-		what = "mbufs are still allocated at the end";
 	else if (k->c.violations != 0 && (st == SO_COPY || st == SO_LOAN))
 		what = "a safe strategy delivered changed data";
-	if (what == NULL)
+	if (what != NULL) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "invariant broken (strategy %s): %s", so_strategy_name(st),
+		    what);
+		return FALSE;
+	}
+	/* Pages conserved, no loan left, every mbuf freed. */
+	if (!vm_check(k->vm, FALSE, error) ||
+	    !mbuf_pool_check(k->mbufs, error)) {
+		g_prefix_error(error, "strategy %s: ", so_strategy_name(st));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Once the process and its sockets are gone, so is every page but the
+ * zero page and every mbuf, whether the run finished or a limit stopped
+ * it; if not, that (a bug) is the error. */
+static gboolean
+model_check_teardown(struct kernel *k, enum so_strategy st, GError **error)
+{
+	GError	*e = NULL;
+
+	if (vm_check(k->vm, TRUE, &e) && mbuf_pool_check(k->mbufs, &e))
 		return TRUE;
-	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-	    "invariant broken (strategy %s): %s", so_strategy_name(st), what);
+	g_prefix_error(&e, "strategy %s, at teardown: ", so_strategy_name(st));
+	g_clear_error(error);
+	g_propagate_error(error, e);
 	return FALSE;
 }
 
@@ -158,6 +177,8 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 	if (ok)
 		model_result_fill(r, k);
 	app_free(app);
+	if (!model_check_teardown(k, st, error))
+		ok = FALSE;
 	kernel_free(k);
 	engine_free(e);
 	app_config_clear(&app_cfg);

@@ -191,16 +191,10 @@ sopendfree_get(struct kernel *k, uint64_t somaxkva)
 void
 sopendfree_free(struct sopendfree *pf)
 {
-	struct so_loan		*l;
-
 	if (pf == NULL)
 		return;
-	/* Empty after a finished run; a run cut short by a limit may leave
-	 * loans queued, and they are dropped with it. */
-	while ((l = g_queue_pop_head(&pf->queue)) != NULL) {
-		m_ext_destroy(l->ext);
-		g_free(l);
-	}
+	/* Every socket_free() returned what it had queued. */
+	g_assert(g_queue_is_empty(&pf->queue));
 	g_queue_clear(&pf->kva_waiters);
 	g_free(pf);
 }
@@ -226,6 +220,7 @@ socket_new(struct kernel *k, const struct so_config *cfg, so_release_fn rel,
 }
 
 static void	so_seg_free(struct so_seg *, struct charge *);
+static void	sodopendfree(struct sopendfree *, struct charge *);
 
 void
 socket_free(struct socket *so)
@@ -241,14 +236,17 @@ socket_free(struct socket *so)
 	/* All empty after a finished run; not when a limit cut it short:
 	 * segments still on the link drop their m_copym()s, the send buffer
 	 * and the mbufs of an unfinished round are freed (loaned storage
-	 * goes to so_pendfree, returned by sopendfree_free()), ACKs in
-	 * flight are dropped. */
+	 * goes to so_pendfree), ACKs in flight are dropped. */
 	while ((seg = g_queue_pop_head(&so->inflight)) != NULL)
 		so_seg_free(seg, &ch);
 	while ((m = g_queue_pop_head(&so->sb)) != NULL)
 		m_free(so->k->mbufs, m, &ch);
 	for (i = 0; i < so->pending->len; i++)
 		m_free(so->k->mbufs, g_ptr_array_index(so->pending, i), &ch);
+	/* What that queued on so_pendfree (this socket's, and any other's
+	 * not yet returned) is returned now, as sopendfree would. */
+	sodopendfree(so->k->pendfree, &ch);
+	g_queue_remove(&so->k->pendfree->kva_waiters, so);
 	g_array_set_size(so->k->deferred, 0);
 	g_queue_clear_full(&so->acks, g_free);
 	g_queue_clear_full(&so->writes, g_free);
@@ -313,35 +311,44 @@ so_wakeup(struct socket *so, struct charge *ch)
 
 /* --- the loan return path: soloanfree() and sopendfree ------------- */
 
+/* sodopendfree(): for everything queued, pmap_kremove(); pmap_update();
+ * uvm_unloan(..., UVM_LOAN_TOPAGE); uvm_km_free() of its address space;
+ * its buffer's owner is told when the last storage of it comes back. */
+static void
+sodopendfree(struct sopendfree *pf, struct charge *ch)
+{
+	struct kernel	*k = pf->k;
+	struct so_loan	*l;
+
+	while ((l = g_queue_pop_head(&pf->queue)) != NULL) {
+		struct vm_tlb	tlb = { 0, 0, 0 };
+		unsigned	i;
+
+		for (i = 0; i < l->ext->npages; i++)
+			vm_kremove(k->vm, l->ext->pages[i], k->kthread_cpu,
+			    &tlb, ch);
+		vm_tlb_flush(k->vm, &tlb, k->kthread_cpu, ch);
+		for (i = 0; i < l->ext->npages; i++)
+			vm_unloan(k->vm, l->ext->pages[i], ch);
+		g_assert(pf->kva_used >= l->ext->npages * k->m.page_size);
+		pf->kva_used -= l->ext->npages * k->m.page_size;
+		so_buf_unbusy(l->so, l->ext, ch);
+		m_ext_destroy(l->ext);
+		g_free(l);
+	}
+}
+
 static void
 sopendfree_run(struct engine *e, void *arg)
 {
 	struct sopendfree	*pf = arg;
 	struct kernel		*k = pf->k;
 	struct charge		 ch = { { 0 } };
-	struct so_loan		*l;
 	struct socket		*w;
 
 	pf->scheduled = FALSE;
 	charge_add(&ch, CPU_SCHED, k->m.context_switch);
-	while ((l = g_queue_pop_head(&pf->queue)) != NULL) {
-		struct vm_tlb	tlb = { 0, 0, 0 };
-		unsigned	i;
-
-		/* sodopendfree(): pmap_kremove(); pmap_update();
-		 * uvm_unloan(..., UVM_LOAN_TOPAGE); uvm_km_free(). */
-		for (i = 0; i < l->ext->npages; i++)
-			vm_kremove(k->vm, l->ext->pages[i], k->kthread_cpu,
-			    &tlb, &ch);
-		vm_tlb_flush(k->vm, &tlb, k->kthread_cpu, &ch);
-		for (i = 0; i < l->ext->npages; i++)
-			vm_unloan(k->vm, l->ext->pages[i], &ch);
-		g_assert(pf->kva_used >= l->ext->npages * k->m.page_size);
-		pf->kva_used -= l->ext->npages * k->m.page_size;
-		so_buf_unbusy(l->so, l->ext, &ch);
-		m_ext_destroy(l->ext);
-		g_free(l);
-	}
+	sodopendfree(pf, &ch);
 	/* sokvaunreserve(): wake every sender waiting for address space. */
 	while ((w = g_queue_pop_head(&pf->kva_waiters)) != NULL)
 		so_wakeup(w, &ch);

@@ -7,6 +7,8 @@
  * batched TLB shootdowns). */
 #include "models/vm.h"
 
+#include "sim/error.h"
+
 struct vm {
 	const struct machine	*m;
 	unsigned		 ncpus;
@@ -78,6 +80,60 @@ uint64_t
 vm_live(const struct vm *vm)
 {
 	return vm->st.allocated - vm->st.freed;
+}
+
+const char *
+vm_owner_name(enum vm_owner o)
+{
+	static const char *names[] = { "anon", "object", "kernel", "zero",
+	    "none" };
+
+	g_assert((unsigned)o < G_N_ELEMENTS(names));
+	return names[o];
+}
+
+/* What is wrong with pg at the end of a run, or NULL. */
+static const char *
+vm_check_page(const struct vm *vm, const struct vm_page *pg,
+    gboolean torn_down)
+{
+	if (pg->loan_count > 0)
+		return "is still loaned";
+	if (pg->wire_count > 0)
+		return "is still held";
+	if (pg->kmappings > 0)
+		return "is still mapped in the kernel";
+	if (torn_down && pg != vm->zero_page)
+		return "was never freed";
+	return NULL;
+}
+
+gboolean
+vm_check(const struct vm *vm, gboolean torn_down, GError **error)
+{
+	const struct vm_page	*pg;
+	const char		*what;
+	uint64_t		 n = 0;
+
+	for (pg = vm->live; pg != NULL; pg = pg->next_live) {
+		n++;
+		if ((what = vm_check_page(vm, pg, torn_down)) == NULL)
+			continue;
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "invariant broken: page %" G_GUINT64_FORMAT " (%s, loan "
+		    "count %u, wire count %u) %s", pg->id,
+		    vm_owner_name(pg->owner), pg->loan_count, pg->wire_count,
+		    what);
+		return FALSE;
+	}
+	if (n != vm->st.allocated - vm->st.freed) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "invariant broken: %" G_GUINT64_FORMAT " pages live, but "
+		    "%" G_GUINT64_FORMAT " allocated and %" G_GUINT64_FORMAT
+		    " freed", n, vm->st.allocated, vm->st.freed);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 struct vm_map *

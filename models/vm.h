@@ -85,6 +85,12 @@ void		 vm_set_ipi(struct vm *, vm_ipi_fn, void *arg);
 void		 vm_free(struct vm *);
 const struct vm_stats *vm_stats(const struct vm *);
 uint64_t	 vm_live(const struct vm *);	/* allocated - freed */
+/* The page invariants at the end of a run: the live pages are the ones
+ * allocated and not freed, none is loaned, held or mapped by the kernel,
+ * and, once the run is torn down, none is left but the zero page.  A
+ * broken one is a LOANSIM_ERROR_INTERNAL naming the page. */
+gboolean	 vm_check(const struct vm *, gboolean torn_down, GError **);
+const char	*vm_owner_name(enum vm_owner);
 /* Kernel pmap: active on every CPU. */
 struct vm_map	*vm_kernel_map(struct vm *);
 struct vm_page	*vm_zero_page(struct vm *);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sim/error.h"
 #include "sim/params.h"
 #include "models/cpu.h"
 #include "models/kernel.h"
@@ -226,7 +227,59 @@ START_TEST(test_vm_shootdown_occupies_target_cpu)
 }
 END_TEST
 
+/* The end-of-run check names the page that breaks an invariant. */
+START_TEST(test_vm_check_names_page)
+{
+	struct charge	 ch = { { 0 } };
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	struct vm_buf	*b = vm_buf_new(vm, &vm_proc, 0, 4096, &ch);
+	GError		*e = NULL;
+
+	ck_assert(vm_check(vm, FALSE, NULL));
+	vm_loan(vm, b->pages[0], 0, &tlb, &ch);
+	vm_tlb_flush(vm, &tlb, 0, &ch);
+	ck_assert(!vm_check(vm, FALSE, &e));
+	ck_assert(g_error_matches(e, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL));
+	ck_assert_str_eq(e->message, "invariant broken: page 2 (anon, loan "
+	    "count 1, wire count 0) is still loaned");
+	g_clear_error(&e);
+	vm_unloan(vm, b->pages[0], &ch);
+	ck_assert(vm_check(vm, FALSE, NULL));
+	/* Torn down, only the zero page may be left. */
+	ck_assert(!vm_check(vm, TRUE, &e));
+	ck_assert_str_eq(e->message, "invariant broken: page 2 (anon, loan "
+	    "count 0, wire count 0) was never freed");
+	g_clear_error(&e);
+	vm_buf_free(vm, b, &ch);
+	ck_assert(vm_check(vm, TRUE, NULL));
+}
+END_TEST
+
 /* --- mbuf ----------------------------------------------------------- */
+
+START_TEST(test_mbuf_check_names_mbuf)
+{
+	struct charge		 ch = { { 0 } };
+	struct mbuf_pool	*mp = mbuf_pool_new(&vm_m);
+	struct mbuf		*a = m_get(mp, &ch), *b = m_get(mp, &ch);
+	struct mbuf		*c = m_get(mp, &ch);
+	GError			*e = NULL;
+
+	m_clget(mp, b, 2048, &ch);
+	b->seq = 4096;
+	b->len = 2048;
+	m_free(mp, a, &ch);
+	ck_assert(!mbuf_pool_check(mp, &e));
+	ck_assert(g_error_matches(e, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL));
+	ck_assert_str_eq(e->message, "invariant broken: mbuf 2 (a cluster, "
+	    "bytes 4096..6144) was never freed, one of 2");
+	g_clear_error(&e);
+	m_free(mp, b, &ch);
+	m_free(mp, c, &ch);
+	ck_assert(mbuf_pool_check(mp, NULL));
+	mbuf_pool_free(mp);
+}
+END_TEST
 
 static int	test_freed;
 
@@ -300,11 +353,13 @@ models_vm_suite(void)
 	tcase_add_test(tc, test_vm_write_to_loaned_page_breaks_loan);
 	tcase_add_test(tc, test_vm_shootdown_where_map_active);
 	tcase_add_test(tc, test_vm_shootdown_occupies_target_cpu);
+	tcase_add_test(tc, test_vm_check_names_page);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/models/mbuf");
 	tcase_add_checked_fixture(tc, vm_setup, vm_teardown);
 	tcase_add_test(tc, test_mbuf_copym_shares_storage);
 	tcase_add_test(tc, test_mbuf_cluster_freed_with_last_reference);
+	tcase_add_test(tc, test_mbuf_check_names_mbuf);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -772,6 +827,40 @@ START_TEST(test_socket_checksum_passes)
 }
 END_TEST
 
+/* A run a limit stops is a limit error, and its teardown still frees
+ * every page and mbuf: segments on the link, ACKs in flight, loans
+ * waiting for sopendfree, half-built rounds (or it would be an internal
+ * error naming what was left). */
+START_TEST(test_socket_stopped_run_torn_down)
+{
+	static const char *const strategies[] = { "copy", "loan", "gift",
+	    "zbuf" };
+	static const char *const limits[] = { "scenario.max_events=10",
+	    "scenario.max_events=1000", "scenario.max_events=4321",
+	    "scenario.max_sim_time=150us" };
+	unsigned	i, j;
+
+	for (i = 0; i < G_N_ELEMENTS(strategies); i++)
+		for (j = 0; j < G_N_ELEMENTS(limits); j++) {
+			const char *const kv[] = {
+				"workload.size=64KiB", "workload.messages=50",
+				"machine.cpus=2", "workload.threads=2",
+				"workload.reuse=async", limits[j], NULL
+			};
+			struct params		*p = test_params(kv);
+			struct model_result	 r;
+			GError			*e = NULL;
+
+			ck_assert(!model_run(p, strategies[i], 1, 0, &r, &e));
+			ck_assert_msg(g_error_matches(e, LOANSIM_ERROR,
+			    LOANSIM_ERROR_LIMIT), "%s, %s: %s", strategies[i],
+			    limits[j], e->message);
+			g_error_free(e);
+			params_free(p);
+		}
+}
+END_TEST
+
 START_TEST(test_socket_same_seed_same_result)
 {
 	static const char *const kv[] = {
@@ -1168,6 +1257,7 @@ models_socket_suite(void)
 	tcase_add_test(tc, test_socket_delayed_ack_timer);
 	tcase_add_test(tc, test_socket_corners_complete);
 	tcase_add_test(tc, test_socket_checksum_passes);
+	tcase_add_test(tc, test_socket_stopped_run_torn_down);
 	tcase_add_test(tc, test_socket_same_seed_same_result);
 	tcase_add_test(tc, test_socket_bad_config_is_an_error);
 	suite_add_tcase(s, tc);
