@@ -255,6 +255,62 @@ START_TEST(test_vm_check_names_page)
 }
 END_TEST
 
+/* The registry's machine defaults are the current x86-64 profile. */
+START_TEST(test_machine_defaults_are_current_profile)
+{
+	const char		*top = g_getenv("top_srcdir");
+	char			*path = g_build_filename(top ? top : ".",
+	    "scenarios", "machines", "x86-64-current.ini", NULL);
+	struct params		*def = model_params_new();
+	struct params		*cur = model_params_new();
+	const struct param_def	*d;
+	GError			*e = NULL;
+	size_t			 n, i, checked = 0;
+
+	ck_assert_msg(params_load_file(cur, path, &e), "%s",
+	    e ? e->message : "");
+	for (d = model_registry(&n), i = 0; i < n; i++) {
+		const char	*k = d[i].name;
+		gboolean	 same;
+
+		if (!g_str_has_prefix(k, "machine.") ||
+		    strcmp(k, "machine.description") == 0)
+			continue;
+		switch (d[i].type) {
+		case PARAM_TIME:
+			same = params_time(def, k) == params_time(cur, k);
+			break;
+		case PARAM_SIZE:
+			same = params_size(def, k) == params_size(cur, k);
+			break;
+		case PARAM_COUNT:
+			same = params_count(def, k) == params_count(cur, k);
+			break;
+		case PARAM_BANDWIDTH:
+			same = params_bandwidth(def, k) ==
+			    params_bandwidth(cur, k);
+			break;
+		case PARAM_BOOL:
+			same = params_bool(def, k) == params_bool(cur, k);
+			break;
+		default:
+			same = strcmp(params_string(def, k),
+			    params_string(cur, k)) == 0;
+			break;
+		}
+		ck_assert_msg(same, "%s: default %s, profile %s", k,
+		    d[i].def, params_text(cur, k));
+		/* Every key is set by the profile itself. */
+		ck_assert_msg(params_is_set(cur, k), "%s not in the profile", k);
+		checked++;
+	}
+	ck_assert_uint_ge(checked, 35);
+	params_free(def);
+	params_free(cur);
+	g_free(path);
+}
+END_TEST
+
 /* --- mbuf ----------------------------------------------------------- */
 
 START_TEST(test_mbuf_check_names_mbuf)
@@ -354,6 +410,7 @@ models_vm_suite(void)
 	tcase_add_test(tc, test_vm_shootdown_where_map_active);
 	tcase_add_test(tc, test_vm_shootdown_occupies_target_cpu);
 	tcase_add_test(tc, test_vm_check_names_page);
+	tcase_add_test(tc, test_machine_defaults_are_current_profile);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/models/mbuf");
 	tcase_add_checked_fixture(tc, vm_setup, vm_teardown);
