@@ -16,7 +16,7 @@
 #include "models/file.h"
 #include "models/pipe.h"
 
-G_STATIC_ASSERT(MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST == CPU_CAT_COUNT);
+G_STATIC_ASSERT(MODEL_CPU_CAT_END - MODEL_CPU_CAT_FIRST == CPU_CAT_COUNT);
 
 static const char *model_metric_names[MODEL_CPU_CAT_FIRST] = {
 	"cpu_ns_per_byte", "throughput_MBps", "copied_bytes_per_byte",
@@ -25,16 +25,24 @@ static const char *model_metric_names[MODEL_CPU_CAT_FIRST] = {
 	"coalesced_bytes_per_byte", "flips_per_MiB", "sys_ns_per_byte"
 };
 
+/* After the categories. */
+static const char *model_metric_tail[MODEL_METRIC_COUNT -
+    MODEL_CPU_CAT_END] = {
+	"blocked_space_per_write", "blocked_kva_per_write"
+};
+
 const char *
 model_metric_name(unsigned i)
 {
-	static char	cat[MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST][32];
+	static char	cat[MODEL_CPU_CAT_END - MODEL_CPU_CAT_FIRST][32];
 	static gsize	once;
 	unsigned	k;
 
 	g_assert(i < MODEL_METRIC_COUNT);
 	if (i < MODEL_CPU_CAT_FIRST)
 		return model_metric_names[i];
+	if (i >= MODEL_CPU_CAT_END)
+		return model_metric_tail[i - MODEL_CPU_CAT_END];
 	/* Built once, before any thread can read it. */
 	if (g_once_init_enter(&once)) {
 		for (k = 0; k < CPU_CAT_COUNT; k++)
@@ -213,6 +221,12 @@ model_result_fill(struct model_result *r, struct kernel *k)
 		    (enum cpu_cat)i) / bytes;
 	r->v[MODEL_SYS_NS_PER_BYTE] = r->v[MODEL_CPU_NS_PER_BYTE] -
 	    r->v[MODEL_CPU_CAT_FIRST + CPU_APP];
+	/* How often sosend slept, for send buffer space or loan address
+	 * space (somaxkva), per write. */
+	r->v[MODEL_BLOCKED_SPACE_PER_WRITE] = (double)k->c.blocked_space /
+	    (double)MAX(k->c.writes, 1);
+	r->v[MODEL_BLOCKED_KVA_PER_WRITE] = (double)k->c.blocked_kva /
+	    (double)MAX(k->c.writes, 1);
 	r->events = engine_events(k->engine);
 	r->sim_time_ns = now;
 	r->fingerprint = engine_fingerprint(k->engine);

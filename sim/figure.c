@@ -197,7 +197,7 @@ figure_run(const struct figure_table *t, gboolean summary,
 	struct plot_spec	 spec;
 	struct plot_series	*series;
 	guint			 np, ns, i, s, cat;
-	guint			 ncat = MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST;
+	guint			 ncat = MODEL_CPU_CAT_END - MODEL_CPU_CAT_FIRST;
 	double			*x, *y, *ci = NULL;
 	gboolean		 numeric, ok;
 	char			*label = NULL, *xlabel = NULL, *title, *ylabel;

@@ -672,6 +672,12 @@ START_TEST(test_socket_somaxkva_cap_binds)
 
 	ck_assert_double_eq(test_metric(&c, "pinned_pages_peak"), 16);
 	ck_assert_double_eq(test_metric(&f, "pinned_pages_peak"), 128);
+	/* Chunks 2-4 of the first write wait for address space, and all
+	 * four of the second (the first chunk behind the first write's
+	 * last): 7 sleeps in 2 writes; none for buffer space. */
+	ck_assert_double_eq(test_metric(&c, "blocked_kva_per_write"), 3.5);
+	ck_assert_double_eq(test_metric(&f, "blocked_kva_per_write"), 0);
+	ck_assert_double_eq(test_metric(&c, "blocked_space_per_write"), 0);
 	ck_assert_double_eq(test_metric(&c, "violations"), 0);
 	/* Six chunks held for two delayed ACKs each: 2.4 s for 512 KiB,
 	 * against the link's pace without the cap. */
@@ -711,6 +717,16 @@ START_TEST(test_socket_tiny_sndbuf)
 	    test_metric(&b, "throughput_MBps") / 10);
 	ck_assert_double_gt(test_metric(&c, "cpu_sched_ns_per_byte"), 0);
 	ck_assert_double_eq(test_metric(&b, "cpu_sched_ns_per_byte"), 0);
+	/* At least one sleep for each 4 KiB after the first. */
+	ck_assert_double_ge(test_metric(&c, "blocked_space_per_write"), 15);
+	/* Each sbwait: the switch away, the ACK's wakeup, the switch back
+	 * in (copying, nothing else sleeps). */
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_sched_ns_per_byte") *
+	    131072, test_metric(&c, "blocked_space_per_write") * 2 *
+	    (2000 + 700 + 2000), 1e-6);
+	ck_assert_double_ge(test_metric(&l, "blocked_space_per_write"), 15);
+	ck_assert_double_eq(test_metric(&b, "blocked_space_per_write"), 0);
+	ck_assert_double_eq(test_metric(&l, "blocked_kva_per_write"), 0);
 }
 END_TEST
 
