@@ -423,42 +423,61 @@ models_vm_suite(void)
 
 /* --- whole socket-send runs ----------------------------------------- */
 
-/* Expected CPU time of one uncontended write of S bytes (a multiple of
- * the cluster size and of the page size, S <= sndbuf and loan_chunk),
- * from docs/model.md, with the costs of test_machine.  segs = ceil(S/mss)
- * segments, acks = ceil(segs/ack_every); pieces = the (segment, storage)
- * pairs that m_copym references. */
+/* Expected CPU time of one uncontended write of S bytes (S <= sndbuf, a
+ * whole number of pages if loaned, page-aligned), from the closed form of
+ * docs/model.md, with the costs of test_machine: segs segments, acks
+ * ACKs, pieces the (segment, storage) pairs that m_copym references;
+ * cksum is 1 for a separate checksum pass (at 2 GB/s: 0.5 ns/B), 0 when
+ * offloaded or (copy) folded into the copy. */
 static double
-closed_form_copy(double S, double segs, double acks, double pieces)
+closed_form_copy(double S, double segs, double acks, double pieces,
+    double cksum)
 {
-	double	cl = S / 2048;
+	double	cl = ceil(S / 2048);
 
 	return S / 4.0			/* fill at 4 GB/s: 0.25 ns/B */
 	    + 500			/* syscall */
-	    + cl * (60 + 80 + 100 + 2048 / 4.0)	/* MGET, MCLGET, uiomove */
+	    + cl * (60 + 80 + 100) + S / 4.0	/* MGET, MCLGET, uiomove */
+	    + cksum * S / 2.0		/* in_cksum */
 	    + segs * 1500 + pieces * 60	/* tcp_output, m_copym */
 	    + segs * (900) + pieces * 50	/* tx done: intr, m_free */
 	    + acks * (900 + 1300)	/* ACK: intr, tcp_input */
 	    + cl * (50 + 70);		/* sbdrop: m_free, cluster */
 }
 
+/* The same for loan, in chunks of at most 64 KiB; refault: the share of
+ * writes whose fill finds the pages read-only (loaned before). */
 static double
-closed_form_loan(double S, double segs, double acks, gboolean refault)
+closed_form_loan(double S, double segs, double acks, double pieces,
+    double chunks, double refault, double cksum)
 {
 	double	pg = S / 4096;
 
 	return S / 4.0 + 500
-	    + (refault ? pg * (1000 + 300) : 0)	/* write-enable faults */
+	    + refault * pg * (1000 + 300)	/* write-enable faults */
 	    + pg * (220 + 130 + 300 + 110)	/* protect, loan, kenter,
 						   invlpg */
-	    + 60				/* MGET for MEXTADD */
-	    + segs * (1500 + 60)		/* one piece a segment */
-	    + segs * (900 + 50)
+	    + chunks * 60			/* MGET for MEXTADD */
+	    + cksum * S / 2.0			/* in_cksum over the pages */
+	    + segs * 1500 + pieces * 60		/* tcp_output, m_copym */
+	    + segs * 900 + pieces * 50		/* tx done */
 	    + acks * (900 + 1300)
-	    + 50 + 700				/* sbdrop, wake sopendfree */
-	    + 2 * 2000 + pg * (250 + 110 + 120);	/* switch in and
-						   away, kremove, invlpg,
-						   unloan */
+	    + chunks * (50 + 700)		/* sbdrop, wake sopendfree */
+	    + chunks * 2 * 2000			/* its switches in, away */
+	    + pg * (250 + 110 + 120);		/* kremove, invlpg, unloan */
+}
+
+/* (segment, cluster) pairs of a copied write of S bytes: segments of
+ * 1448 bytes from its start, clusters of 2048. */
+static double
+closed_form_copy_pieces(double S)
+{
+	double	seq, r = 0;
+
+	for (seq = 0; seq < S; seq += 1448)
+		r += floor((MIN(seq + 1448, S) - 1) / 2048) -
+		    floor(seq / 2048) + 1;
+	return r;
 }
 
 static const char *const one_8k[] = {
@@ -474,8 +493,9 @@ START_TEST(test_socket_copy_one_write_exact)
 	/* The last segment carries the FIN of close() (500 ns). */
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 8192,
 	    28526, 1e-6);
-	ck_assert_double_eq_tol(closed_form_copy(8192, 6, 3, 9) + 500, 28526,
-	    1e-9);
+	ck_assert_double_eq_tol(closed_form_copy(8192, 6, 3, 9, 0) + 500,
+	    28526, 1e-9);
+	ck_assert_double_eq(closed_form_copy_pieces(8192), 9);
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_copy_ns_per_byte") *
 	    8192, 4 * (100 + 512), 1e-6);
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_alloc_ns_per_byte") *
@@ -493,8 +513,8 @@ START_TEST(test_socket_loan_one_write_exact)
 
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 8192,
 	    31998, 1e-6);
-	ck_assert_double_eq_tol(closed_form_loan(8192, 6, 3, FALSE) + 500,
-	    31998, 1e-9);
+	ck_assert_double_eq_tol(closed_form_loan(8192, 6, 3, 6, 1, 0, 0) +
+	    500, 31998, 1e-9);
 	ck_assert_double_eq(test_metric(&r, "copied_bytes_per_byte"), 0);
 	ck_assert_double_eq(test_metric(&r, "pinned_pages_peak"), 2);
 	ck_assert_double_eq(test_metric(&r, "cow_faults_per_MiB"), 0);
@@ -592,27 +612,62 @@ START_TEST(test_socket_partial_pages)
 }
 END_TEST
 
+/* The closed form of docs/model.md against 200 writes, 5 ms apart, with
+ * TCP_NODELAY (segments start with each write) and a 1 MiB send buffer:
+ * below a page (both copy), several pages, and above SOCK_LOAN_CHUNK
+ * (three chunks), with the checksum folded into the copy or a pass of its
+ * own.  Per write: g = ceil(S/mss) segments, g/2 ACKs (the receiver ACKs
+ * every second segment, across writes), the refill faults of all but the
+ * first use of each of the 4 buffers, and a share of close(): its
+ * syscall, a FIN segment and its ACK. */
 START_TEST(test_socket_closed_form_steady_state)
 {
-	static const char *const kv[] = {
-		"workload.size=16KiB", "workload.messages=200",
-		"workload.buffers=4", "workload.gap=1ms", NULL
-	};
-	struct model_result c = test_run(kv, "copy");
-	struct model_result l = test_run(kv, "loan");
-	double	segs = 12, acks = 6, n = 200, b = 4;
-	/* 16 KiB over 8 clusters: 12 segments, each in one or two. */
-	double	copy = closed_form_copy(16384, segs, acks, 19);
-	double	loan = (n * closed_form_loan(16384, segs, acks, FALSE) +
-	    (n - b) * 4 * (1000 + 300)) / n;
+	static const char *const sizes[] = { "1KiB", "16KiB", "160KiB" };
+	static const double bytes[] = { 1024, 16384, 163840 };
+	static const char *const folds[] = { "true", "false" };
+	double	n = 200, b = 4, close = 500 + 1500 + 900 + 900 + 1300;
+	unsigned i, j;
 
-	ck_assert_double_eq_tol(test_metric(&c, "cpu_ns_per_byte"),
-	    copy / 16384, 0.02 * copy / 16384);
-	ck_assert_double_eq_tol(test_metric(&l, "cpu_ns_per_byte"),
-	    loan / 16384, 0.02 * loan / 16384);
-	ck_assert_double_eq(test_metric(&l, "cow_faults_per_MiB"), 0);
-	ck_assert_double_eq_tol(test_metric(&l, "faults_per_MiB"),
-	    (n - b) * 4 / (n * 16384 / 1048576), 1e-9);
+	for (i = 0; i < G_N_ELEMENTS(sizes); i++)
+		for (j = 0; j < G_N_ELEMENTS(folds); j++) {
+			char	*size = g_strdup_printf("workload.size=%s",
+			    sizes[i]);
+			char	*fold = g_strdup_printf(
+			    "machine.checksum_in_copy=%s", folds[j]);
+			const char *const kv[] = {
+				size, fold, "workload.messages=200",
+				"workload.buffers=4", "workload.gap=5ms",
+				"socket.nodelay=true", "socket.sndbuf=1MiB",
+				"machine.checksum_offload=false", NULL
+			};
+			struct model_result c = test_run(kv, "copy");
+			struct model_result l = test_run(kv, "loan");
+			double	S = bytes[i], g = ceil(S / 1448);
+			double	copy, loan, cks = j == 1;
+
+			copy = closed_form_copy(S, g, g / 2,
+			    closed_form_copy_pieces(S), cks) + close / n;
+			loan = S < 4096 ? copy : closed_form_loan(S, g, g / 2,
+			    g + ceil(S / 65536) - 1, ceil(S / 65536),
+			    (n - b) / n, 1) + close / n;
+
+			ck_assert_msg(fabs(test_metric(&c, "cpu_ns_per_byte") *
+			    S - copy) < 0.02 * copy, "copy %s %s: %.1f ns a "
+			    "write, formula %.1f", sizes[i], folds[j],
+			    test_metric(&c, "cpu_ns_per_byte") * S, copy);
+			ck_assert_msg(fabs(test_metric(&l, "cpu_ns_per_byte") *
+			    S - loan) < 0.02 * loan, "loan %s %s: %.1f ns a "
+			    "write, formula %.1f", sizes[i], folds[j],
+			    test_metric(&l, "cpu_ns_per_byte") * S, loan);
+			ck_assert_double_eq(test_metric(&l,
+			    "cow_faults_per_MiB"), 0);
+			if (S >= 4096)
+				ck_assert_double_eq_tol(test_metric(&l,
+				    "faults_per_MiB"), (n - b) * S / 4096 /
+				    (n * S / 1048576), 1e-9);
+			g_free(size);
+			g_free(fold);
+		}
 }
 END_TEST
 
@@ -931,6 +986,142 @@ START_TEST(test_socket_stopped_run_torn_down)
 			g_error_free(e);
 			params_free(p);
 		}
+}
+END_TEST
+
+/* Loans above SOCK_LOAN_CHUNK: a 160 KiB write is loaned in chunks of
+ * 64, 64 and 32 KiB (40 pages), each returned by a sopendfree pass of its
+ * own; with loan_chunk = 32 KiB in five. */
+START_TEST(test_socket_loan_chunks)
+{
+	static const char *const k64[] = {
+		"workload.size=160KiB", "workload.messages=1",
+		"socket.sndbuf=1MiB", NULL
+	};
+	static const char *const k32[] = {
+		"workload.size=160KiB", "workload.messages=1",
+		"socket.sndbuf=1MiB", "socket.loan_chunk=32KiB", NULL
+	};
+	struct model_result a = test_run(k64, "loan");
+	struct model_result b = test_run(k32, "loan");
+
+	ck_assert_double_eq(test_metric(&a, "pinned_pages_peak"), 40);
+	ck_assert_double_eq(test_metric(&b, "pinned_pages_peak"), 40);
+	/* 40 pages loaned and unloaned, whatever the chunks. */
+	ck_assert_double_eq_tol(test_metric(&a, "cpu_loan_ns_per_byte") *
+	    163840, 40 * (130 + 120), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&b, "cpu_loan_ns_per_byte") *
+	    163840, 40 * (130 + 120), 1e-6);
+	/* A pass per chunk: soloanfree's wakeup, two switches. */
+	ck_assert_double_eq_tol(test_metric(&a, "cpu_sched_ns_per_byte") *
+	    163840, 3 * (700 + 2 * 2000), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&b, "cpu_sched_ns_per_byte") *
+	    163840, 5 * (700 + 2 * 2000), 1e-6);
+	ck_assert_double_eq(test_metric(&a, "copied_bytes_per_byte"), 0);
+}
+END_TEST
+
+/* Asynchronous reuse: the process touches a buffer only once the kernel
+ * gave it back, so nothing breaks; each reuse of a returned page takes
+ * only the write-enable fault.  8 writes of 8 KiB over 4 buffers: the
+ * last 4 fault on both pages. */
+START_TEST(test_socket_async_reuse)
+{
+	static const char *const kv[] = {
+		"workload.size=8KiB", "workload.messages=8",
+		"workload.buffers=4", "workload.reuse=async", NULL
+	};
+	struct model_result l = test_run(kv, "loan");
+	struct model_result z = test_run(kv, "zbuf");
+
+	ck_assert_double_eq(test_metric(&l, "cow_faults_per_MiB"), 0);
+	ck_assert_double_eq_tol(test_metric(&l, "faults_per_MiB"),
+	    8 / (65536.0 / 1048576), 1e-9);
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_fault_ns_per_byte") *
+	    65536, 8 * 1000, 1e-6);
+	ck_assert_double_eq(test_metric(&l, "violations"), 0);
+	/* A zbuf protects nothing: no fault at all, and nothing copied. */
+	ck_assert_double_eq(test_metric(&z, "faults_per_MiB"), 0);
+	ck_assert_double_eq(test_metric(&z, "copied_bytes_per_byte"), 0);
+	ck_assert_double_eq(test_metric(&z, "violations"), 0);
+}
+END_TEST
+
+/* sendfile: pages of a mapped file, read-only already: a loan protects
+ * nothing (no pmap_protect, no invalidation) and nothing ever faults;
+ * only the kernel mapping and its removal per page.  The copy copies
+ * from memory (the 4 MiB file outgrows the 1 MiB cache: 1 GB/s). */
+START_TEST(test_socket_sendfile)
+{
+	static const char *const kv[] = {
+		"workload.size=16KiB", "workload.messages=4",
+		"workload.reuse=sendfile", "workload.file_size=4MiB",
+		"workload.gap=1ms", NULL
+	};
+	struct model_result l = test_run(kv, "loan");
+	struct model_result c = test_run(kv, "copy");
+
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_pmap_ns_per_byte") *
+	    65536, 16 * (300 + 250), 1e-6);
+	/* Only the unmapping invalidates. */
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_tlb_ns_per_byte") *
+	    65536, 16 * 110, 1e-6);
+	ck_assert_double_eq(test_metric(&l, "faults_per_MiB"), 0);
+	ck_assert_double_eq(test_metric(&l, "cpu_app_ns_per_byte"), 0);
+	ck_assert_double_eq(test_metric(&l, "copied_bytes_per_byte"), 0);
+	/* 8 clusters a write, each copy_fixed + 2048 B at 1 GB/s. */
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_copy_ns_per_byte") *
+	    65536, 32 * (100 + 2048), 1e-6);
+}
+END_TEST
+
+/* 8192-byte pages: a 32 KiB write is 4 pages; 100 bytes into its first
+ * page, the 8092-byte head and the 100-byte tail are copied and the 3
+ * whole pages loaned. */
+START_TEST(test_socket_8k_pages)
+{
+	static const char *const al[] = {
+		"machine.page_size=8192", "workload.size=32KiB",
+		"workload.messages=1", NULL
+	};
+	static const char *const off[] = {
+		"machine.page_size=8192", "workload.size=32KiB",
+		"workload.messages=1", "workload.offset=100", NULL
+	};
+	struct model_result a = test_run(al, "loan");
+	struct model_result o = test_run(off, "loan");
+
+	ck_assert_double_eq(test_metric(&a, "pinned_pages_peak"), 4);
+	ck_assert_double_eq(test_metric(&a, "copied_bytes_per_byte"), 0);
+	ck_assert_double_eq_tol(test_metric(&a, "cpu_loan_ns_per_byte") *
+	    32768, 4 * (130 + 120), 1e-6);
+	ck_assert_double_eq(test_metric(&o, "pinned_pages_peak"), 3);
+	ck_assert_double_eq_tol(test_metric(&o, "copied_bytes_per_byte"),
+	    (8092 + 100) / 32768.0, 1e-12);
+}
+END_TEST
+
+/* Two threads on two CPUs share the address space: every loan's
+ * write-protect interrupts the other CPU, and so does every sopendfree
+ * unmapping (the kernel map is active everywhere).  4 writes of 4 pages,
+ * apart: 8 rounds, each 4 local invalidations and the initiator's wait
+ * (4000), and on the target the interrupt (1700) and 4 invalidations. */
+START_TEST(test_socket_threads_shoot_down)
+{
+	static const char *const kv[] = {
+		"machine.cpus=2", "workload.threads=2", "workload.size=16KiB",
+		"workload.messages=2", "workload.buffers=4",
+		"workload.gap=1ms", NULL
+	};
+	struct model_result l = test_run(kv, "loan");
+	struct model_result c = test_run(kv, "copy");
+
+	ck_assert_double_eq_tol(test_metric(&l, "shootdowns_per_MiB"),
+	    8 / (65536.0 / 1048576), 1e-9);
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_tlb_ns_per_byte") *
+	    65536, 8 * (4 * 110 + 4000 + 1700 + 4 * 110), 1e-6);
+	ck_assert_double_eq(test_metric(&c, "shootdowns_per_MiB"), 0);
+	ck_assert_double_eq(test_metric(&c, "cpu_tlb_ns_per_byte"), 0);
 }
 END_TEST
 
@@ -1331,6 +1522,11 @@ models_socket_suite(void)
 	tcase_add_test(tc, test_socket_corners_complete);
 	tcase_add_test(tc, test_socket_checksum_passes);
 	tcase_add_test(tc, test_socket_stopped_run_torn_down);
+	tcase_add_test(tc, test_socket_loan_chunks);
+	tcase_add_test(tc, test_socket_async_reuse);
+	tcase_add_test(tc, test_socket_sendfile);
+	tcase_add_test(tc, test_socket_8k_pages);
+	tcase_add_test(tc, test_socket_threads_shoot_down);
 	tcase_add_test(tc, test_socket_same_seed_same_result);
 	tcase_add_test(tc, test_socket_bad_config_is_an_error);
 	suite_add_tcase(s, tc);
