@@ -311,6 +311,35 @@ START_TEST(test_machine_defaults_are_current_profile)
 }
 END_TEST
 
+/* The 2002 uniprocessor carries the dual processor's shootdown costs, so
+ * that a study over machine.cpus on it does not get free shootdowns. */
+START_TEST(test_machine_up_profile_shootdowns)
+{
+	static const char *const keys[] = { "machine.tlb_shootdown",
+	    "machine.tlb_shootdown_target" };
+	const char	*top = g_getenv("top_srcdir");
+	char		*up = g_build_filename(top ? top : ".", "scenarios",
+	    "machines", "x86-2002-up.ini", NULL);
+	char		*mp = g_build_filename(top ? top : ".", "scenarios",
+	    "machines", "x86-2002-mp.ini", NULL);
+	struct params	*pu = model_params_new(), *pm = model_params_new();
+	unsigned	 i;
+
+	ck_assert(params_load_file(pu, up, NULL));
+	ck_assert(params_load_file(pm, mp, NULL));
+	ck_assert_uint_eq(params_count(pu, "machine.cpus"), 1);
+	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+		ck_assert_uint_gt(params_time(pu, keys[i]), 0);
+		ck_assert_uint_eq(params_time(pu, keys[i]),
+		    params_time(pm, keys[i]));
+	}
+	params_free(pu);
+	params_free(pm);
+	g_free(up);
+	g_free(mp);
+}
+END_TEST
+
 /* --- mbuf ----------------------------------------------------------- */
 
 START_TEST(test_mbuf_check_names_mbuf)
@@ -411,6 +440,7 @@ models_vm_suite(void)
 	tcase_add_test(tc, test_vm_shootdown_occupies_target_cpu);
 	tcase_add_test(tc, test_vm_check_names_page);
 	tcase_add_test(tc, test_machine_defaults_are_current_profile);
+	tcase_add_test(tc, test_machine_up_profile_shootdowns);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/models/mbuf");
 	tcase_add_checked_fixture(tc, vm_setup, vm_teardown);
