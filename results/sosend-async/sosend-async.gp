@@ -8,8 +8,8 @@ set grid
 set key inside right bottom opaque box noenhanced
 set yrange [0:*]
 set logscale x 2
-set arrow from 7373.491071, graph 0 to 7373.491071, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
-set label "loan cheaper than copy from about 7373" at 7373.491071, graph 0.95 left offset 1,0 noenhanced
+set arrow from 9092.691352, graph 0 to 9092.691352, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
+set label "loan cheaper than copy from about 9093" at 9092.691352, graph 0.95 left offset 1,0 noenhanced
 plot 'sosend-async.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
      'sosend-async.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "loan", \
      'sosend-async.dat' using 1:6:7 with yerrorlines lw 2 pt 7 title "zbuf"

@@ -8,8 +8,8 @@ set grid
 set key inside right bottom opaque box noenhanced
 set yrange [0:*]
 set logscale x 2
-set arrow from 58253.46887, graph 0 to 58253.46887, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
-set label "loan cheaper than copy from about 58253" at 58253.46887, graph 0.95 left offset 1,0 noenhanced
+set arrow from 61066.13346, graph 0 to 61066.13346, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
+set label "loan cheaper than copy from about 61066" at 61066.13346, graph 0.95 left offset 1,0 noenhanced
 plot 'sosend-rewrite.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
      'sosend-rewrite.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "loan", \
      'sosend-rewrite.dat' using 1:6:7 with yerrorlines lw 2 pt 7 title "gift"
