@@ -79,10 +79,11 @@ app_config_clear(struct app_config *c)
 static void	app_thread_next(struct engine *, void *);
 
 /* Asynchronous I/O and zbufs: the buffer is the kernel's until the
- * completion (the free callback) says otherwise; the thread sleeps. */
+ * completion (the free callback) says otherwise; the thread sleeps, and
+ * is switched away from its CPU (the step with the charge so far). */
 static gboolean
 app_thread_must_wait(struct app_thread *th, struct vm_buf *buf,
-    engine_fn resume)
+    engine_fn resume, struct charge *ch)
 {
 	const struct app	*app = th->app;
 
@@ -91,6 +92,8 @@ app_thread_must_wait(struct app_thread *th, struct vm_buf *buf,
 		return FALSE;
 	th->waiting = buf;
 	th->resume = resume;
+	charge_add(ch, CPU_SCHED, app->k->m.context_switch);
+	kernel_step_end(app->k, th->cpu, ch);
 	return TRUE;
 }
 
@@ -130,7 +133,7 @@ app_thread_rewrite(struct engine *e, void *arg)
 	struct charge		 ch = { { 0 } };
 	uint64_t		 n;
 
-	if (app_thread_must_wait(th, th->last, app_thread_rewrite))
+	if (app_thread_must_wait(th, th->last, app_thread_rewrite, &ch))
 		return;
 	n = (uint64_t)ceil(th->app->cfg.rewrite_fraction *
 	    (double)th->last->len);
@@ -164,21 +167,31 @@ app_thread_resume(struct engine *e, void *arg)
 	struct charge		 ch = { { 0 } };
 
 	/* Woken by the release: switched back in on its CPU. */
-	charge_add(&ch, CPU_SCHED, th->app->k->m.wakeup +
-	    th->app->k->m.context_switch);
+	charge_add(&ch, CPU_SCHED, th->app->k->m.context_switch);
 	kernel_step_end(th->app->k, th->cpu, &ch);
 	th->resume(e, th);
 }
 
 static void
-app_release(void *arg, struct vm_buf *buf, sim_time when)
+app_resume_deferred(void *arg, sim_time when)
+{
+	struct app_thread	*th = arg;
+
+	engine_schedule_at(th->app->k->engine, when, app_thread_resume, th);
+}
+
+/* The kernel released buf: wakeup() of a thread sleeping for it, charged
+ * to the releasing step; the thread runs when that step is over. */
+static void
+app_release(void *arg, struct vm_buf *buf, struct charge *ch)
 {
 	struct app_thread	*th = arg;
 
 	if (th->waiting != buf)
 		return;
 	th->waiting = NULL;
-	engine_schedule_at(th->app->k->engine, when, app_thread_resume, th);
+	charge_add(ch, CPU_SCHED, th->app->k->m.wakeup);
+	kernel_defer(th->app->k, app_resume_deferred, th);
 }
 
 static void
@@ -189,10 +202,14 @@ app_thread_next(struct engine *e, void *arg)
 	struct vm_buf		*buf;
 	struct charge		 ch = { { 0 } };
 
-	if (th->sent == app->cfg.messages)
+	if (th->sent == app->cfg.messages) {
+		/* Done: close(); the FIN follows the data. */
+		soclose(th->so, &ch);
+		kernel_step_end(app->k, th->cpu, &ch);
 		return;
+	}
 	buf = th->bufs[th->cur];
-	if (app_thread_must_wait(th, buf, app_thread_next))
+	if (app_thread_must_wait(th, buf, app_thread_next, &ch))
 		return;
 	if (app->cfg.reuse != APP_SENDFILE && app->cfg.fill)
 		app_touch(th, buf, buf->len, &ch);
@@ -274,13 +291,15 @@ app_free(struct app *app)
 
 	if (app == NULL)
 		return;
+	/* The sockets first: they return every loan of the buffers. */
+	for (i = 0; i < app->nthreads; i++)
+		socket_free(app->threads[i].so);
 	for (i = 0; i < app->nthreads; i++) {
 		struct app_thread *th = &app->threads[i];
 
 		for (b = 0; b < app->cfg.buffers; b++)
 			vm_buf_free(app->k->vm, th->bufs[b], &ch);
 		g_free(th->bufs);
-		socket_free(th->so);
 	}
 	g_free(app->threads);
 	g_free(app);

@@ -94,6 +94,13 @@ cpus_busy(const struct cpus *c, enum cpu_cat cat)
 }
 
 uint64_t
+cpus_busy_on(const struct cpus *c, unsigned cpu, enum cpu_cat cat)
+{
+	g_assert(cpu < c->n && cat < CPU_CAT_COUNT);
+	return c->cpu[cpu].ns[cat];
+}
+
+uint64_t
 cpus_busy_total(const struct cpus *c)
 {
 	uint64_t	 t = 0;

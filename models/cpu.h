@@ -44,6 +44,7 @@ uint64_t	 charge_total(const struct charge *);
 sim_time	 cpus_run(struct cpus *, unsigned cpu, sim_time now,
 		    struct charge *);
 uint64_t	 cpus_busy(const struct cpus *, enum cpu_cat);	/* all CPUs */
+uint64_t	 cpus_busy_on(const struct cpus *, unsigned cpu, enum cpu_cat);
 uint64_t	 cpus_busy_total(const struct cpus *);
 const char	*cpu_cat_name(enum cpu_cat);
 

@@ -7,6 +7,16 @@ struct kernel_deferred {
 	void			*arg;
 };
 
+/* A shootdown's handler occupies its target CPU from now, behind what
+ * that CPU is doing (the model has no preemption). */
+static void
+kernel_ipi(void *arg, unsigned cpu, struct charge *ch)
+{
+	struct kernel	*k = arg;
+
+	cpus_run(k->cpus, cpu, engine_now(k->engine), ch);
+}
+
 struct kernel *
 kernel_new(struct engine *e, const struct machine *m)
 {
@@ -16,6 +26,7 @@ kernel_new(struct engine *e, const struct machine *m)
 	k->m = *m;
 	k->cpus = cpus_new(m->cpus);
 	k->vm = vm_new(&k->m, m->cpus);
+	vm_set_ipi(k->vm, kernel_ipi, k);
 	k->mbufs = mbuf_pool_new(&k->m);
 	/* Interrupts and the kernel thread go to the last CPU, the first
 	 * user thread to CPU 0: on a uniprocessor they all share CPU 0. */

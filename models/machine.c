@@ -22,6 +22,8 @@ machine_init(struct machine *m, const struct params *p)
 	m->pmap_protect = params_time(p, "machine.pmap_protect");
 	m->tlb_local = params_time(p, "machine.tlb_local");
 	m->tlb_shootdown = params_time(p, "machine.tlb_shootdown");
+	m->tlb_shootdown_target = params_time(p,
+	    "machine.tlb_shootdown_target");
 	m->context_switch = params_time(p, "machine.context_switch");
 	m->wakeup = params_time(p, "machine.wakeup");
 	m->interrupt = params_time(p, "machine.interrupt");

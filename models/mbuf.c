@@ -3,9 +3,14 @@
  * sys/sys/mbuf.h: MEXTADD, MCLGET). */
 #include "models/mbuf.h"
 
+#include "sim/error.h"
+
 struct mbuf_pool {
 	const struct machine	*m;
 	struct mbuf_stats	 st;
+	uint64_t		 next_id;
+	struct mbuf		*live;		/* newest first */
+	struct mbuf		*oldest;
 };
 
 struct mbuf_pool *
@@ -35,11 +40,43 @@ mbuf_pool_live(const struct mbuf_pool *mp)
 	return mp->st.mbufs_allocated - mp->st.mbufs_freed;
 }
 
+gboolean
+mbuf_pool_check(const struct mbuf_pool *mp, GError **error)
+{
+	const struct mbuf	*m = mp->oldest;
+
+	if (m != NULL) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "invariant broken: mbuf %" G_GUINT64_FORMAT " (%s, bytes %"
+		    G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT ") was never freed, "
+		    "one of %" G_GUINT64_FORMAT, m->id, m->ext == NULL ?
+		    "internal data" : m->ext->type == MBUF_EXT_CLUSTER ?
+		    "a cluster" : "pages", m->seq, m->seq + m->len,
+		    mbuf_pool_live(mp));
+		return FALSE;
+	}
+	if (mbuf_pool_live(mp) != 0 || mp->st.ext_live != 0) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "invariant broken: %" G_GUINT64_FORMAT " mbufs and %"
+		    G_GUINT64_FORMAT " storages counted live, none listed",
+		    mbuf_pool_live(mp), mp->st.ext_live);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 struct mbuf *
 m_get(struct mbuf_pool *mp, struct charge *ch)
 {
 	struct mbuf	*m = g_new0(struct mbuf, 1);
 
+	m->id = ++mp->next_id;
+	m->next_live = mp->live;
+	if (mp->live != NULL)
+		mp->live->prev_live = m;
+	else
+		mp->oldest = m;
+	mp->live = m;
 	mp->st.mbufs_allocated++;
 	charge_add(ch, CPU_ALLOC, mp->m->mbuf_alloc);
 	return m;
@@ -120,6 +157,14 @@ m_free(struct mbuf_pool *mp, struct mbuf *m, struct charge *ch)
 
 	mp->st.mbufs_freed++;
 	charge_add(ch, CPU_ALLOC, mp->m->mbuf_free);
+	if (m->prev_live != NULL)
+		m->prev_live->next_live = m->next_live;
+	else
+		mp->live = m->next_live;
+	if (m->next_live != NULL)
+		m->next_live->prev_live = m->prev_live;
+	else
+		mp->oldest = m->prev_live;
 	g_free(m);
 	if (ext == NULL)
 		return;

@@ -39,6 +39,9 @@ struct mbuf {
 	uint64_t	 off;	/* start of data in the storage */
 	uint64_t	 len;
 	uint64_t	 seq;	/* stream offset of the first byte */
+	uint64_t	 id;	/* 1, 2, ... in allocation order */
+	struct mbuf	*next_live;	/* the pool's list of live mbufs */
+	struct mbuf	*prev_live;
 };
 
 struct mbuf_stats {
@@ -56,6 +59,9 @@ struct mbuf_pool *mbuf_pool_new(const struct machine *);
 void		 mbuf_pool_free(struct mbuf_pool *);
 const struct mbuf_stats *mbuf_pool_stats(const struct mbuf_pool *);
 uint64_t	 mbuf_pool_live(const struct mbuf_pool *);
+/* Every mbuf and every storage freed (at the end of a run): if not, a
+ * LOANSIM_ERROR_INTERNAL naming the oldest mbuf still live. */
+gboolean	 mbuf_pool_check(const struct mbuf_pool *, GError **);
 
 /* MGET: an mbuf with internal storage. */
 struct mbuf	*m_get(struct mbuf_pool *, struct charge *);

@@ -1,6 +1,7 @@
 /* Runs one replication of one strategy and reports its metrics; checks
- * the run's invariants at the end (pages conserved, no loan left, every
- * mbuf freed, every byte delivered, no violation for a safe strategy). */
+ * the run's invariants at the end (every byte delivered, no violation
+ * for a safe strategy, pages conserved, no loan left, every mbuf freed)
+ * and, after teardown, that every page and mbuf was freed. */
 #include "models/model.h"
 
 #include <string.h>
@@ -15,7 +16,7 @@
 #include "models/file.h"
 #include "models/pipe.h"
 
-G_STATIC_ASSERT(MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST == CPU_CAT_COUNT);
+G_STATIC_ASSERT(MODEL_CPU_CAT_END - MODEL_CPU_CAT_FIRST == CPU_CAT_COUNT);
 
 static const char *model_metric_names[MODEL_CPU_CAT_FIRST] = {
 	"cpu_ns_per_byte", "throughput_MBps", "copied_bytes_per_byte",
@@ -29,16 +30,24 @@ static const enum model_metric model_metric_higher[] = {
 	MODEL_THROUGHPUT_MBPS
 };
 
+/* After the categories. */
+static const char *model_metric_tail[MODEL_METRIC_COUNT -
+    MODEL_CPU_CAT_END] = {
+	"blocked_space_per_write", "blocked_kva_per_write"
+};
+
 const char *
 model_metric_name(unsigned i)
 {
-	static char	cat[MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST][32];
+	static char	cat[MODEL_CPU_CAT_END - MODEL_CPU_CAT_FIRST][32];
 	static gsize	once;
 	unsigned	k;
 
 	g_assert(i < MODEL_METRIC_COUNT);
 	if (i < MODEL_CPU_CAT_FIRST)
 		return model_metric_names[i];
+	if (i >= MODEL_CPU_CAT_END)
+		return model_metric_tail[i - MODEL_CPU_CAT_END];
 	/* Built once, before any thread can read it. */
 	if (g_once_init_enter(&once)) {
 		for (k = 0; k < CPU_CAT_COUNT; k++)
@@ -104,24 +113,42 @@ static gboolean
 model_check(struct kernel *k, struct app *app, enum so_strategy st,
     GError **error)
 {
-	const struct vm_stats	*vs = vm_stats(k->vm);
 	const char		*what = NULL;
 
 	if (!app_done(app))
 		what = "the run ended before every write was acknowledged";
 	else if (k->c.bytes_delivered != k->c.bytes_written)
 		what = "bytes delivered differ from bytes written";
-	else if (vs->loaned_now != 0 || vs->pinned_now != 0)
-		what = "pages are still loaned at the end";
-	else if (mbuf_pool_live(k->mbufs) != 0 ||
-	    mbuf_pool_stats(k->mbufs)->ext_live != 0)
-		what = "mbufs are still allocated at the end";
 	else if (k->c.violations != 0 && (st == SO_COPY || st == SO_LOAN))
 		what = "a safe strategy delivered changed data";
-	if (what == NULL)
+	if (what != NULL) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "invariant broken (strategy %s): %s", so_strategy_name(st),
+		    what);
+		return FALSE;
+	}
+	/* Pages conserved, no loan left, every mbuf freed. */
+	if (!vm_check(k->vm, FALSE, error) ||
+	    !mbuf_pool_check(k->mbufs, error)) {
+		g_prefix_error(error, "strategy %s: ", so_strategy_name(st));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Once the process and its sockets are gone, so is every page but the
+ * zero page and every mbuf, whether the run finished or a limit stopped
+ * it; if not, that (a bug) is the error. */
+static gboolean
+model_check_teardown(struct kernel *k, enum so_strategy st, GError **error)
+{
+	GError	*e = NULL;
+
+	if (vm_check(k->vm, TRUE, &e) && mbuf_pool_check(k->mbufs, &e))
 		return TRUE;
-	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-	    "invariant broken (strategy %s): %s", so_strategy_name(st), what);
+	g_prefix_error(&e, "strategy %s, at teardown: ", so_strategy_name(st));
+	g_clear_error(error);
+	g_propagate_error(error, e);
 	return FALSE;
 }
 
@@ -155,6 +182,7 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 		return FALSE;
 	so_cfg.hot_source = app_cfg.reuse == APP_SENDFILE ?
 	    app_cfg.file_size <= m.cache_size : app_cfg.size <= m.cache_size;
+	so_cfg.hot_copy = app_cfg.size <= m.cache_size;
 	max_events = params_count(p, "scenario.max_events");
 	max_time = params_time(p, "scenario.max_sim_time");
 
@@ -174,6 +202,8 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 	if (ok)
 		model_result_fill(r, k);
 	app_free(app);
+	if (!model_check_teardown(k, st, error))
+		ok = FALSE;
 	kernel_free(k);
 	engine_free(e);
 	app_config_clear(&app_cfg);
@@ -208,6 +238,12 @@ model_result_fill(struct model_result *r, struct kernel *k)
 		    (enum cpu_cat)i) / bytes;
 	r->v[MODEL_SYS_NS_PER_BYTE] = r->v[MODEL_CPU_NS_PER_BYTE] -
 	    r->v[MODEL_CPU_CAT_FIRST + CPU_APP];
+	/* How often sosend slept, for send buffer space or loan address
+	 * space (somaxkva), per write. */
+	r->v[MODEL_BLOCKED_SPACE_PER_WRITE] = (double)k->c.blocked_space /
+	    (double)MAX(k->c.writes, 1);
+	r->v[MODEL_BLOCKED_KVA_PER_WRITE] = (double)k->c.blocked_kva /
+	    (double)MAX(k->c.writes, 1);
 	r->events = engine_events(k->engine);
 	r->sim_time_ns = now;
 	r->fingerprint = engine_fingerprint(k->engine);

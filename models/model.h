@@ -22,7 +22,10 @@ enum model_metric {
 	MODEL_FLIPS_PER_MIB,
 	MODEL_SYS_NS_PER_BYTE,		/* all CPU but the process's own */
 	MODEL_CPU_CAT_FIRST,	/* cpu_<category>_ns_per_byte follow */
-	MODEL_METRIC_COUNT = MODEL_CPU_CAT_FIRST + 12
+	MODEL_CPU_CAT_END = MODEL_CPU_CAT_FIRST + 12,
+	MODEL_BLOCKED_SPACE_PER_WRITE = MODEL_CPU_CAT_END,	/* sbwait */
+	MODEL_BLOCKED_KVA_PER_WRITE,	/* sleeps at somaxkva */
+	MODEL_METRIC_COUNT
 };
 
 struct model_result {

@@ -12,13 +12,19 @@
  * later unmaps it (pmap_kremove, pmap_update), uvm_unloan()s the pages
  * and frees the address space, waking senders blocked at somaxkva.
  *
- * TCP is reduced to what decides a loan's lifetime: MSS-sized segments
- * (a shorter one only at the end of a write), each an m_copym() of the
- * send buffer, serialised on the link, and a cumulative ACK every
- * ack_every segments (or at the end of a write) one RTT after the segment
- * left; acknowledged data is dropped from the send buffer (sbdrop).
- * There is no loss and no congestion window: the send buffer is the
- * window. */
+ * TCP is reduced to what decides a loan's lifetime.  The sender
+ * (tcp_output.c) sends MSS-sized segments, each an m_copym() of the send
+ * buffer serialised on the link; a shorter one only under the Nagle rule:
+ * when nothing sent is unacknowledged (or TCP_NODELAY) and no more of
+ * the write is coming (SS_MORETOCOME, set by sosend() around each
+ * pr_send of one mbuf), or with the FIN that close() adds.  The receiver
+ * (tcp_input.c, TCP_SETUP_ACK) ACKs every second segment (ack_every), a
+ * FIN at once, a PUSH at once if tcp_ack_on_push, and anything else when
+ * its delayed-ACK timer (tcp_delack_ticks) fires; an ACK reaches the
+ * sender half a round trip after the receiver sends it, and acknowledged
+ * data is dropped from the send buffer (sbdrop).  When unsent data is
+ * held with nothing in flight, the persist timer forces it out.  There
+ * is no loss and no congestion window: the send buffer is the window. */
 #include "models/socket.h"
 
 #include <string.h>
@@ -34,8 +40,22 @@ struct so_seg {
 	struct socket	*so;
 	uint64_t	 seq;
 	uint64_t	 len;
-	gboolean	 psh;
+	gboolean	 psh;		/* empties the send buffer */
+	gboolean	 fin;
 	GPtrArray	*copies;	/* m_copym()s of the send buffer */
+};
+
+/* One pr_send() of sosend: tcp_output() with the data up to 'limit' in
+ * the send buffer, SS_MORETOCOME set if 'more' of the write follows. */
+struct so_prsend {
+	uint64_t	limit;
+	gboolean	more;
+};
+
+struct so_ack {
+	struct socket	*so;
+	uint64_t	 seq;
+	gboolean	 fin;
 };
 
 struct socket {
@@ -49,10 +69,21 @@ struct socket {
 	uint64_t		 snd_una;
 	uint64_t		 snd_nxt;
 	uint64_t		 snd_max;	/* appended to sb */
-	uint64_t		 psh_seq;	/* end of the last whole write */
-	unsigned		 unacked_segs;
 	GQueue			 writes;	/* struct so_write *: latency */
 	gboolean		 output_pending;
+	GArray			*prsend;	/* struct so_prsend, to run */
+	gboolean		 output_plain;	/* an ACK or close() calls */
+	engine_event_id		 persist;	/* TCPT_PERSIST armed */
+	gboolean		 closing;	/* close() called: FIN to send */
+	gboolean		 fin_sent;
+	gboolean		 fin_acked;
+	GQueue			 inflight;	/* struct so_seg *, on the link */
+	GQueue			 acks;		/* struct so_ack *, in flight */
+
+	/* The receiving end. */
+	uint64_t		 rcv_nxt;
+	unsigned		 rcv_unacked;	/* segments not ACKed yet */
+	engine_event_id		 delack;	/* its delayed-ACK timer */
 
 	/* The write in progress. */
 	struct vm_buf		*buf;
@@ -78,14 +109,10 @@ struct sopendfree {
 	GQueue		 kva_waiters;	/* struct socket * */
 };
 
-struct so_release {
-	struct socket	*so;
-	struct vm_buf	*buf;
-};
-
 static const char *so_strategy_names[] = { "copy", "loan", "gift", "zbuf" };
 
 static void	so_output_kick(struct socket *, sim_time);
+static void	so_output_deferred(void *, sim_time);
 static void	sosend_step(struct socket *, struct charge *);
 
 gboolean
@@ -125,6 +152,9 @@ so_config_init(struct so_config *c, const struct params *p,
 	c->minclsize = params_size(p, "socket.minclsize");
 	c->header_bytes = params_size(p, "socket.header_bytes");
 	c->ack_every = (unsigned)params_count(p, "socket.ack_every");
+	c->delack = params_time(p, "socket.delack");
+	c->ack_on_push = params_bool(p, "socket.ack_on_push");
+	c->nodelay = params_bool(p, "socket.nodelay");
 	c->loan_partial = strcmp(params_string(p, "socket.loan_partial"),
 	    "loan") == 0;
 	/* The send buffer must hold an MSS beyond its low-water mark, or a
@@ -161,16 +191,10 @@ sopendfree_get(struct kernel *k, uint64_t somaxkva)
 void
 sopendfree_free(struct sopendfree *pf)
 {
-	struct so_loan		*l;
-
 	if (pf == NULL)
 		return;
-	/* Empty after a finished run; a run cut short by a limit may leave
-	 * loans queued, and they are dropped with it. */
-	while ((l = g_queue_pop_head(&pf->queue)) != NULL) {
-		m_ext_destroy(l->ext);
-		g_free(l);
-	}
+	/* Every socket_free() returned what it had queued. */
+	g_assert(g_queue_is_empty(&pf->queue));
 	g_queue_clear(&pf->kva_waiters);
 	g_free(pf);
 }
@@ -187,28 +211,47 @@ socket_new(struct kernel *k, const struct so_config *cfg, so_release_fn rel,
 	so->release_arg = arg;
 	g_queue_init(&so->sb);
 	g_queue_init(&so->writes);
+	g_queue_init(&so->inflight);
+	g_queue_init(&so->acks);
 	so->pending = g_ptr_array_new();
+	so->prsend = g_array_new(FALSE, FALSE, sizeof(struct so_prsend));
 	sopendfree_get(k, cfg->somaxkva);
 	return so;
 }
+
+static void	so_seg_free(struct so_seg *, struct charge *);
+static void	sodopendfree(struct sopendfree *, struct charge *);
 
 void
 socket_free(struct socket *so)
 {
 	struct charge	 ch = { { 0 } };
+	struct so_seg	*seg;
 	struct mbuf	*m;
 	guint		 i;
 
 	if (so == NULL)
 		return;
-	/* Empty after a finished run; not when a limit cut it short. */
+	so->release = NULL;	/* nobody is woken at teardown */
+	/* All empty after a finished run; not when a limit cut it short:
+	 * segments still on the link drop their m_copym()s, the send buffer
+	 * and the mbufs of an unfinished round are freed (loaned storage
+	 * goes to so_pendfree), ACKs in flight are dropped. */
+	while ((seg = g_queue_pop_head(&so->inflight)) != NULL)
+		so_seg_free(seg, &ch);
 	while ((m = g_queue_pop_head(&so->sb)) != NULL)
 		m_free(so->k->mbufs, m, &ch);
 	for (i = 0; i < so->pending->len; i++)
 		m_free(so->k->mbufs, g_ptr_array_index(so->pending, i), &ch);
+	/* What that queued on so_pendfree (this socket's, and any other's
+	 * not yet returned) is returned now, as sopendfree would. */
+	sodopendfree(so->k->pendfree, &ch);
+	g_queue_remove(&so->k->pendfree->kva_waiters, so);
 	g_array_set_size(so->k->deferred, 0);
+	g_queue_clear_full(&so->acks, g_free);
 	g_queue_clear_full(&so->writes, g_free);
 	g_ptr_array_free(so->pending, TRUE);
+	g_array_free(so->prsend, TRUE);
 	g_free(so);
 }
 
@@ -216,34 +259,22 @@ gboolean
 socket_idle(const struct socket *so)
 {
 	return so->buf == NULL && so->sb.length == 0 &&
-	    so->snd_una == so->sb_end;
+	    so->snd_una == so->sb_end && (!so->closing || so->fin_acked);
 }
 
-/* A buffer whose last loaned storage came back: tell its owner. */
+/* A buffer whose last loaned storage came back: tell its owner now, in
+ * the step that released it (the owner may wake a thread from it). */
 static void
-so_release_deferred(void *arg, sim_time when)
+so_buf_unbusy(struct socket *so, struct mbuf_ext *ext, struct charge *ch)
 {
-	struct so_release	*r = arg;
-
-	r->so->release(r->so->release_arg, r->buf, when);
-	g_free(r);
-}
-
-static void
-so_buf_unbusy(struct socket *so, struct mbuf_ext *ext)
-{
-	struct vm_buf		*buf = ext->owner;
-	struct so_release	*r;
+	struct vm_buf	*buf = ext->owner;
 
 	if (buf == NULL)
 		return;
 	g_assert(buf->busy > 0);
 	if (--buf->busy > 0 || so->release == NULL)
 		return;
-	r = g_new(struct so_release, 1);
-	r->so = so;
-	r->buf = buf;
-	kernel_defer(so->k, so_release_deferred, r);
+	so->release(so->release_arg, buf, ch);
 }
 
 /* --- sleeping and waking the writer -------------------------------- */
@@ -280,38 +311,49 @@ so_wakeup(struct socket *so, struct charge *ch)
 
 /* --- the loan return path: soloanfree() and sopendfree ------------- */
 
+/* sodopendfree(): for everything queued, pmap_kremove(); pmap_update();
+ * uvm_unloan(..., UVM_LOAN_TOPAGE); uvm_km_free() of its address space;
+ * its buffer's owner is told when the last storage of it comes back. */
+static void
+sodopendfree(struct sopendfree *pf, struct charge *ch)
+{
+	struct kernel	*k = pf->k;
+	struct so_loan	*l;
+
+	while ((l = g_queue_pop_head(&pf->queue)) != NULL) {
+		struct vm_tlb	tlb = { 0, 0, 0 };
+		unsigned	i;
+
+		for (i = 0; i < l->ext->npages; i++)
+			vm_kremove(k->vm, l->ext->pages[i], k->kthread_cpu,
+			    &tlb, ch);
+		vm_tlb_flush(k->vm, &tlb, k->kthread_cpu, ch);
+		for (i = 0; i < l->ext->npages; i++)
+			vm_unloan(k->vm, l->ext->pages[i], ch);
+		g_assert(pf->kva_used >= l->ext->npages * k->m.page_size);
+		pf->kva_used -= l->ext->npages * k->m.page_size;
+		so_buf_unbusy(l->so, l->ext, ch);
+		m_ext_destroy(l->ext);
+		g_free(l);
+	}
+}
+
 static void
 sopendfree_run(struct engine *e, void *arg)
 {
 	struct sopendfree	*pf = arg;
 	struct kernel		*k = pf->k;
 	struct charge		 ch = { { 0 } };
-	struct so_loan		*l;
 	struct socket		*w;
 
 	pf->scheduled = FALSE;
 	charge_add(&ch, CPU_SCHED, k->m.context_switch);
-	while ((l = g_queue_pop_head(&pf->queue)) != NULL) {
-		struct vm_tlb	tlb = { 0, 0, 0 };
-		unsigned	i;
-
-		/* sodopendfree(): pmap_kremove(); pmap_update();
-		 * uvm_unloan(..., UVM_LOAN_TOPAGE); uvm_km_free(). */
-		for (i = 0; i < l->ext->npages; i++)
-			vm_kremove(k->vm, l->ext->pages[i], k->kthread_cpu,
-			    &tlb, &ch);
-		vm_tlb_flush(k->vm, &tlb, k->kthread_cpu, &ch);
-		for (i = 0; i < l->ext->npages; i++)
-			vm_unloan(k->vm, l->ext->pages[i], &ch);
-		g_assert(pf->kva_used >= l->ext->npages * k->m.page_size);
-		pf->kva_used -= l->ext->npages * k->m.page_size;
-		so_buf_unbusy(l->so, l->ext);
-		m_ext_destroy(l->ext);
-		g_free(l);
-	}
+	sodopendfree(pf, &ch);
 	/* sokvaunreserve(): wake every sender waiting for address space. */
 	while ((w = g_queue_pop_head(&pf->kva_waiters)) != NULL)
 		so_wakeup(w, &ch);
+	/* The queue is empty: the thread sleeps again (switched away). */
+	charge_add(&ch, CPU_SCHED, k->m.context_switch);
 	kernel_step_end(k, k->kthread_cpu, &ch);
 }
 
@@ -352,7 +394,7 @@ so_gift_free(struct mbuf_ext *ext, void *arg, struct charge *ch)
 
 	for (i = 0; i < ext->npages; i++)
 		vm_page_unhold(so->k->vm, ext->pages[i], ch);
-	so_buf_unbusy(so, ext);
+	so_buf_unbusy(so, ext, ch);
 	m_ext_destroy(ext);
 }
 
@@ -362,8 +404,7 @@ so_zbuf_free(struct mbuf_ext *ext, void *arg, struct charge *ch)
 {
 	struct socket	*so = arg;
 
-	(void)ch;
-	so_buf_unbusy(so, ext);
+	so_buf_unbusy(so, ext, ch);
 	m_ext_destroy(ext);
 }
 
@@ -460,8 +501,12 @@ sosend_round(struct socket *so, uint64_t resid, uint64_t space,
 		}
 		if (so->cfg.strategy == SO_LOAN && so->cfg.loan_partial) {
 			/* NetBSD sosend_loan(): the pages covering the
-			 * chunk are loaned whole, head and tail included. */
+			 * chunk are loaned whole, head and tail included.
+			 * Cut where they would not fit in somaxkva at all:
+			 * sokvareserve() would sleep for ever. */
 			n = MIN(MIN(resid, space), so->cfg.loan_chunk);
+			if ((pos % ps + n + ps - 1) / ps * ps > pf->somaxkva)
+				n = pf->somaxkva / ps * ps - pos % ps;
 		} else if (pos % ps != 0) {
 			/* Partial head page: copied. */
 			n = MIN(MIN(resid, space), ps - pos % ps);
@@ -513,23 +558,29 @@ static void
 sosend_round_end(void *arg, sim_time when)
 {
 	struct socket	*so = arg;
+	gboolean	 more = so->off < so->buf->len;
 	guint		 i;
 
+	/* NetBSD's sosend() hands TCP one mbuf per pr_send(), with
+	 * SS_MORETOCOME set while more of the write follows. */
 	for (i = 0; i < so->pending->len; i++) {
 		struct mbuf	*m = g_ptr_array_index(so->pending, i);
+		struct so_prsend p;
 
 		m->seq = so->snd_max;
 		so->snd_max += m->len;
 		g_queue_push_tail(&so->sb, m);
+		p.limit = so->snd_max;
+		p.more = more || i + 1 < so->pending->len;
+		g_array_append_val(so->prsend, p);
 	}
 	g_ptr_array_set_size(so->pending, 0);
-	if (so->off < so->buf->len) {
+	if (more) {
 		engine_schedule_at(so->k->engine, when, sosend_step_ev, so);
 	} else {
 		so_done_fn	 done = so->done;
 		void		*arg2 = so->done_arg;
 
-		so->psh_seq = so->snd_max;
 		so->buf = NULL;
 		done(arg2, when);
 	}
@@ -587,14 +638,30 @@ sosend(struct socket *so, struct vm_buf *buf, unsigned cpu,
 	sosend_step(so, ch);
 }
 
+/* soclose() -> tcp_usrclosed(): the FIN goes out after the data;
+ * close() returns at once (no linger). */
+void
+soclose(struct socket *so, struct charge *ch)
+{
+	g_assert(so->buf == NULL && !so->closing);
+	charge_add(ch, CPU_SYSCALL, so->k->m.syscall);
+	so->closing = TRUE;
+	so->output_plain = TRUE;
+	kernel_defer(so->k, so_output_deferred, so);
+}
+
 /* --- TCP output, the link and ACKs ---------------------------------- */
 
 static void	so_output_ev(struct engine *, void *);
 
+/* tcp_output() from an ACK or close(): no write is in pr_send. */
 static void
 so_output_deferred(void *arg, sim_time when)
 {
-	so_output_kick(arg, when);
+	struct socket	*so = arg;
+
+	so->output_plain = TRUE;
+	so_output_kick(so, when);
 }
 
 static void
@@ -604,6 +671,18 @@ so_output_kick(struct socket *so, sim_time when)
 		return;
 	so->output_pending = TRUE;
 	engine_schedule_at(so->k->engine, when, so_output_ev, so);
+}
+
+static void
+so_seg_free(struct so_seg *seg, struct charge *ch)
+{
+	guint	i;
+
+	for (i = 0; i < seg->copies->len; i++)
+		m_free(seg->so->k->mbufs, g_ptr_array_index(seg->copies, i),
+		    ch);
+	g_ptr_array_free(seg->copies, TRUE);
+	g_free(seg);
 }
 
 static void
@@ -625,10 +704,39 @@ so_seg_start(struct engine *e, void *arg)
 
 static void	so_ack_ev(struct engine *, void *);
 
-struct so_ack {
-	struct socket	*so;
-	uint64_t	 seq;
-};
+/* The receiver sends an ACK of everything up to seq; it reaches the
+ * sender one RTT after the data left (half there, half back). */
+static void
+so_ack_send(struct socket *so, uint64_t seq, gboolean fin, sim_time when)
+{
+	struct so_ack	*a = g_new(struct so_ack, 1);
+
+	a->so = so;
+	a->seq = seq;
+	a->fin = fin;
+	so->rcv_unacked = 0;
+	if (so->delack != 0) {
+		engine_cancel(so->k->engine, so->delack);
+		so->delack = 0;
+	}
+	/* ACKs go back in the order they are sent: the queue's head is
+	 * the next to arrive. */
+	g_queue_push_tail(&so->acks, a);
+	engine_schedule_at(so->k->engine, when, so_ack_ev, so);
+}
+
+/* tcp_delack(): the receiver's delayed-ACK timer.  Times here are the
+ * sender's: the receiver sees a segment half an RTT after its end left
+ * the link, so the timer, armed then for delack, is due delack after
+ * that end, and its ACK arrives one RTT later. */
+static void
+so_delack_ev(struct engine *e, void *arg)
+{
+	struct socket	*so = arg;
+
+	so->delack = 0;
+	so_ack_send(so, so->rcv_nxt, FALSE, engine_now(e) + so->k->m.rtt);
+}
 
 static void
 so_seg_end(struct engine *e, void *arg)
@@ -641,31 +749,30 @@ so_seg_end(struct engine *e, void *arg)
 	sim_time	 now = engine_now(e);
 	sim_time	 arrive = now + k->m.rtt / 2;
 	uint64_t	 end = seg->seq + seg->len;
-	guint		 i;
 
+	g_assert(g_queue_peek_head(&so->inflight) == seg);
+	g_queue_pop_head(&so->inflight);
 	/* Transmit-complete interrupt: the NIC's m_copym()s are freed. */
 	charge_add(&ch, CPU_INTERRUPT, k->m.interrupt);
-	for (i = 0; i < seg->copies->len; i++)
-		m_free(k->mbufs, g_ptr_array_index(seg->copies, i), &ch);
 	k->c.bytes_delivered += seg->len;
 	while ((w = g_queue_peek_head(&so->writes)) != NULL &&
 	    w->end_seq <= end) {
 		histogram_add(k->latency, (double)(arrive - w->start));
 		g_free(g_queue_pop_head(&so->writes));
 	}
-	/* Delayed ACK: every ack_every segments, and at once for the end
-	 * of a write (PSH). */
-	if (++so->unacked_segs >= so->cfg.ack_every || seg->psh) {
-		struct so_ack *a = g_new(struct so_ack, 1);
-
-		a->so = so;
-		a->seq = end;
-		so->unacked_segs = 0;
-		engine_schedule_at(e, now + k->m.rtt, so_ack_ev, a);
-	}
+	/* The receiver: TCP_SETUP_ACK ACKs at once every ack_every-th
+	 * segment (a delayed ACK pending: "must send an ACK every two
+	 * segments") and a PUSH if tcp_ack_on_push; a FIN at once
+	 * ("If FIN is received ACK the FIN"); otherwise TCP_SET_DELACK. */
+	so->rcv_nxt = end;
+	if (++so->rcv_unacked >= so->cfg.ack_every || seg->fin ||
+	    (seg->psh && so->cfg.ack_on_push))
+		so_ack_send(so, end, seg->fin, now + k->m.rtt);
+	else if (so->delack == 0)
+		so->delack = engine_schedule_at(e, now + so->cfg.delack,
+		    so_delack_ev, so);
 	engine_fingerprint_add(e, 2);
-	g_ptr_array_free(seg->copies, TRUE);
-	g_free(seg);
+	so_seg_free(seg, &ch);
 	kernel_step_end(k, k->net_cpu, &ch);
 }
 
@@ -684,7 +791,10 @@ so_seg_queue(void *arg, sim_time when)
 }
 
 /* m_copym() of [seq, seq+len) of the send buffer; the checksum is
- * computed over it unless offloaded or folded into the copy. */
+ * computed over it unless offloaded or folded into the copy.  It reads
+ * copied bytes from the cache unless the write was larger than the
+ * cache, and the user's pages from the cache only if they are there (a
+ * buffer the process filled that fits, or a small file). */
 static GPtrArray *
 so_copym(struct socket *so, uint64_t seq, uint64_t len, struct charge *ch)
 {
@@ -695,20 +805,105 @@ so_copym(struct socket *so, uint64_t seq, uint64_t len, struct charge *ch)
 	for (l = so->sb.head; l != NULL && len > 0; l = l->next) {
 		struct mbuf	*m = l->data;
 		uint64_t	 a, b;
+		gboolean	 copied;
 
 		if (m->seq + m->len <= seq)
 			continue;
 		a = seq - m->seq;
 		b = MIN(m->len, a + len);
 		g_ptr_array_add(copies, m_copym(k->mbufs, m, a, b - a, ch));
-		if (m->ext == NULL || m->ext->type != MBUF_EXT_CLUSTER ||
-		    !k->m.checksum_in_copy)
-			machine_charge_cksum(&k->m, ch, b - a, TRUE);
+		copied = m->ext == NULL || m->ext->type == MBUF_EXT_CLUSTER;
+		if (!copied)
+			machine_charge_cksum(&k->m, ch, b - a,
+			    so->cfg.hot_source);
+		else if (!k->m.checksum_in_copy)
+			machine_charge_cksum(&k->m, ch, b - a,
+			    so->cfg.hot_copy);
 		len -= b - a;
 		seq += b - a;
 	}
 	g_assert(len == 0);
 	return copies;
+}
+
+/* One segment of [snd_nxt, snd_nxt+len), onto the link when the output
+ * step is over. */
+static void
+so_send_seg(struct socket *so, uint64_t len, gboolean psh, gboolean fin,
+    struct charge *ch)
+{
+	struct kernel	*k = so->k;
+	struct so_seg	*seg = g_new0(struct so_seg, 1);
+
+	seg->so = so;
+	seg->seq = so->snd_nxt;
+	seg->len = len;
+	seg->psh = psh;
+	seg->fin = fin;
+	charge_add(ch, CPU_PROTOCOL, k->m.protocol_tx);
+	seg->copies = so_copym(so, seg->seq, len, ch);
+	so->snd_nxt += len;
+	so->fin_sent |= fin;
+	k->c.segments++;
+	g_queue_push_tail(&so->inflight, seg);
+	kernel_defer(k, so_seg_queue, seg);
+}
+
+/* tcp_output() with the data up to limit in the send buffer.  Returns
+ * whether it sent anything. */
+static gboolean
+so_tcp_output(struct socket *so, uint64_t limit, gboolean more,
+    gboolean force, struct charge *ch)
+{
+	/* "idle" is taken once, before the loop (tcp_output.c). */
+	gboolean	idle = so->snd_una == so->snd_nxt;
+	gboolean	sent = FALSE;
+
+	while (so->snd_nxt < limit) {
+		uint64_t	len = MIN(so->cfg.mss, limit - so->snd_nxt);
+		gboolean	last = so->snd_nxt + len == so->snd_max;
+		gboolean	fin = so->closing && last;
+
+		/* Sender silly window avoidance (Nagle): a short segment
+		 * only if idle or TF_NODELAY and nothing more is coming
+		 * (SS_MORETOCOME), or with the FIN, or when forced by the
+		 * persist timer. */
+		if (len < so->cfg.mss && !fin && !force &&
+		    (more || !(idle || so->cfg.nodelay)))
+			break;
+		/* "If we're sending everything we've got, set PUSH." */
+		so_send_seg(so, len, so->snd_nxt + len == limit, fin, ch);
+		sent = TRUE;
+	}
+	/* A FIN with no data left to carry it goes alone. */
+	if (so->closing && !so->fin_sent && so->snd_nxt == so->snd_max) {
+		so_send_seg(so, 0, FALSE, TRUE, ch);
+		sent = TRUE;
+	}
+	return sent;
+}
+
+static void	so_persist_ev(struct engine *, void *);
+
+/* TCPT_PERSIST: held data with nothing in flight (no retransmit timer)
+ * is forced out when the timer fires (tcp_setpersist(): at least
+ * TCPTV_PERSMIN, 5 s).  It only fires in corners where nothing else
+ * will call tcp_output(), e.g. a writer asleep for loan address space. */
+#define SO_PERSMIN	((sim_time)5000000000)
+
+static void
+so_persist_check(struct socket *so)
+{
+	gboolean held = so->snd_nxt < so->snd_max &&
+	    so->snd_una == so->snd_nxt;
+
+	if (held && so->persist == 0)
+		so->persist = engine_schedule(so->k->engine, SO_PERSMIN,
+		    so_persist_ev, so);
+	else if (!held && so->persist != 0) {
+		engine_cancel(so->k->engine, so->persist);
+		so->persist = 0;
+	}
 }
 
 static void
@@ -717,47 +912,54 @@ so_output_ev(struct engine *e, void *arg)
 	struct socket	*so = arg;
 	struct kernel	*k = so->k;
 	struct charge	 ch = { { 0 } };
-	uint64_t	 len;
 	gboolean	 sent = FALSE;
+	guint		 i;
 
 	so->output_pending = FALSE;
-	while (so->snd_nxt < so->snd_max) {
-		struct so_seg	*seg;
+	for (i = 0; i < so->prsend->len; i++) {
+		struct so_prsend p = g_array_index(so->prsend,
+		    struct so_prsend, i);
 
-		len = MIN(so->cfg.mss, so->snd_max - so->snd_nxt);
-		/* A short segment only ends a whole write (no Nagle wait). */
-		if (len < so->cfg.mss && so->snd_nxt + len != so->psh_seq)
-			break;
-		seg = g_new0(struct so_seg, 1);
-		seg->so = so;
-		seg->seq = so->snd_nxt;
-		seg->len = len;
-		seg->psh = so->snd_nxt + len == so->psh_seq;
-		charge_add(&ch, CPU_PROTOCOL, k->m.protocol_tx);
-		seg->copies = so_copym(so, seg->seq, len, &ch);
-		so->snd_nxt += len;
-		k->c.segments++;
-		kernel_defer(k, so_seg_queue, seg);
-		sent = TRUE;
+		sent |= so_tcp_output(so, p.limit, p.more, FALSE, &ch);
 	}
+	g_array_set_size(so->prsend, 0);
+	if (so->output_plain) {
+		so->output_plain = FALSE;
+		sent |= so_tcp_output(so, so->snd_max, FALSE, FALSE, &ch);
+	}
+	so_persist_check(so);
 	if (sent)
 		kernel_step_end(k, k->net_cpu, &ch);
 }
 
 static void
+so_persist_ev(struct engine *e, void *arg)
+{
+	struct socket	*so = arg;
+	struct charge	 ch = { { 0 } };
+
+	so->persist = 0;
+	if (so_tcp_output(so, so->snd_max, FALSE, TRUE, &ch))
+		kernel_step_end(so->k, so->k->net_cpu, &ch);
+	so_persist_check(so);
+}
+
+static void
 so_ack_ev(struct engine *e, void *arg)
 {
-	struct so_ack	*a = arg;
-	struct socket	*so = a->so;
+	struct socket	*so = arg;
+	struct so_ack	*a = g_queue_pop_head(&so->acks);
 	struct kernel	*k = so->k;
 	struct charge	 ch = { { 0 } };
 	struct mbuf	*m;
 
+	g_assert(a != NULL && a->so == so);
 	charge_add(&ch, CPU_INTERRUPT, k->m.interrupt);
 	charge_add(&ch, CPU_PROTOCOL, k->m.protocol_rx);
 	k->c.acks++;
-	g_assert(a->seq > so->snd_una && a->seq <= so->snd_nxt);
+	g_assert(a->seq >= so->snd_una && a->seq <= so->snd_nxt);
 	so->snd_una = a->seq;
+	so->fin_acked |= a->fin;
 	/* sbdrop(): free what is wholly acknowledged. */
 	while ((m = g_queue_peek_head(&so->sb)) != NULL &&
 	    m->seq + m->len <= so->snd_una) {

@@ -27,13 +27,18 @@ struct so_config {
 	uint64_t	cluster_size;	/* MCLBYTES */
 	uint64_t	minclsize;	/* MINCLSIZE */
 	uint64_t	header_bytes;	/* on the wire per segment */
-	unsigned	ack_every;
+	unsigned	ack_every;	/* the receiver ACKs every n segments */
+	uint64_t	delack;		/* tcp_delack_ticks, as time */
+	gboolean	ack_on_push;	/* tcp_ack_on_push */
+	gboolean	nodelay;	/* TCP_NODELAY: no Nagle */
 	gboolean	loan_partial;	/* loan partial pages (NetBSD) */
 	gboolean	hot_source;	/* the source is in cache */
+	gboolean	hot_copy;	/* what a write copies stays in cache */
 };
 
-/* Called when a buffer's last loaned/gifted/zbuf storage is released. */
-typedef void (*so_release_fn)(void *arg, struct vm_buf *, sim_time when);
+/* Called, within the releasing step (whose charge it may add to), when a
+ * buffer's last loaned/gifted/zbuf storage is released. */
+typedef void (*so_release_fn)(void *arg, struct vm_buf *, struct charge *);
 /* Called when write() returns. */
 typedef void (*so_done_fn)(void *arg, sim_time when);
 
@@ -53,7 +58,9 @@ void		 socket_free(struct socket *);
  * the step so far (filling the buffer) is taken in. */
 void		 sosend(struct socket *, struct vm_buf *, unsigned cpu,
 		    struct charge *, so_done_fn, void *arg);
-/* All sent data acknowledged and every loan returned. */
+/* close(fd) by the thread whose step ch is: the FIN follows the data. */
+void		 soclose(struct socket *, struct charge *);
+/* All sent data (and the FIN, once closed) acknowledged. */
 gboolean	 socket_idle(const struct socket *);
 
 void		 sopendfree_free(struct sopendfree *);

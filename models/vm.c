@@ -7,6 +7,8 @@
  * batched TLB shootdowns). */
 #include "models/vm.h"
 
+#include "sim/error.h"
+
 struct vm {
 	const struct machine	*m;
 	unsigned		 ncpus;
@@ -15,6 +17,8 @@ struct vm {
 	struct vm_page		*live;
 	struct vm_map		 kernel_map;
 	struct vm_page		*zero_page;
+	vm_ipi_fn		 ipi;
+	void			*ipi_arg;
 };
 
 struct vm *
@@ -32,6 +36,13 @@ vm_new(const struct machine *m, unsigned ncpus)
 	    ((uint64_t)1 << ncpus) - 1;
 	vm->zero_page = vm_page_alloc(vm, VM_OWNER_ZERO, &ch);
 	return vm;
+}
+
+void
+vm_set_ipi(struct vm *vm, vm_ipi_fn fn, void *arg)
+{
+	vm->ipi = fn;
+	vm->ipi_arg = arg;
 }
 
 static void
@@ -69,6 +80,60 @@ uint64_t
 vm_live(const struct vm *vm)
 {
 	return vm->st.allocated - vm->st.freed;
+}
+
+const char *
+vm_owner_name(enum vm_owner o)
+{
+	static const char *names[] = { "anon", "object", "kernel", "zero",
+	    "none" };
+
+	g_assert((unsigned)o < G_N_ELEMENTS(names));
+	return names[o];
+}
+
+/* What is wrong with pg at the end of a run, or NULL. */
+static const char *
+vm_check_page(const struct vm *vm, const struct vm_page *pg,
+    gboolean torn_down)
+{
+	if (pg->loan_count > 0)
+		return "is still loaned";
+	if (pg->wire_count > 0)
+		return "is still held";
+	if (pg->kmappings > 0)
+		return "is still mapped in the kernel";
+	if (torn_down && pg != vm->zero_page)
+		return "was never freed";
+	return NULL;
+}
+
+gboolean
+vm_check(const struct vm *vm, gboolean torn_down, GError **error)
+{
+	const struct vm_page	*pg;
+	const char		*what;
+	uint64_t		 n = 0;
+
+	for (pg = vm->live; pg != NULL; pg = pg->next_live) {
+		n++;
+		if ((what = vm_check_page(vm, pg, torn_down)) == NULL)
+			continue;
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "invariant broken: page %" G_GUINT64_FORMAT " (%s, loan "
+		    "count %u, wire count %u) %s", pg->id,
+		    vm_owner_name(pg->owner), pg->loan_count, pg->wire_count,
+		    what);
+		return FALSE;
+	}
+	if (n != vm->st.allocated - vm->st.freed) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "invariant broken: %" G_GUINT64_FORMAT " pages live, but "
+		    "%" G_GUINT64_FORMAT " allocated and %" G_GUINT64_FORMAT
+		    " freed", n, vm->st.allocated, vm->st.freed);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 struct vm_map *
@@ -230,15 +295,28 @@ void
 vm_tlb_flush(struct vm *vm, struct vm_tlb *tlb, unsigned cpu,
     struct charge *ch)
 {
-	uint64_t	targets;
+	uint64_t	targets, mask;
+	unsigned	t;
 
 	charge_add(ch, CPU_TLB, tlb->local_pages * vm->m->tlb_local);
-	/* One IPI round per pmap_update(): each target CPU is interrupted
-	 * once and invalidates every page of the batch. */
-	targets = (uint64_t)__builtin_popcountll(tlb->remote_mask &
-	    ~((uint64_t)1 << cpu));
+	/* One IPI round per pmap_update() (x86 pmap_tlb_shootnow): the
+	 * initiator sends the IPIs and spins until every target has acked;
+	 * each target takes the interrupt and invalidates every page of the
+	 * batch (pmap_tlb_intr), on its own CPU. */
+	mask = tlb->remote_mask & ~((uint64_t)1 << cpu);
+	targets = (uint64_t)__builtin_popcountll(mask);
 	if (targets > 0) {
 		charge_add(ch, CPU_TLB, targets * vm->m->tlb_shootdown);
+		for (t = 0; t < vm->ncpus; t++) {
+			struct charge	tch = { { 0 } };
+
+			if ((mask & ((uint64_t)1 << t)) == 0)
+				continue;
+			charge_add(&tch, CPU_TLB, vm->m->tlb_shootdown_target +
+			    tlb->remote_pages * vm->m->tlb_local);
+			if (vm->ipi != NULL)
+				vm->ipi(vm->ipi_arg, t, &tch);
+		}
 		vm->st.shootdowns += targets;
 		vm->st.shootdown_rounds++;
 	}

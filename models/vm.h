@@ -74,11 +74,23 @@ struct vm_tlb {
 
 struct vm;
 
+/* Runs a shootdown's handler on a target CPU: the kernel occupies that
+ * CPU with the charge (category tlb).  Without one (a vm on its own, in
+ * tests) the targets' charges are dropped. */
+typedef void (*vm_ipi_fn)(void *arg, unsigned cpu, struct charge *);
+
 struct vm	*vm_new(const struct machine *, unsigned ncpus);
+void		 vm_set_ipi(struct vm *, vm_ipi_fn, void *arg);
 /* Frees the vm; pages still live are freed too (see vm_live). */
 void		 vm_free(struct vm *);
 const struct vm_stats *vm_stats(const struct vm *);
 uint64_t	 vm_live(const struct vm *);	/* allocated - freed */
+/* The page invariants at the end of a run: the live pages are the ones
+ * allocated and not freed, none is loaned, held or mapped by the kernel,
+ * and, once the run is torn down, none is left but the zero page.  A
+ * broken one is a LOANSIM_ERROR_INTERNAL naming the page. */
+gboolean	 vm_check(const struct vm *, gboolean torn_down, GError **);
+const char	*vm_owner_name(enum vm_owner);
 /* Kernel pmap: active on every CPU. */
 struct vm_map	*vm_kernel_map(struct vm *);
 struct vm_page	*vm_zero_page(struct vm *);
@@ -107,7 +119,9 @@ void		 vm_page_protect_none(struct vm *, struct vm_page *,
 void		 vm_kenter(struct vm *, struct vm_page *, struct charge *);
 void		 vm_kremove(struct vm *, struct vm_page *, unsigned cpu,
 		    struct vm_tlb *, struct charge *);
-/* pmap_update(): pay the collected invalidations. */
+/* pmap_update(): pay the collected invalidations: the local ones and,
+ * for a remote round, the initiator's wait for the acks (to ch) and each
+ * target's interrupt and invalidations (through the ipi hook). */
 void		 vm_tlb_flush(struct vm *, struct vm_tlb *, unsigned cpu,
 		    struct charge *);
 

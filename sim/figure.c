@@ -901,7 +901,7 @@ figure_stacked(const struct figure_table *t, gboolean summary,
 	struct plot_spec	 spec;
 	struct plot_panel	 panel;
 	struct plot_series	*ser;
-	guint			 ncat = MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST;
+	guint			 ncat = MODEL_CPU_CAT_END - MODEL_CPU_CAT_FIRST;
 	guint			 np = c->points->len, ns = c->strat->len;
 	guint			 nx = np * ns, cat, i;
 	gboolean		 ok = TRUE;

@@ -5,8 +5,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "sim/error.h"
 #include "sim/params.h"
 #include "models/cpu.h"
+#include "models/kernel.h"
 #include "models/machine.h"
 #include "models/mbuf.h"
 #include "models/model.h"
@@ -23,11 +25,13 @@ static const char *const test_machine[] = {
 	"machine.page_zero=1200ns", "machine.pmap_enter=300ns",
 	"machine.pmap_remove=250ns", "machine.pmap_protect=220ns",
 	"machine.tlb_local=110ns", "machine.tlb_shootdown=4000ns",
+	"machine.tlb_shootdown_target=1700ns",
 	"machine.context_switch=2000ns", "machine.wakeup=700ns",
 	"machine.interrupt=900ns", "machine.mbuf_alloc=60ns",
 	"machine.mbuf_free=50ns", "machine.cluster_alloc=80ns",
 	"machine.cluster_free=70ns", "machine.loan_page=130ns",
 	"machine.unloan_page=120ns", "machine.checksum_bw=2GB/s",
+	"machine.checksum_bw_cold=800MB/s",
 	"machine.checksum_offload=true", "machine.checksum_in_copy=true",
 	"machine.link_bw=1Gbit/s", "machine.rtt=100us",
 	"machine.protocol_tx=1500ns", "machine.protocol_rx=1300ns",
@@ -184,7 +188,183 @@ START_TEST(test_vm_shootdown_where_map_active)
 }
 END_TEST
 
+START_TEST(test_vm_shootdown_occupies_target_cpu)
+{
+	static const char *const two[] = { "machine.cpus=2", NULL };
+	struct params	*p = test_params(two);
+	struct machine	 m;
+	struct engine	*e = engine_new();
+	struct kernel	*k;
+	struct charge	 ch = { { 0 } };
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	struct vm_map	 both = { "threads", 3 };
+	struct vm_buf	*b;
+	unsigned	 i;
+
+	machine_init(&m, p);
+	params_free(p);
+	k = kernel_new(e, &m);
+	b = vm_buf_new(k->vm, &both, 0, 3 * 4096, &ch);
+	memset(&ch, 0, sizeof(ch));
+	for (i = 0; i < 3; i++)
+		vm_loan(k->vm, b->pages[i], 0, &tlb, &ch);
+	vm_tlb_flush(k->vm, &tlb, 0, &ch);
+	ck_assert_uint_eq(kernel_step_end(k, 0, &ch), 3 * (220 + 130) +
+	    3 * 110 + 4000);
+	/* CPU 0: three local invalidations and its wait for the ack. */
+	ck_assert_uint_eq(cpus_busy_on(k->cpus, 0, CPU_TLB), 3 * 110 + 4000);
+	/* CPU 1: the IPI's interrupt and three invalidations, nothing
+	 * else. */
+	ck_assert_uint_eq(cpus_busy_on(k->cpus, 1, CPU_TLB), 1700 + 3 * 110);
+	ck_assert_uint_eq(cpus_busy_on(k->cpus, 1, CPU_PMAP), 0);
+	ck_assert_uint_eq(cpus_busy_total(k->cpus), 3 * (220 + 130) +
+	    3 * 110 + 4000 + 1700 + 3 * 110);
+	for (i = 0; i < 3; i++)
+		vm_unloan(k->vm, b->pages[i], &ch);
+	vm_buf_free(k->vm, b, &ch);
+	kernel_free(k);
+	engine_free(e);
+}
+END_TEST
+
+/* The end-of-run check names the page that breaks an invariant. */
+START_TEST(test_vm_check_names_page)
+{
+	struct charge	 ch = { { 0 } };
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	struct vm_buf	*b = vm_buf_new(vm, &vm_proc, 0, 4096, &ch);
+	GError		*e = NULL;
+
+	ck_assert(vm_check(vm, FALSE, NULL));
+	vm_loan(vm, b->pages[0], 0, &tlb, &ch);
+	vm_tlb_flush(vm, &tlb, 0, &ch);
+	ck_assert(!vm_check(vm, FALSE, &e));
+	ck_assert(g_error_matches(e, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL));
+	ck_assert_str_eq(e->message, "invariant broken: page 2 (anon, loan "
+	    "count 1, wire count 0) is still loaned");
+	g_clear_error(&e);
+	vm_unloan(vm, b->pages[0], &ch);
+	ck_assert(vm_check(vm, FALSE, NULL));
+	/* Torn down, only the zero page may be left. */
+	ck_assert(!vm_check(vm, TRUE, &e));
+	ck_assert_str_eq(e->message, "invariant broken: page 2 (anon, loan "
+	    "count 0, wire count 0) was never freed");
+	g_clear_error(&e);
+	vm_buf_free(vm, b, &ch);
+	ck_assert(vm_check(vm, TRUE, NULL));
+}
+END_TEST
+
+/* The registry's machine defaults are the current x86-64 profile. */
+START_TEST(test_machine_defaults_are_current_profile)
+{
+	const char		*top = g_getenv("top_srcdir");
+	char			*path = g_build_filename(top ? top : ".",
+	    "scenarios", "machines", "x86-64-current.ini", NULL);
+	struct params		*def = model_params_new();
+	struct params		*cur = model_params_new();
+	const struct param_def	*d;
+	GError			*e = NULL;
+	size_t			 n, i, checked = 0;
+
+	ck_assert_msg(params_load_file(cur, path, &e), "%s",
+	    e ? e->message : "");
+	for (d = model_registry(&n), i = 0; i < n; i++) {
+		const char	*k = d[i].name;
+		gboolean	 same;
+
+		if (!g_str_has_prefix(k, "machine.") ||
+		    strcmp(k, "machine.description") == 0)
+			continue;
+		switch (d[i].type) {
+		case PARAM_TIME:
+			same = params_time(def, k) == params_time(cur, k);
+			break;
+		case PARAM_SIZE:
+			same = params_size(def, k) == params_size(cur, k);
+			break;
+		case PARAM_COUNT:
+			same = params_count(def, k) == params_count(cur, k);
+			break;
+		case PARAM_BANDWIDTH:
+			same = params_bandwidth(def, k) ==
+			    params_bandwidth(cur, k);
+			break;
+		case PARAM_BOOL:
+			same = params_bool(def, k) == params_bool(cur, k);
+			break;
+		default:
+			same = strcmp(params_string(def, k),
+			    params_string(cur, k)) == 0;
+			break;
+		}
+		ck_assert_msg(same, "%s: default %s, profile %s", k,
+		    d[i].def, params_text(cur, k));
+		/* Every key is set by the profile itself. */
+		ck_assert_msg(params_is_set(cur, k), "%s not in the profile", k);
+		checked++;
+	}
+	ck_assert_uint_ge(checked, 35);
+	params_free(def);
+	params_free(cur);
+	g_free(path);
+}
+END_TEST
+
+/* The 2002 uniprocessor carries the dual processor's shootdown costs, so
+ * that a study over machine.cpus on it does not get free shootdowns. */
+START_TEST(test_machine_up_profile_shootdowns)
+{
+	static const char *const keys[] = { "machine.tlb_shootdown",
+	    "machine.tlb_shootdown_target" };
+	const char	*top = g_getenv("top_srcdir");
+	char		*up = g_build_filename(top ? top : ".", "scenarios",
+	    "machines", "x86-2002-up.ini", NULL);
+	char		*mp = g_build_filename(top ? top : ".", "scenarios",
+	    "machines", "x86-2002-mp.ini", NULL);
+	struct params	*pu = model_params_new(), *pm = model_params_new();
+	unsigned	 i;
+
+	ck_assert(params_load_file(pu, up, NULL));
+	ck_assert(params_load_file(pm, mp, NULL));
+	ck_assert_uint_eq(params_count(pu, "machine.cpus"), 1);
+	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+		ck_assert_uint_gt(params_time(pu, keys[i]), 0);
+		ck_assert_uint_eq(params_time(pu, keys[i]),
+		    params_time(pm, keys[i]));
+	}
+	params_free(pu);
+	params_free(pm);
+	g_free(up);
+	g_free(mp);
+}
+END_TEST
+
 /* --- mbuf ----------------------------------------------------------- */
+
+START_TEST(test_mbuf_check_names_mbuf)
+{
+	struct charge		 ch = { { 0 } };
+	struct mbuf_pool	*mp = mbuf_pool_new(&vm_m);
+	struct mbuf		*a = m_get(mp, &ch), *b = m_get(mp, &ch);
+	struct mbuf		*c = m_get(mp, &ch);
+	GError			*e = NULL;
+
+	m_clget(mp, b, 2048, &ch);
+	b->seq = 4096;
+	b->len = 2048;
+	m_free(mp, a, &ch);
+	ck_assert(!mbuf_pool_check(mp, &e));
+	ck_assert(g_error_matches(e, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL));
+	ck_assert_str_eq(e->message, "invariant broken: mbuf 2 (a cluster, "
+	    "bytes 4096..6144) was never freed, one of 2");
+	g_clear_error(&e);
+	m_free(mp, b, &ch);
+	m_free(mp, c, &ch);
+	ck_assert(mbuf_pool_check(mp, NULL));
+	mbuf_pool_free(mp);
+}
+END_TEST
 
 static int	test_freed;
 
@@ -257,52 +437,77 @@ models_vm_suite(void)
 	tcase_add_test(tc, test_vm_loan_protects_and_unloan_keeps_ro);
 	tcase_add_test(tc, test_vm_write_to_loaned_page_breaks_loan);
 	tcase_add_test(tc, test_vm_shootdown_where_map_active);
+	tcase_add_test(tc, test_vm_shootdown_occupies_target_cpu);
+	tcase_add_test(tc, test_vm_check_names_page);
+	tcase_add_test(tc, test_machine_defaults_are_current_profile);
+	tcase_add_test(tc, test_machine_up_profile_shootdowns);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/models/mbuf");
 	tcase_add_checked_fixture(tc, vm_setup, vm_teardown);
 	tcase_add_test(tc, test_mbuf_copym_shares_storage);
 	tcase_add_test(tc, test_mbuf_cluster_freed_with_last_reference);
+	tcase_add_test(tc, test_mbuf_check_names_mbuf);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
 /* --- whole socket-send runs ----------------------------------------- */
 
-/* Expected CPU time of one uncontended write of S bytes (a multiple of
- * the cluster size and of the page size, S <= sndbuf and loan_chunk),
- * from docs/model.md, with the costs of test_machine.  segs = ceil(S/mss)
- * segments, acks = ceil(segs/ack_every); pieces = the (segment, storage)
- * pairs that m_copym references. */
+/* Expected CPU time of one uncontended write of S bytes (S <= sndbuf, a
+ * whole number of pages if loaned, page-aligned), from the closed form of
+ * docs/model.md, with the costs of test_machine: segs segments, acks
+ * ACKs, pieces the (segment, storage) pairs that m_copym references;
+ * cksum is 1 for a separate checksum pass (at 2 GB/s: 0.5 ns/B), 0 when
+ * offloaded or (copy) folded into the copy. */
 static double
-closed_form_copy(double S, double segs, double acks, double pieces)
+closed_form_copy(double S, double segs, double acks, double pieces,
+    double cksum)
 {
-	double	cl = S / 2048;
+	double	cl = ceil(S / 2048);
 
 	return S / 4.0			/* fill at 4 GB/s: 0.25 ns/B */
 	    + 500			/* syscall */
-	    + cl * (60 + 80 + 100 + 2048 / 4.0)	/* MGET, MCLGET, uiomove */
+	    + cl * (60 + 80 + 100) + S / 4.0	/* MGET, MCLGET, uiomove */
+	    + cksum * S / 2.0		/* in_cksum */
 	    + segs * 1500 + pieces * 60	/* tcp_output, m_copym */
 	    + segs * (900) + pieces * 50	/* tx done: intr, m_free */
 	    + acks * (900 + 1300)	/* ACK: intr, tcp_input */
 	    + cl * (50 + 70);		/* sbdrop: m_free, cluster */
 }
 
+/* The same for loan, in chunks of at most 64 KiB; refault: the share of
+ * writes whose fill finds the pages read-only (loaned before). */
 static double
-closed_form_loan(double S, double segs, double acks, gboolean refault)
+closed_form_loan(double S, double segs, double acks, double pieces,
+    double chunks, double refault, double cksum)
 {
 	double	pg = S / 4096;
 
 	return S / 4.0 + 500
-	    + (refault ? pg * (1000 + 300) : 0)	/* write-enable faults */
+	    + refault * pg * (1000 + 300)	/* write-enable faults */
 	    + pg * (220 + 130 + 300 + 110)	/* protect, loan, kenter,
 						   invlpg */
-	    + 60				/* MGET for MEXTADD */
-	    + segs * (1500 + 60)		/* one piece a segment */
-	    + segs * (900 + 50)
+	    + chunks * 60			/* MGET for MEXTADD */
+	    + cksum * S / 2.0			/* in_cksum over the pages */
+	    + segs * 1500 + pieces * 60		/* tcp_output, m_copym */
+	    + segs * 900 + pieces * 50		/* tx done */
 	    + acks * (900 + 1300)
-	    + 50 + 700				/* sbdrop, wake sopendfree */
-	    + 2000 + pg * (250 + 110 + 120);	/* switch, kremove,
-						   invlpg, unloan */
+	    + chunks * (50 + 700)		/* sbdrop, wake sopendfree */
+	    + chunks * 2 * 2000			/* its switches in, away */
+	    + pg * (250 + 110 + 120);		/* kremove, invlpg, unloan */
+}
+
+/* (segment, cluster) pairs of a copied write of S bytes: segments of
+ * 1448 bytes from its start, clusters of 2048. */
+static double
+closed_form_copy_pieces(double S)
+{
+	double	seq, r = 0;
+
+	for (seq = 0; seq < S; seq += 1448)
+		r += floor((MIN(seq + 1448, S) - 1) / 2048) -
+		    floor(seq / 2048) + 1;
+	return r;
 }
 
 static const char *const one_8k[] = {
@@ -315,9 +520,12 @@ START_TEST(test_socket_copy_one_write_exact)
 	struct model_result r = test_run(one_8k, "copy");
 
 	/* 6 segments over 4 clusters touch 9 (segment, cluster) pairs. */
+	/* The last segment carries the FIN of close() (500 ns). */
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 8192,
-	    28026, 1e-6);
-	ck_assert_double_eq_tol(closed_form_copy(8192, 6, 3, 9), 28026, 1e-9);
+	    28526, 1e-6);
+	ck_assert_double_eq_tol(closed_form_copy(8192, 6, 3, 9, 0) + 500,
+	    28526, 1e-9);
+	ck_assert_double_eq(closed_form_copy_pieces(8192), 9);
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_copy_ns_per_byte") *
 	    8192, 4 * (100 + 512), 1e-6);
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_alloc_ns_per_byte") *
@@ -334,13 +542,35 @@ START_TEST(test_socket_loan_one_write_exact)
 	struct model_result r = test_run(one_8k, "loan");
 
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 8192,
-	    29498, 1e-6);
-	ck_assert_double_eq_tol(closed_form_loan(8192, 6, 3, FALSE), 29498,
-	    1e-9);
+	    31998, 1e-6);
+	ck_assert_double_eq_tol(closed_form_loan(8192, 6, 3, 6, 1, 0, 0) +
+	    500, 31998, 1e-9);
 	ck_assert_double_eq(test_metric(&r, "copied_bytes_per_byte"), 0);
 	ck_assert_double_eq(test_metric(&r, "pinned_pages_peak"), 2);
 	ck_assert_double_eq(test_metric(&r, "cow_faults_per_MiB"), 0);
 	ck_assert_double_eq(test_metric(&r, "violations"), 0);
+}
+END_TEST
+
+/* Every sleep costs the switch away on the sleeper's CPU, every wakeup
+ * `wakeup` on the waker's and a switch in on the sleeper's: the writer
+ * waiting for its only buffer (async), and the sopendfree thread. */
+START_TEST(test_socket_sleep_and_wakeup_costs)
+{
+	static const char *const kv[] = {
+		"workload.size=8KiB", "workload.messages=2",
+		"workload.buffers=1", "workload.reuse=async", NULL
+	};
+	struct model_result l = test_run(kv, "loan");
+	struct model_result c = test_run(kv, "copy");
+
+	/* Two sopendfree passes (each woken by soloanfree, switched in
+	 * and away); the writer sleeps once for its buffer, is woken by
+	 * the first pass and switched back in. */
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_sched_ns_per_byte") *
+	    16384, 2 * (700 + 2 * 2000) + (2000 + 700 + 2000), 1e-6);
+	/* Copying never holds the buffer: nobody sleeps. */
+	ck_assert_double_eq(test_metric(&c, "cpu_sched_ns_per_byte"), 0);
 }
 END_TEST
 
@@ -412,27 +642,62 @@ START_TEST(test_socket_partial_pages)
 }
 END_TEST
 
+/* The closed form of docs/model.md against 200 writes, 5 ms apart, with
+ * TCP_NODELAY (segments start with each write) and a 1 MiB send buffer:
+ * below a page (both copy), several pages, and above SOCK_LOAN_CHUNK
+ * (three chunks), with the checksum folded into the copy or a pass of its
+ * own.  Per write: g = ceil(S/mss) segments, g/2 ACKs (the receiver ACKs
+ * every second segment, across writes), the refill faults of all but the
+ * first use of each of the 4 buffers, and a share of close(): its
+ * syscall, a FIN segment and its ACK. */
 START_TEST(test_socket_closed_form_steady_state)
 {
-	static const char *const kv[] = {
-		"workload.size=16KiB", "workload.messages=200",
-		"workload.buffers=4", "workload.gap=1ms", NULL
-	};
-	struct model_result c = test_run(kv, "copy");
-	struct model_result l = test_run(kv, "loan");
-	double	segs = 12, acks = 6, n = 200, b = 4;
-	/* 16 KiB over 8 clusters: 12 segments, each in one or two. */
-	double	copy = closed_form_copy(16384, segs, acks, 19);
-	double	loan = (n * closed_form_loan(16384, segs, acks, FALSE) +
-	    (n - b) * 4 * (1000 + 300)) / n;
+	static const char *const sizes[] = { "1KiB", "16KiB", "160KiB" };
+	static const double bytes[] = { 1024, 16384, 163840 };
+	static const char *const folds[] = { "true", "false" };
+	double	n = 200, b = 4, close = 500 + 1500 + 900 + 900 + 1300;
+	unsigned i, j;
 
-	ck_assert_double_eq_tol(test_metric(&c, "cpu_ns_per_byte"),
-	    copy / 16384, 0.02 * copy / 16384);
-	ck_assert_double_eq_tol(test_metric(&l, "cpu_ns_per_byte"),
-	    loan / 16384, 0.02 * loan / 16384);
-	ck_assert_double_eq(test_metric(&l, "cow_faults_per_MiB"), 0);
-	ck_assert_double_eq_tol(test_metric(&l, "faults_per_MiB"),
-	    (n - b) * 4 / (n * 16384 / 1048576), 1e-9);
+	for (i = 0; i < G_N_ELEMENTS(sizes); i++)
+		for (j = 0; j < G_N_ELEMENTS(folds); j++) {
+			char	*size = g_strdup_printf("workload.size=%s",
+			    sizes[i]);
+			char	*fold = g_strdup_printf(
+			    "machine.checksum_in_copy=%s", folds[j]);
+			const char *const kv[] = {
+				size, fold, "workload.messages=200",
+				"workload.buffers=4", "workload.gap=5ms",
+				"socket.nodelay=true", "socket.sndbuf=1MiB",
+				"machine.checksum_offload=false", NULL
+			};
+			struct model_result c = test_run(kv, "copy");
+			struct model_result l = test_run(kv, "loan");
+			double	S = bytes[i], g = ceil(S / 1448);
+			double	copy, loan, cks = j == 1;
+
+			copy = closed_form_copy(S, g, g / 2,
+			    closed_form_copy_pieces(S), cks) + close / n;
+			loan = S < 4096 ? copy : closed_form_loan(S, g, g / 2,
+			    g + ceil(S / 65536) - 1, ceil(S / 65536),
+			    (n - b) / n, 1) + close / n;
+
+			ck_assert_msg(fabs(test_metric(&c, "cpu_ns_per_byte") *
+			    S - copy) < 0.02 * copy, "copy %s %s: %.1f ns a "
+			    "write, formula %.1f", sizes[i], folds[j],
+			    test_metric(&c, "cpu_ns_per_byte") * S, copy);
+			ck_assert_msg(fabs(test_metric(&l, "cpu_ns_per_byte") *
+			    S - loan) < 0.02 * loan, "loan %s %s: %.1f ns a "
+			    "write, formula %.1f", sizes[i], folds[j],
+			    test_metric(&l, "cpu_ns_per_byte") * S, loan);
+			ck_assert_double_eq(test_metric(&l,
+			    "cow_faults_per_MiB"), 0);
+			if (S >= 4096)
+				ck_assert_double_eq_tol(test_metric(&l,
+				    "faults_per_MiB"), (n - b) * S / 4096 /
+				    (n * S / 1048576), 1e-9);
+			g_free(size);
+			g_free(fold);
+		}
 }
 END_TEST
 
@@ -450,6 +715,443 @@ START_TEST(test_socket_mp_kernel_unmap_shoots_down)
 	ck_assert_double_eq(test_metric(&c, "shootdowns_per_MiB"), 0);
 	ck_assert_double_eq_tol(test_metric(&l, "shootdowns_per_MiB"),
 	    10 / (10 * 16384.0 / 1048576), 1e-9);
+}
+END_TEST
+
+/* Segments and ACKs of a uniprocessor run of 'bytes', from the time
+ * they cost on test_machine: a segment costs protocol_tx (1500) and its
+ * transmit-complete interrupt (900), an ACK an interrupt and
+ * protocol_rx (1300). */
+static void
+test_segs_acks(const struct model_result *r, double bytes, double *segs,
+    double *acks)
+{
+	double	intr = test_metric(r, "cpu_interrupt_ns_per_byte") * bytes;
+	double	proto = test_metric(r, "cpu_protocol_ns_per_byte") * bytes;
+
+	*segs = (proto - 1300 * intr / 900) / 200;
+	*acks = intr / 900 - *segs;
+}
+
+/* The loan address space cap binds: 256 KiB writes with somaxkva at one
+ * 64 KiB chunk, so the sender sleeps before each chunk until sopendfree
+ * has returned the one before.  A chunk's last 376 bytes wait (Nagle:
+ * more of the write follows) until its 45 full segments are acknowledged,
+ * the 45th by the delayed-ACK timer; then the tail, alone, waits for the
+ * timer too: 400 ms a chunk.  The last chunk of a write goes whole (no
+ * more follows, nothing in flight) and is ACKed at once. */
+START_TEST(test_socket_somaxkva_cap_binds)
+{
+	static const char *const cap[] = {
+		"workload.size=256KiB", "workload.messages=2",
+		"workload.buffers=2", "socket.sndbuf=1MiB",
+		"socket.somaxkva=64KiB", NULL
+	};
+	static const char *const free_kva[] = {
+		"workload.size=256KiB", "workload.messages=2",
+		"workload.buffers=2", "socket.sndbuf=1MiB", NULL
+	};
+	struct model_result c = test_run(cap, "loan");
+	struct model_result f = test_run(free_kva, "loan");
+	double	segs, acks;
+
+	ck_assert_double_eq(test_metric(&c, "pinned_pages_peak"), 16);
+	ck_assert_double_eq(test_metric(&f, "pinned_pages_peak"), 128);
+	/* Chunks 2-4 of the first write wait for address space, and all
+	 * four of the second (the first chunk behind the first write's
+	 * last): 7 sleeps in 2 writes; none for buffer space. */
+	ck_assert_double_eq(test_metric(&c, "blocked_kva_per_write"), 3.5);
+	ck_assert_double_eq(test_metric(&f, "blocked_kva_per_write"), 0);
+	ck_assert_double_eq(test_metric(&c, "blocked_space_per_write"), 0);
+	ck_assert_double_eq(test_metric(&c, "violations"), 0);
+	/* Six chunks held for two delayed ACKs each: 2.4 s for 512 KiB,
+	 * against the link's pace without the cap. */
+	ck_assert_uint_ge(c.sim_time_ns, 6 * 400000000ull);
+	ck_assert_uint_lt(c.sim_time_ns, 6 * 400000000ull + 20000000);
+	ck_assert_double_lt(test_metric(&c, "throughput_MBps"), 0.25);
+	ck_assert_double_gt(test_metric(&f, "throughput_MBps"), 50);
+	/* 45 full segments and a 376-byte tail per chunk, but the FIN
+	 * rides on the last tail. */
+	test_segs_acks(&c, 524288, &segs, &acks);
+	ck_assert_double_eq_tol(segs, 8 * 46, 1e-6);
+}
+END_TEST
+
+/* A send buffer of 4 KiB (an MSS and the low-water mark): every write
+ * sleeps for space many times, and still completes. */
+START_TEST(test_socket_tiny_sndbuf)
+{
+	static const char *const tiny[] = {
+		"workload.size=64KiB", "workload.messages=2",
+		"socket.sndbuf=4KiB", NULL
+	};
+	static const char *const big[] = {
+		"workload.size=64KiB", "workload.messages=2",
+		"socket.sndbuf=1MiB", NULL
+	};
+	struct model_result c = test_run(tiny, "copy");
+	struct model_result l = test_run(tiny, "loan");
+	struct model_result b = test_run(big, "copy");
+
+	ck_assert_double_eq(test_metric(&c, "copied_bytes_per_byte"), 1);
+	/* Only an empty buffer has the 4096 bytes of space that a loan
+	 * needs: one page loaned, at the start, the rest copied. */
+	ck_assert_double_eq(test_metric(&l, "pinned_pages_peak"), 1);
+	ck_assert_double_lt(test_metric(&l, "copied_bytes_per_byte"), 1);
+	ck_assert_double_lt(test_metric(&c, "throughput_MBps"),
+	    test_metric(&b, "throughput_MBps") / 10);
+	ck_assert_double_gt(test_metric(&c, "cpu_sched_ns_per_byte"), 0);
+	ck_assert_double_eq(test_metric(&b, "cpu_sched_ns_per_byte"), 0);
+	/* At least one sleep for each 4 KiB after the first. */
+	ck_assert_double_ge(test_metric(&c, "blocked_space_per_write"), 15);
+	/* Each sbwait: the switch away, the ACK's wakeup, the switch back
+	 * in (copying, nothing else sleeps). */
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_sched_ns_per_byte") *
+	    131072, test_metric(&c, "blocked_space_per_write") * 2 *
+	    (2000 + 700 + 2000), 1e-6);
+	ck_assert_double_ge(test_metric(&l, "blocked_space_per_write"), 15);
+	ck_assert_double_eq(test_metric(&b, "blocked_space_per_write"), 0);
+	ck_assert_double_eq(test_metric(&l, "blocked_kva_per_write"), 0);
+}
+END_TEST
+
+/* Nagle (tcp_output.c): six back-to-back 1000-byte writes.  The first
+ * goes alone (nothing in flight); the others wait until a full segment
+ * is there: 1000, 1448, 1448, 1448 and, with the FIN, the last 656
+ * bytes; three ACKs (every second segment, and the FIN).  With
+ * TCP_NODELAY each write is a segment of its own, sent before close():
+ * six and a bare FIN, each pair and the FIN ACKed. */
+START_TEST(test_socket_nagle)
+{
+	static const char *const nagle[] = {
+		"workload.size=1000B", "workload.messages=6", NULL
+	};
+	static const char *const nodelay[] = {
+		"workload.size=1000B", "workload.messages=6",
+		"socket.nodelay=true", NULL
+	};
+	struct model_result n = test_run(nagle, "copy");
+	struct model_result d = test_run(nodelay, "copy");
+	double	segs, acks;
+
+	test_segs_acks(&n, 6000, &segs, &acks);
+	ck_assert_double_eq_tol(segs, 5, 1e-6);
+	ck_assert_double_eq_tol(acks, 3, 1e-6);
+	test_segs_acks(&d, 6000, &segs, &acks);
+	ck_assert_double_eq_tol(segs, 7, 1e-6);
+	ck_assert_double_eq_tol(acks, 4, 1e-6);
+}
+END_TEST
+
+/* The receiver's delayed-ACK timer (200 ms).  Writes of three segments
+ * 300 ms apart: the first two of each write are ACKed together, the
+ * third when the timer fires; close() 300 ms after the second write
+ * sends a FIN alone, ACKed at once: 7 segments, 5 ACKs.  And an
+ * asynchronous writer reusing its only buffer: the loan of a 12 KiB
+ * write (9 segments) returns only when the timer ACKs the ninth, so the
+ * second write starts 200 ms later; with tcp_ack_on_push the ninth (it
+ * empties the send buffer: PUSH) is ACKed at once. */
+START_TEST(test_socket_delayed_ack_timer)
+{
+	static const char *const kv[] = {
+		"workload.size=4344B", "workload.messages=2",
+		"workload.gap=300ms", NULL
+	};
+	static const char *const async[] = {
+		"workload.size=12KiB", "workload.messages=2",
+		"workload.buffers=1", "workload.reuse=async", NULL
+	};
+	static const char *const push[] = {
+		"workload.size=12KiB", "workload.messages=2",
+		"workload.buffers=1", "workload.reuse=async",
+		"socket.ack_on_push=true", NULL
+	};
+	struct model_result r = test_run(kv, "copy");
+	struct model_result a = test_run(async, "loan");
+	struct model_result p = test_run(push, "loan");
+	double	segs, acks;
+
+	test_segs_acks(&r, 8688, &segs, &acks);
+	ck_assert_double_eq_tol(segs, 7, 1e-6);
+	ck_assert_double_eq_tol(acks, 5, 1e-6);
+	ck_assert_uint_ge(a.sim_time_ns, 200000000);
+	ck_assert_uint_lt(a.sim_time_ns, 201000000);
+	ck_assert_uint_lt(p.sim_time_ns, 1000000);
+	test_segs_acks(&a, 24576, &segs, &acks);
+	ck_assert_double_eq_tol(acks, 10, 1e-6);
+	test_segs_acks(&p, 24576, &segs, &acks);
+	ck_assert_double_eq_tol(acks, 10, 1e-6);
+}
+END_TEST
+
+/* Corners of the registry that once stopped a run: every write must be
+ * acknowledged whatever the buffer, MSS, chunk and address-space
+ * sizes (the last one needs the persist timer). */
+START_TEST(test_socket_corners_complete)
+{
+	static const char *const corners[][12] = {
+		{ "workload.size=256KiB", "socket.somaxkva=64KiB",
+		  "socket.sndbuf=1MiB", NULL },
+		{ "workload.size=64KiB", "socket.sndbuf=4KiB", NULL },
+		{ "workload.size=65537B", "socket.mss=64KiB",
+		  "socket.sndbuf=1MiB", "socket.somaxkva=68KiB",
+		  "socket.loan_chunk=6KiB", "socket.loan_partial=loan",
+		  "workload.offset=4095", "socket.ack_every=3",
+		  "socket.loan_threshold=0", NULL },
+		{ "workload.size=1B", "socket.mss=64B", "socket.lowat=1B",
+		  "socket.ack_every=64", "workload.threads=3", NULL },
+		{ "workload.size=300KiB", "socket.sndbuf=8KiB",
+		  "socket.loan_chunk=4KiB", "machine.rtt=0",
+		  "socket.delack=0", "workload.reuse=async",
+		  "workload.buffers=1", NULL },
+	};
+	static const char *const strategies[] = { "copy", "loan", "gift",
+	    "zbuf" };
+	unsigned	i, j, k;
+
+	for (i = 0; i < G_N_ELEMENTS(corners); i++)
+		for (j = 0; j < G_N_ELEMENTS(strategies); j++) {
+			const char	*kv[16] = { "workload.messages=3" };
+			struct model_result r;
+
+			for (k = 0; corners[i][k] != NULL; k++)
+				kv[k + 1] = corners[i][k];
+			r = test_run(kv, strategies[j]);
+			ck_assert_double_eq(test_metric(&r, "violations") > 0 &&
+			    strcmp(strategies[j], "gift") != 0, 0);
+		}
+}
+END_TEST
+
+/* The software checksum: in the copy's pass (nothing more) or a pass of
+ * its own over every byte sent, at the cache rate (2 GB/s: 0.5 ns/B) or,
+ * over data not in the cache, the memory rate (800 MB/s: 1.25 ns/B).
+ * Copied bytes were just written (hot) unless the write outgrows the
+ * 1 MiB cache; loaned pages are hot if the process filled them and they
+ * fit, cold if they are pages of a file larger than the cache that the
+ * process never touched. */
+START_TEST(test_socket_checksum_passes)
+{
+	static const char *const sep[] = {
+		"workload.size=8KiB", "workload.messages=1",
+		"machine.checksum_offload=false",
+		"machine.checksum_in_copy=false", NULL
+	};
+	static const char *const folded[] = {
+		"workload.size=8KiB", "workload.messages=1",
+		"machine.checksum_offload=false", NULL
+	};
+	static const char *const file[] = {
+		"workload.size=8KiB", "workload.messages=1",
+		"workload.reuse=sendfile", "workload.file_size=4MiB",
+		"machine.checksum_offload=false",
+		"machine.checksum_in_copy=false", NULL
+	};
+	static const char *const big[] = {
+		"workload.size=2MiB", "workload.messages=1",
+		"workload.buffers=1", "machine.checksum_offload=false",
+		"machine.checksum_in_copy=false", NULL
+	};
+	struct model_result cs = test_run(sep, "copy");
+	struct model_result ls = test_run(sep, "loan");
+	struct model_result cf = test_run(folded, "copy");
+	struct model_result lf = test_run(folded, "loan");
+	struct model_result cfile = test_run(file, "copy");
+	struct model_result lfile = test_run(file, "loan");
+	struct model_result cbig = test_run(big, "copy");
+	struct model_result lbig = test_run(big, "loan");
+	struct model_result off = test_run(one_8k, "copy");
+
+	ck_assert_double_eq_tol(test_metric(&cs, "cpu_cksum_ns_per_byte"),
+	    0.5, 1e-12);
+	ck_assert_double_eq_tol(test_metric(&ls, "cpu_cksum_ns_per_byte"),
+	    0.5, 1e-12);
+	ck_assert_double_eq(test_metric(&cf, "cpu_cksum_ns_per_byte"), 0);
+	/* Folding is for copies: loaned pages still need their pass. */
+	ck_assert_double_eq_tol(test_metric(&lf, "cpu_cksum_ns_per_byte"),
+	    0.5, 1e-12);
+	ck_assert_double_eq_tol(test_metric(&cfile, "cpu_cksum_ns_per_byte"),
+	    0.5, 1e-12);
+	ck_assert_double_eq_tol(test_metric(&lfile, "cpu_cksum_ns_per_byte"),
+	    1.25, 1e-12);
+	ck_assert_double_eq_tol(test_metric(&cbig, "cpu_cksum_ns_per_byte"),
+	    1.25, 1e-12);
+	ck_assert_double_eq_tol(test_metric(&lbig, "cpu_cksum_ns_per_byte"),
+	    1.25, 1e-12);
+	/* Whole copy-and-checksum CPU: the separate pass adds 4096 ns. */
+	ck_assert_double_eq_tol((test_metric(&cs, "cpu_ns_per_byte") -
+	    test_metric(&cf, "cpu_ns_per_byte")) * 8192, 4096, 1e-6);
+	ck_assert_double_eq(test_metric(&off, "cpu_cksum_ns_per_byte"), 0);
+}
+END_TEST
+
+/* A run a limit stops is a limit error, and its teardown still frees
+ * every page and mbuf: segments on the link, ACKs in flight, loans
+ * waiting for sopendfree, half-built rounds (or it would be an internal
+ * error naming what was left). */
+START_TEST(test_socket_stopped_run_torn_down)
+{
+	static const char *const strategies[] = { "copy", "loan", "gift",
+	    "zbuf" };
+	static const char *const limits[] = { "scenario.max_events=10",
+	    "scenario.max_events=1000", "scenario.max_events=4321",
+	    "scenario.max_sim_time=150us" };
+	unsigned	i, j;
+
+	for (i = 0; i < G_N_ELEMENTS(strategies); i++)
+		for (j = 0; j < G_N_ELEMENTS(limits); j++) {
+			const char *const kv[] = {
+				"workload.size=64KiB", "workload.messages=50",
+				"machine.cpus=2", "workload.threads=2",
+				"workload.reuse=async", limits[j], NULL
+			};
+			struct params		*p = test_params(kv);
+			struct model_result	 r;
+			GError			*e = NULL;
+
+			ck_assert(!model_run(p, strategies[i], 1, 0, &r, &e));
+			ck_assert_msg(g_error_matches(e, LOANSIM_ERROR,
+			    LOANSIM_ERROR_LIMIT), "%s, %s: %s", strategies[i],
+			    limits[j], e->message);
+			g_error_free(e);
+			params_free(p);
+		}
+}
+END_TEST
+
+/* Loans above SOCK_LOAN_CHUNK: a 160 KiB write is loaned in chunks of
+ * 64, 64 and 32 KiB (40 pages), each returned by a sopendfree pass of its
+ * own; with loan_chunk = 32 KiB in five. */
+START_TEST(test_socket_loan_chunks)
+{
+	static const char *const k64[] = {
+		"workload.size=160KiB", "workload.messages=1",
+		"socket.sndbuf=1MiB", NULL
+	};
+	static const char *const k32[] = {
+		"workload.size=160KiB", "workload.messages=1",
+		"socket.sndbuf=1MiB", "socket.loan_chunk=32KiB", NULL
+	};
+	struct model_result a = test_run(k64, "loan");
+	struct model_result b = test_run(k32, "loan");
+
+	ck_assert_double_eq(test_metric(&a, "pinned_pages_peak"), 40);
+	ck_assert_double_eq(test_metric(&b, "pinned_pages_peak"), 40);
+	/* 40 pages loaned and unloaned, whatever the chunks. */
+	ck_assert_double_eq_tol(test_metric(&a, "cpu_loan_ns_per_byte") *
+	    163840, 40 * (130 + 120), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&b, "cpu_loan_ns_per_byte") *
+	    163840, 40 * (130 + 120), 1e-6);
+	/* A pass per chunk: soloanfree's wakeup, two switches. */
+	ck_assert_double_eq_tol(test_metric(&a, "cpu_sched_ns_per_byte") *
+	    163840, 3 * (700 + 2 * 2000), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&b, "cpu_sched_ns_per_byte") *
+	    163840, 5 * (700 + 2 * 2000), 1e-6);
+	ck_assert_double_eq(test_metric(&a, "copied_bytes_per_byte"), 0);
+}
+END_TEST
+
+/* Asynchronous reuse: the process touches a buffer only once the kernel
+ * gave it back, so nothing breaks; each reuse of a returned page takes
+ * only the write-enable fault.  8 writes of 8 KiB over 4 buffers: the
+ * last 4 fault on both pages. */
+START_TEST(test_socket_async_reuse)
+{
+	static const char *const kv[] = {
+		"workload.size=8KiB", "workload.messages=8",
+		"workload.buffers=4", "workload.reuse=async", NULL
+	};
+	struct model_result l = test_run(kv, "loan");
+	struct model_result z = test_run(kv, "zbuf");
+
+	ck_assert_double_eq(test_metric(&l, "cow_faults_per_MiB"), 0);
+	ck_assert_double_eq_tol(test_metric(&l, "faults_per_MiB"),
+	    8 / (65536.0 / 1048576), 1e-9);
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_fault_ns_per_byte") *
+	    65536, 8 * 1000, 1e-6);
+	ck_assert_double_eq(test_metric(&l, "violations"), 0);
+	/* A zbuf protects nothing: no fault at all, and nothing copied. */
+	ck_assert_double_eq(test_metric(&z, "faults_per_MiB"), 0);
+	ck_assert_double_eq(test_metric(&z, "copied_bytes_per_byte"), 0);
+	ck_assert_double_eq(test_metric(&z, "violations"), 0);
+}
+END_TEST
+
+/* sendfile: pages of a mapped file, read-only already: a loan protects
+ * nothing (no pmap_protect, no invalidation) and nothing ever faults;
+ * only the kernel mapping and its removal per page.  The copy copies
+ * from memory (the 4 MiB file outgrows the 1 MiB cache: 1 GB/s). */
+START_TEST(test_socket_sendfile)
+{
+	static const char *const kv[] = {
+		"workload.size=16KiB", "workload.messages=4",
+		"workload.reuse=sendfile", "workload.file_size=4MiB",
+		"workload.gap=1ms", NULL
+	};
+	struct model_result l = test_run(kv, "loan");
+	struct model_result c = test_run(kv, "copy");
+
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_pmap_ns_per_byte") *
+	    65536, 16 * (300 + 250), 1e-6);
+	/* Only the unmapping invalidates. */
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_tlb_ns_per_byte") *
+	    65536, 16 * 110, 1e-6);
+	ck_assert_double_eq(test_metric(&l, "faults_per_MiB"), 0);
+	ck_assert_double_eq(test_metric(&l, "cpu_app_ns_per_byte"), 0);
+	ck_assert_double_eq(test_metric(&l, "copied_bytes_per_byte"), 0);
+	/* 8 clusters a write, each copy_fixed + 2048 B at 1 GB/s. */
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_copy_ns_per_byte") *
+	    65536, 32 * (100 + 2048), 1e-6);
+}
+END_TEST
+
+/* 8192-byte pages: a 32 KiB write is 4 pages; 100 bytes into its first
+ * page, the 8092-byte head and the 100-byte tail are copied and the 3
+ * whole pages loaned. */
+START_TEST(test_socket_8k_pages)
+{
+	static const char *const al[] = {
+		"machine.page_size=8192", "workload.size=32KiB",
+		"workload.messages=1", NULL
+	};
+	static const char *const off[] = {
+		"machine.page_size=8192", "workload.size=32KiB",
+		"workload.messages=1", "workload.offset=100", NULL
+	};
+	struct model_result a = test_run(al, "loan");
+	struct model_result o = test_run(off, "loan");
+
+	ck_assert_double_eq(test_metric(&a, "pinned_pages_peak"), 4);
+	ck_assert_double_eq(test_metric(&a, "copied_bytes_per_byte"), 0);
+	ck_assert_double_eq_tol(test_metric(&a, "cpu_loan_ns_per_byte") *
+	    32768, 4 * (130 + 120), 1e-6);
+	ck_assert_double_eq(test_metric(&o, "pinned_pages_peak"), 3);
+	ck_assert_double_eq_tol(test_metric(&o, "copied_bytes_per_byte"),
+	    (8092 + 100) / 32768.0, 1e-12);
+}
+END_TEST
+
+/* Two threads on two CPUs share the address space: every loan's
+ * write-protect interrupts the other CPU, and so does every sopendfree
+ * unmapping (the kernel map is active everywhere).  4 writes of 4 pages,
+ * apart: 8 rounds, each 4 local invalidations and the initiator's wait
+ * (4000), and on the target the interrupt (1700) and 4 invalidations. */
+START_TEST(test_socket_threads_shoot_down)
+{
+	static const char *const kv[] = {
+		"machine.cpus=2", "workload.threads=2", "workload.size=16KiB",
+		"workload.messages=2", "workload.buffers=4",
+		"workload.gap=1ms", NULL
+	};
+	struct model_result l = test_run(kv, "loan");
+	struct model_result c = test_run(kv, "copy");
+
+	ck_assert_double_eq_tol(test_metric(&l, "shootdowns_per_MiB"),
+	    8 / (65536.0 / 1048576), 1e-9);
+	ck_assert_double_eq_tol(test_metric(&l, "cpu_tlb_ns_per_byte") *
+	    65536, 8 * (4 * 110 + 4000 + 1700 + 4 * 110), 1e-6);
+	ck_assert_double_eq(test_metric(&c, "shootdowns_per_MiB"), 0);
+	ck_assert_double_eq(test_metric(&c, "cpu_tlb_ns_per_byte"), 0);
 }
 END_TEST
 
@@ -837,11 +1539,24 @@ models_socket_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_socket_copy_one_write_exact);
 	tcase_add_test(tc, test_socket_loan_one_write_exact);
+	tcase_add_test(tc, test_socket_sleep_and_wakeup_costs);
 	tcase_add_test(tc, test_socket_loan_refill_breaks_loans);
 	tcase_add_test(tc, test_socket_gift_rewrite_violates);
 	tcase_add_test(tc, test_socket_partial_pages);
 	tcase_add_test(tc, test_socket_closed_form_steady_state);
 	tcase_add_test(tc, test_socket_mp_kernel_unmap_shoots_down);
+	tcase_add_test(tc, test_socket_somaxkva_cap_binds);
+	tcase_add_test(tc, test_socket_tiny_sndbuf);
+	tcase_add_test(tc, test_socket_nagle);
+	tcase_add_test(tc, test_socket_delayed_ack_timer);
+	tcase_add_test(tc, test_socket_corners_complete);
+	tcase_add_test(tc, test_socket_checksum_passes);
+	tcase_add_test(tc, test_socket_stopped_run_torn_down);
+	tcase_add_test(tc, test_socket_loan_chunks);
+	tcase_add_test(tc, test_socket_async_reuse);
+	tcase_add_test(tc, test_socket_sendfile);
+	tcase_add_test(tc, test_socket_8k_pages);
+	tcase_add_test(tc, test_socket_threads_shoot_down);
 	tcase_add_test(tc, test_socket_same_seed_same_result);
 	tcase_add_test(tc, test_socket_bad_config_is_an_error);
 	suite_add_tcase(s, tc);
