@@ -305,14 +305,16 @@ rx_read(struct engine *e, void *arg)
 		kernel_step_end(k, 0, &ch);
 		return;
 	}
-	/* DMA'd data is in the cache only if the NIC put it there (DCA)
-	 * or the software checksum read it, and it is still there if what
-	 * was taken up since, with the process's buffer, fits in the
-	 * cache; otherwise it comes from memory.  What the kernel writes
-	 * into the process's buffer (copies, coalesced pages) is in the
-	 * cache if the buffer fits. */
+	/* DMA'd data is in this CPU's cache only if the NIC put it there
+	 * (DCA places it in the shared cache) or the software checksum
+	 * read it here (the interrupt path shares the reader's CPU: each
+	 * CPU's cache is its own), and it is still there if what was taken
+	 * up since, with the process's buffer, fits in the cache; otherwise
+	 * it comes from memory.  What the kernel writes into the process's
+	 * buffer (copies, coalesced pages) is in the cache if the buffer
+	 * fits. */
 	fits = rx->size <= m->cache_size;
-	resident = (rx->dca || !m->checksum_offload) &&
+	resident = (rx->dca || (!m->checksum_offload && k->net_cpu == 0)) &&
 	    rx->appended - rx->consumed + rx->size <= m->cache_size;
 	src = resident ? m->copy_bw_hot : m->copy_bw_cold;
 	nic_plan_read(&rx->nic, rx->consumed, rx->size, rx->offset, rx->flip,
