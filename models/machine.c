@@ -21,6 +21,7 @@ machine_init(struct machine *m, const struct params *p)
 	m->pmap_remove = params_time(p, "machine.pmap_remove");
 	m->pmap_protect = params_time(p, "machine.pmap_protect");
 	m->tlb_local = params_time(p, "machine.tlb_local");
+	m->tlb_flush_ceiling = params_count(p, "machine.tlb_flush_ceiling");
 	m->tlb_shootdown = params_time(p, "machine.tlb_shootdown");
 	m->tlb_shootdown_target = params_time(p,
 	    "machine.tlb_shootdown_target");

@@ -25,6 +25,7 @@ struct machine {
 	uint64_t	pmap_remove;
 	uint64_t	pmap_protect;
 	uint64_t	tlb_local;
+	uint64_t	tlb_flush_ceiling;	/* pages; then a full flush */
 	uint64_t	tlb_shootdown;	/* initiator, per target CPU per round */
 	uint64_t	tlb_shootdown_target;	/* each target CPU per round */
 	uint64_t	context_switch;

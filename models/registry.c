@@ -55,6 +55,10 @@ static const struct param_def model_params[] = {
 	    "write-protect one mapping"),
 	P("machine.tlb_local", PARAM_TIME, "150ns", "0", "1ms", NULL,
 	    "invalidate one page in the local TLB (invlpg)"),
+	P("machine.tlb_flush_ceiling", PARAM_COUNT, "33", "1", "4096", NULL,
+	    "pages of one range removal above which the whole TLB is flushed "
+	    "instead, at the cost of this many invalidations (used by the "
+	    "receive flip)"),
 	P("machine.tlb_shootdown", PARAM_TIME, "3us", "0", "10ms", NULL,
 	    "remote TLB shootdown, the initiator's time per target CPU per "
 	    "round (send the IPI, spin until the ack)"),

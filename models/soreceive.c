@@ -1,23 +1,29 @@
 /* Receive: frames arrive at link rate, are DMA'd into receive buffers
  * (models/nic.c), and are taken up by the interrupt path after a number
- * of frames or a timer (interrupt moderation): per frame, TCP/IP input,
- * a header mbuf, a fresh receive buffer for the ring, the checksum unless
- * offloaded; the data joins the receive socket buffer.  The sender is
- * flow-controlled by the receive buffer (TCP's window): when it is full
- * the sender waits, and the window update a read makes reaches it one
- * RTT later (no frame is ever dropped).
+ * of frames or a timer (interrupt moderation, as the host coalescing of
+ * NetBSD's bge(4): BGE_HCC_RX_MAX_COAL_BDS frames or BGE_HCC_RX_COAL_TICKS
+ * after the first; wm(4)'s RADV bounds the wait the same way): per frame,
+ * TCP/IP input, a header mbuf, fresh receive buffers for the ring, the
+ * checksum unless offloaded; the data joins the receive socket buffer
+ * (models/sockbuf.c).  The sender is flow-controlled by the receive
+ * buffer, TCP's window (tcp_output advertises sbspace(&so->so_rcv);
+ * soreceive's PRU_RCVD calls tcp_output, which sends the update when a
+ * read opens the window): the sender learns of each read an RTT after it
+ * (frames take only their serialisation time to arrive, the ACK path
+ * carries the round trip), and waits while the window is full.  No frame
+ * is ever dropped; every read sends its update (the receiver's rule of
+ * two segments or half the buffer is not modelled).
  *
  * The process reads 'size' bytes at a time into a buffer 'offset' bytes
  * into its first page, waiting (MSG_WAITALL) until all of them are there.
- * copy: uiomove from the receive buffers, cache-cold unless the NIC
- * places data in the cache (DCA) or a software checksum has just read it.  flip: every user page wholly covered
- * by the read is replaced by a kernel page holding its bytes: the receive
- * page itself when the page lies whole and aligned in one buffer, else a
- * fresh page into which the fragments are first copied (coalesced); the
- * old user page is unmapped (invalidated wherever the process's address
- * space is active) and freed, the new one mapped.  Partial head and tail
- * pages are copied.  A flipped page is cold when the process first
- * touches it.  (FreeBSD zero_copy(9), Linux tcp_zerocopy_receive.) */
+ * copy: uiomove from the receive buffers.  flip: every user page wholly
+ * covered by the read is replaced by a kernel page holding its bytes: the
+ * receive page itself when the page lies whole and aligned in one buffer,
+ * else a fresh page into which the fragments are first copied
+ * (coalesced); the old user pages are unmapped with one range removal
+ * (invalidated wherever the process's address space is active) and
+ * freed, the new ones mapped.  Partial head and tail pages are copied.
+ * (FreeBSD zero_copy(9), Linux tcp_zerocopy_receive.) */
 #include "models/soreceive.h"
 
 #include <math.h>
@@ -29,6 +35,7 @@
 #include "models/kernel.h"
 #include "models/machine.h"
 #include "models/nic.h"
+#include "models/sockbuf.h"
 #include "models/vm.h"
 
 #define RX_WIRE_OVERHEAD	24	/* preamble, start and gap, bytes */
@@ -52,10 +59,14 @@ struct rx {
 	uint64_t	 arrived;	/* DMA'd */
 	uint64_t	 appended;	/* taken up by the interrupt path */
 	uint64_t	 consumed;	/* read */
+	uint64_t	 acked;		/* read, as the sender knows it */
 	uint64_t	 pending;	/* frames waiting for the interrupt */
 	engine_event_id	 timer;
 	gboolean	 paused;	/* the sender waits for the window */
+	GQueue		 updates;	/* window updates on their way */
 
+	struct sockbuf	*sb;
+	struct nic_plan	 plan;
 	struct vm_map	 map;
 	struct vm_buf	*buf;
 	uint64_t	 done;		/* reads finished */
@@ -65,7 +76,6 @@ struct rx {
 
 	uint64_t	 flips;
 	uint64_t	 coalesced;
-	uint64_t	 copied;
 	uint64_t	 violations;
 };
 
@@ -79,7 +89,9 @@ rx_wire(const struct rx *rx)
 	    rx->nic.link_header + RX_WIRE_OVERHEAD);
 }
 
-/* The sender puts the next frame on the wire if the window allows. */
+/* The sender puts the next frame on the wire if the window allows: what
+ * it has sent beyond what it knows the process has read, with the frame,
+ * must fit in the receive buffer (the window tcp_output advertised). */
 static void
 rx_send_next(struct rx *rx, sim_time when)
 {
@@ -87,8 +99,8 @@ rx_send_next(struct rx *rx, sim_time when)
 
 	if (rx->sent >= total)
 		return;
-	if (rx->sent - rx->consumed + rx->payload > rx->rcvbuf &&
-	    rx->sent > rx->consumed) {
+	if (rx->sent - rx->acked + rx->payload > rx->rcvbuf &&
+	    rx->sent > rx->acked) {
 		rx->paused = TRUE;
 		return;
 	}
@@ -102,6 +114,16 @@ rx_wake_reader(void *arg, sim_time when)
 	struct rx	*rx = arg;
 
 	engine_schedule_at(rx->k->engine, when, rx_read, rx);
+}
+
+static uint64_t
+rx_buf_cost(const struct rx *rx, gboolean alloc)
+{
+	const struct machine *m = &rx->k->m;
+
+	if (rx->nic.layout == NIC_CLUSTER)
+		return alloc ? m->cluster_alloc : m->cluster_free;
+	return alloc ? m->page_alloc : m->page_free;
 }
 
 /* The receive interrupt: take up every pending frame. */
@@ -123,9 +145,15 @@ rx_intr(struct engine *e, void *arg)
 		charge_add(&ch, CPU_PROTOCOL, k->m.protocol_rx);
 		charge_add(&ch, CPU_ALLOC, k->m.mbuf_alloc);
 		/* Refill the ring with as many buffers as the frame took. */
-		charge_add(&ch, CPU_ALLOC, bufs * (rx->nic.layout ==
-		    NIC_CLUSTER ? k->m.cluster_alloc : k->m.page_alloc));
-		machine_charge_cksum(&k->m, &ch, n, TRUE);
+		charge_add(&ch, CPU_ALLOC, bufs * rx_buf_cost(rx, TRUE));
+		/* in4_cksum reads the payload as DMA left it: in memory,
+		 * unless the NIC placed it in the cache (DCA). */
+		machine_charge_cksum(&k->m, &ch, n, rx->dca);
+		/* tcp_input strips the headers; sbcompress() frees the
+		 * buffers that held nothing else. */
+		charge_add(&ch, CPU_ALLOC, nic_header_buffers(&rx->nic) *
+		    rx_buf_cost(rx, FALSE));
+		sockbuf_append(rx->sb, rx->appended, n);
 		rx->appended += n;
 		k->c.segments++;
 	}
@@ -162,11 +190,11 @@ rx_frame(struct engine *e, void *arg)
 	rx_send_next(rx, now);
 }
 
-/* Replace user page pg of the buffer by a page holding stream bytes
- * [x, x + page): the flip. */
+/* Replace user page pg of the buffer by a kernel page: the receive page
+ * itself (direct) or a fresh page the fragments were copied into. */
 static void
-rx_flip_page(struct rx *rx, unsigned pg, uint64_t x, gboolean direct,
-    struct vm_tlb *tlb, struct charge *ch)
+rx_flip_page(struct rx *rx, unsigned pg, gboolean direct, struct vm_tlb *tlb,
+    struct charge *ch)
 {
 	struct kernel	*k = rx->k;
 	struct vm_page	*old = rx->buf->pages[pg], *np;
@@ -178,9 +206,55 @@ rx_flip_page(struct rx *rx, unsigned pg, uint64_t x, gboolean direct,
 	vm_remove(k->vm, old, &rx->map, 0, tlb, ch);
 	vm_page_release(k->vm, old, ch);
 	vm_enter(k->vm, np, &rx->map, TRUE, ch);
-	np->version = x;
 	rx->buf->pages[pg] = np;
 	rx->flips++;
+}
+
+/* The flips of a read, in one range removal and one pmap_update(). */
+static void
+rx_flip_pages(struct rx *rx, struct charge *ch)
+{
+	struct kernel	*k = rx->k;
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	GArray		*mv = rx->plan.moves;
+	unsigned	 i;
+
+	for (i = 0; i < mv->len; i++) {
+		const struct nic_move *m = &g_array_index(mv, struct nic_move,
+		    i);
+
+		if (m->kind == NIC_FLIP)
+			rx_flip_page(rx, (unsigned)m->page, TRUE, &tlb, ch);
+		else if (m->kind == NIC_COALESCE && (i + 1 == mv->len ||
+		    g_array_index(mv, struct nic_move, i + 1).kind !=
+		    NIC_COALESCE || g_array_index(mv, struct nic_move,
+		    i + 1).page != m->page))
+			rx_flip_page(rx, (unsigned)m->page, FALSE, &tlb, ch);
+	}
+	/* pmap_remove() of a range invalidates page by page up to a
+	 * ceiling and flushes the whole TLB beyond it (NetBSD i386:
+	 * PMAP_RR_MAX, 16; Linux x86: tlb_single_page_flush_ceiling, 33),
+	 * the cheaper of the two by the kernel's own reckoning: a removal
+	 * costs at most the ceiling's worth of invalidations here. */
+	tlb.local_pages = MIN(tlb.local_pages, k->m.tlb_flush_ceiling);
+	vm_tlb_flush(k->vm, &tlb, 0, ch);
+}
+
+/* A read's window update reaches the sender (updates come in the order
+ * of the reads, each releasing one read's bytes). */
+static void
+rx_window_update(struct engine *e, void *arg)
+{
+	struct rx	*rx = arg;
+
+	g_queue_pop_head(&rx->updates);
+	rx->acked += rx->size;
+	g_assert(rx->acked <= rx->consumed);
+	engine_fingerprint_add(e, 7);
+	if (rx->paused) {
+		rx->paused = FALSE;
+		rx_send_next(rx, engine_now(e));
+	}
 }
 
 static void
@@ -195,11 +269,16 @@ rx_read_done(void *arg, sim_time when)
 	if (rx->done < rx->reads)
 		engine_schedule_at(rx->k->engine, when + (g > 0 ?
 		    (sim_time)llround(g) : 0), rx_read, rx);
-	if (rx->paused) {
-		/* The window update reaches the sender an RTT later. */
-		rx->paused = FALSE;
-		rx_send_next(rx, when + rx->k->m.rtt);
-	}
+	/* The window update reaches the sender an RTT later; after the
+	 * last read nobody waits for it. */
+	if (rx->done < rx->reads)
+		g_queue_push_tail(&rx->updates, GSIZE_TO_POINTER(
+		    engine_schedule_at(rx->k->engine, when + rx->k->m.rtt,
+		    rx_window_update, rx)));
+	else
+		while (!g_queue_is_empty(&rx->updates))
+			engine_cancel(rx->k->engine, (engine_event_id)
+			    GPOINTER_TO_SIZE(g_queue_pop_head(&rx->updates)));
 }
 
 static void
@@ -207,90 +286,67 @@ rx_read(struct engine *e, void *arg)
 {
 	struct rx	*rx = arg;
 	struct kernel	*k = rx->k;
+	const struct machine *m = &k->m;
 	struct charge	 ch = { { 0 } };
-	struct vm_tlb	 tlb = { 0, 0, 0 };
-	struct nic_plan	 plan;
-	uint64_t	 ps = k->m.page_size, pg, first, last, frames, bufs;
-	/* DMA'd data is in the cache when the NIC put it there (DCA) or
-	 * when a software checksum has just read it; else it is cold. */
-	double		 cold = rx->dca || !k->m.checksum_offload ?
-	    k->m.copy_bw_hot : k->m.copy_bw_cold;
+	struct nic_plan	*pl = &rx->plan;
+	struct sockbuf_done d;
+	gboolean	 resident, fits;
+	double		 src;
 
 	if (!rx->in_read) {
 		rx->in_read = TRUE;
 		rx->read_start = engine_now(e);
-		charge_add(&ch, CPU_SYSCALL, k->m.syscall);
+		charge_add(&ch, CPU_SYSCALL, m->syscall);
 	}
 	if (rx->appended - rx->consumed < rx->size) {
 		/* sbwait(): sleep until the whole request is there. */
 		rx->waiting = TRUE;
-		charge_add(&ch, CPU_SCHED, k->m.context_switch);
+		charge_add(&ch, CPU_SCHED, m->context_switch);
 		kernel_step_end(k, 0, &ch);
 		return;
 	}
+	/* DMA'd data is in this CPU's cache only if the NIC put it there
+	 * (DCA places it in the shared cache) or the software checksum
+	 * read it here (the interrupt path shares the reader's CPU: each
+	 * CPU's cache is its own), and it is still there if what was taken
+	 * up since, with the process's buffer, fits in the cache; otherwise
+	 * it comes from memory.  What the kernel writes into the process's
+	 * buffer (copies, coalesced pages) is in the cache if the buffer
+	 * fits. */
+	fits = rx->size <= m->cache_size;
+	resident = (rx->dca || (!m->checksum_offload && k->net_cpu == 0)) &&
+	    rx->appended - rx->consumed + rx->size <= m->cache_size;
+	src = resident ? m->copy_bw_hot : m->copy_bw_cold;
 	nic_plan_read(&rx->nic, rx->consumed, rx->size, rx->offset, rx->flip,
-	    &plan);
-	first = (rx->offset + ps - 1) / ps;
-	last = (rx->offset + rx->size) / ps;
-	/* uiomove: one copy call per receive buffer piece copied from. */
-	if (plan.copied > 0) {
-		uint64_t calls;
-
-		if (!rx->flip || last <= first)
-			calls = nic_pieces(&rx->nic, rx->consumed, rx->size);
-		else {
-			uint64_t head = first * ps - rx->offset;
-			uint64_t tail = rx->offset + rx->size - last * ps;
-
-			calls = (head ? nic_pieces(&rx->nic, rx->consumed,
-			    head) : 0) + (tail ? nic_pieces(&rx->nic,
-			    rx->consumed + rx->size - tail, tail) : 0);
-		}
-		charge_add(&ch, CPU_COPY, machine_bytes_ns(cold, plan.copied) +
-		    k->m.copy_fixed * calls);
-		k->c.bytes_copied += plan.copied;
-		rx->copied += plan.copied;
-	}
-	/* Coalescing: the fragments of a page copied into a fresh page. */
-	charge_add(&ch, CPU_COPY, machine_bytes_ns(cold, plan.coalesced) +
-	    k->m.copy_fixed * plan.fragments);
-	k->c.bytes_copied += plan.coalesced;
-	rx->coalesced += plan.coalesced;
-	for (pg = first; rx->flip && pg < last; pg++) {
-		uint64_t x = rx->consumed + pg * ps - rx->offset;
-
-		rx_flip_page(rx, (unsigned)pg, x, nic_page_direct(&rx->nic, x),
-		    &tlb, &ch);
-	}
-	vm_tlb_flush(k->vm, &tlb, 0, &ch);
-	/* Copied pages now hold the stream bytes as well. */
-	for (pg = 0; pg < rx->buf->npages; pg++) {
-		uint64_t x = rx->consumed + pg * ps - rx->offset;
-
-		if (!rx->flip || pg < first || pg >= last)
-			rx->buf->pages[pg]->version = x;
-		/* What the process sees: page pg must start at stream byte
-		 * x (the check of copy semantics on receive). */
-		if (pg >= first && pg < last &&
-		    rx->buf->pages[pg]->version != x)
-			rx->violations++;
-	}
-	/* Receive buffers wholly read go back; flipped ones are the
-	 * process's now.  Each frame's header mbuf is freed. */
-	frames = (rx->consumed + rx->size) / rx->payload -
-	    rx->consumed / rx->payload;
-	bufs = frames * nic_buffers_per_frame(&rx->nic) - plan.direct_flips;
-	charge_add(&ch, CPU_ALLOC, frames * k->m.mbuf_free + bufs *
-	    (rx->nic.layout == NIC_CLUSTER ? k->m.cluster_free :
-	    k->m.page_free));
+	    pl);
+	sockbuf_read(rx->sb, pl, &d);
+	/* uiomove: one copy call per receive buffer piece; coalescing:
+	 * one per fragment, into a fresh page. */
+	charge_add(&ch, CPU_COPY, machine_bytes_ns(src, pl->copied) +
+	    m->copy_fixed * pl->copy_calls);
+	charge_add(&ch, CPU_COPY, machine_bytes_ns(src, pl->coalesced) +
+	    m->copy_fixed * pl->fragments);
+	k->c.bytes_copied += pl->copied + pl->coalesced;
+	rx->coalesced += pl->coalesced;
+	if (pl->direct_flips + pl->coalesced_flips > 0)
+		rx_flip_pages(rx, &ch);
+	/* What the process sees: each page must hold the stream bytes
+	 * that belong at its addresses (the check of copy semantics). */
+	rx->violations += sockbuf_check(rx->sb, rx->consumed);
+	/* Receive buffers read to their end go back, except pages handed
+	 * over; each frame's header mbuf goes with its last buffer. */
+	charge_add(&ch, CPU_ALLOC, d.frames_freed * m->mbuf_free +
+	    d.bufs_freed * rx_buf_cost(rx, FALSE));
 	rx->consumed += rx->size;
 	k->c.bytes_delivered += rx->size;
 	k->c.writes++;
-	/* The process then reads what it got: copied bytes are in the
-	 * cache, flipped pages are not (unless placed there by the NIC). */
-	charge_add(&ch, CPU_APP, machine_bytes_ns(k->m.copy_bw_hot,
-	    plan.copied) + machine_bytes_ns(rx->flip ? cold :
-	    k->m.copy_bw_hot, rx->size - plan.copied));
+	/* The process then reads what it got: what the kernel wrote is in
+	 * the cache if the buffer fits; pages flipped as they lay are as
+	 * DMA left them. */
+	charge_add(&ch, CPU_APP, machine_bytes_ns(fits ? m->copy_bw_hot :
+	    m->copy_bw_cold, pl->copied + pl->coalesced) +
+	    machine_bytes_ns(resident ? m->copy_bw_hot : m->copy_bw_cold,
+	    pl->direct_flips * m->page_size));
 	engine_fingerprint_add(e, 6);
 	kernel_defer(k, rx_read_done, rx);
 	kernel_step_end(k, 0, &ch);
@@ -377,6 +433,8 @@ soreceive_run(const struct params *p, const char *strategy, uint64_t seed,
 	for (i = 0; i < threads; i++)
 		rx.map.cpumask |= (uint64_t)1 << (i % m.cpus);
 	rx.buf = vm_buf_new(k->vm, &rx.map, rx.offset, rx.size, &setup);
+	rx.sb = sockbuf_new(&rx.nic, rx.offset, rx.size);
+	nic_plan_init(&rx.plan);
 	rx_send_next(&rx, 0);
 	engine_schedule(e, 0, rx_read, &rx);
 	engine_run_bounded(e, params_time(p, "scenario.max_sim_time"),
@@ -386,8 +444,9 @@ soreceive_run(const struct params *p, const char *strategy, uint64_t seed,
 		ok = FALSE;
 	} else if (rx.violations > 0) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken (strategy %s): the process saw bytes "
-		    "out of place", strategy);
+		    "invariant broken (strategy %s): %" G_GUINT64_FORMAT
+		    " pages of the process held bytes other than those "
+		    "sent for them", strategy, rx.violations);
 		ok = FALSE;
 	}
 	if (ok) {
@@ -399,6 +458,9 @@ soreceive_run(const struct params *p, const char *strategy, uint64_t seed,
 		r->v[MODEL_FLIPS_PER_MIB] = rx.flips / mib;
 		r->v[MODEL_VIOLATIONS] = (double)rx.violations;
 	}
+	g_queue_clear(&rx.updates);
+	nic_plan_clear(&rx.plan);
+	sockbuf_free(rx.sb);
 	vm_buf_free(k->vm, rx.buf, &setup);
 	dist_free(rx.gap);
 	kernel_free(k);

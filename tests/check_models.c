@@ -12,7 +12,6 @@
 #include "models/machine.h"
 #include "models/mbuf.h"
 #include "models/model.h"
-#include "models/nic.h"
 #include "models/vm.h"
 
 /* A machine with round, distinct costs so each one shows in a sum. */
@@ -1198,173 +1197,6 @@ START_TEST(test_socket_bad_config_is_an_error)
 }
 END_TEST
 
-/* --- receive: NIC layouts and page flipping ------------------------- */
-
-static struct nic_rx
-test_nic(enum nic_layout layout, uint64_t mtu)
-{
-	struct nic_rx	n = { layout, mtu, 72, 14, 4096, 2048 };
-
-	return n;
-}
-
-static void
-plan_is(const struct nic_rx *n, uint64_t start, uint64_t size,
-    uint64_t offset, uint64_t copied, uint64_t coalesced, uint64_t direct,
-    uint64_t cflips, uint64_t fragments)
-{
-	struct nic_plan	p;
-
-	nic_plan_read(n, start, size, offset, TRUE, &p);
-	ck_assert_uint_eq(p.copied, copied);
-	ck_assert_uint_eq(p.coalesced, coalesced);
-	ck_assert_uint_eq(p.direct_flips, direct);
-	ck_assert_uint_eq(p.coalesced_flips, cflips);
-	ck_assert_uint_eq(p.fragments, fragments);
-}
-
-START_TEST(test_nic_buffers_per_frame)
-{
-	struct nic_rx	a = test_nic(NIC_CLUSTER, 1500);
-	struct nic_rx	b = test_nic(NIC_CLUSTER, 9000);
-	struct nic_rx	c = test_nic(NIC_PAGE_ALIGNED, 9000);
-	struct nic_rx	d = test_nic(NIC_HEADER_SPLIT, 4168);
-	struct nic_rx	e = test_nic(NIC_PAGE, 4168);
-
-	ck_assert_uint_eq(nic_payload(&a), 1428);
-	ck_assert_uint_eq(nic_buffers_per_frame(&a), 1);	/* 86 + 1428 */
-	ck_assert_uint_eq(nic_buffers_per_frame(&b), 5);	/* 9014 B */
-	ck_assert_uint_eq(nic_buffers_per_frame(&c), 3);	/* 8928 B */
-	ck_assert_uint_eq(nic_payload(&d), 4096);
-	ck_assert_uint_eq(nic_buffers_per_frame(&d), 1);
-	ck_assert_uint_eq(nic_buffers_per_frame(&e), 2);	/* 86 + 4096 */
-}
-END_TEST
-
-START_TEST(test_nic_coalescing_arithmetic)
-{
-	struct nic_rx	split = test_nic(NIC_HEADER_SPLIT, 4168);
-	struct nic_rx	cl = test_nic(NIC_CLUSTER, 1500);
-	struct nic_rx	jumbo = test_nic(NIC_PAGE_ALIGNED, 9000);
-	struct nic_rx	page = test_nic(NIC_PAGE, 4168);
-	struct nic_plan	p;
-
-	/* 4096-byte payloads split from their headers, an aligned buffer:
-	 * every page flips as it lies. */
-	plan_is(&split, 0, 16384, 0, 0, 0, 4, 0, 0);
-	/* The same into a buffer 100 bytes into its page: pages 1..3 are
-	 * whole, each straddling two frames; 3996 + 100 bytes copied. */
-	plan_is(&split, 0, 16384, 100, 4096, 3 * 4096, 0, 3, 6);
-	/* Standard MTU into clusters: page 0 joins frames 0-2, page 1
-	 * frames 2-5 (payloads of 1428 bytes). */
-	plan_is(&cl, 0, 8192, 0, 0, 8192, 0, 2, 3 + 4);
-	/* Jumbo frames, payload page-aligned: pages 0 and 1 of the first
-	 * 8928-byte payload lie whole; page 2 joins its 736-byte tail to
-	 * the next frame's head; page 3 starts 3360 bytes into that frame
-	 * and spans two of its buffers. */
-	plan_is(&jumbo, 0, 16384, 0, 0, 8192, 2, 2, 4);
-	/* Pages from offset 0: the payload sits after 86 header bytes. */
-	plan_is(&page, 0, 8192, 0, 0, 8192, 0, 2, 2 + 2);
-	/* Less than a page: nothing to flip. */
-	plan_is(&split, 0, 3000, 0, 3000, 0, 0, 0, 0);
-	/* Copy copies everything. */
-	nic_plan_read(&split, 0, 16384, 0, FALSE, &p);
-	ck_assert_uint_eq(p.copied, 16384);
-	ck_assert_uint_eq(p.direct_flips + p.coalesced_flips, 0);
-}
-END_TEST
-
-static const char *const rx_split[] = {
-	"workload.kind=socket-recv", "workload.size=16KiB",
-	"workload.messages=10", "nic.mtu=4168", "nic.layout=header-split",
-	NULL
-};
-
-START_TEST(test_recv_flip_exact_counts)
-{
-	static const char *const rx_cl[] = {
-		"workload.kind=socket-recv", "workload.size=16KiB",
-		"workload.messages=10", "nic.mtu=1500", "nic.layout=cluster",
-		NULL
-	};
-	struct model_result f = test_run(rx_split, "flip");
-	struct model_result c = test_run(rx_split, "copy");
-	struct model_result g = test_run(rx_cl, "flip");
-
-	/* 10 reads of 4 whole aligned pages: 40 flips in 160 KiB. */
-	ck_assert_double_eq(test_metric(&f, "flips_per_MiB"), 256);
-	ck_assert_double_eq(test_metric(&f, "coalesced_bytes_per_byte"), 0);
-	ck_assert_double_eq(test_metric(&f, "copied_bytes_per_byte"), 0);
-	ck_assert_double_eq(test_metric(&c, "copied_bytes_per_byte"), 1);
-	ck_assert_double_eq(test_metric(&c, "flips_per_MiB"), 0);
-	/* Into clusters every flipped page is coalesced first. */
-	ck_assert_double_eq(test_metric(&g, "flips_per_MiB"), 256);
-	ck_assert_double_eq(test_metric(&g, "coalesced_bytes_per_byte"), 1);
-	ck_assert_double_eq(test_metric(&f, "violations"), 0);
-	ck_assert_double_eq(test_metric(&g, "violations"), 0);
-	/* A flip costs a pmap remove and enter per page, 4 local
-	 * invalidations per read (one CPU). */
-	ck_assert_double_eq_tol(test_metric(&f, "cpu_pmap_ns_per_byte") *
-	    163840, 40 * (250 + 300), 1e-6);
-	ck_assert_double_eq_tol(test_metric(&f, "cpu_tlb_ns_per_byte") *
-	    163840, 40 * 110, 1e-6);
-}
-END_TEST
-
-START_TEST(test_recv_flip_shoots_down_other_threads)
-{
-	static const char *const kv[] = {
-		"workload.kind=socket-recv", "workload.size=16KiB",
-		"workload.messages=10", "nic.mtu=4168",
-		"nic.layout=header-split", "machine.cpus=4",
-		"workload.threads=4", NULL
-	};
-	struct model_result f = test_run(kv, "flip");
-
-	/* Each read's flips are one pmap_update: 3 other CPUs, 10 rounds. */
-	ck_assert_double_eq_tol(test_metric(&f, "shootdowns_per_MiB"),
-	    30 / (163840.0 / 1048576), 1e-9);
-}
-END_TEST
-
-START_TEST(test_recv_bad_config)
-{
-	static const char *const kv[] = {
-		"workload.kind=socket-recv", "nic.mtu=128B",
-		"nic.header_bytes=128B", NULL
-	};
-	struct params		*p = test_params(kv);
-	struct model_result	 r;
-	GError			*e = NULL;
-
-	ck_assert(!model_run(p, "flip", 1, 0, &r, &e));
-	ck_assert_str_eq(e->message, "[nic] mtu = 128 B leaves no payload "
-	    "after header_bytes = 128 B");
-	g_clear_error(&e);
-	ck_assert(!model_run(p, "loan", 1, 0, &r, &e));
-	ck_assert_str_eq(e->message, "unknown strategy \"loan\" for "
-	    "workload kind socket-recv (expected copy or flip)");
-	g_clear_error(&e);
-	params_free(p);
-}
-END_TEST
-
-static Suite *
-models_nic_suite(void)
-{
-	Suite	*s = suite_create("/models/nic");
-	TCase	*tc = tcase_create("/models/nic/receive");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_nic_buffers_per_frame);
-	tcase_add_test(tc, test_nic_coalescing_arithmetic);
-	tcase_add_test(tc, test_recv_flip_exact_counts);
-	tcase_add_test(tc, test_recv_flip_shoots_down_other_threads);
-	tcase_add_test(tc, test_recv_bad_config);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 /* --- files: page exchange and donation ------------------------------ */
 
 START_TEST(test_file_exchange_counts)
@@ -1570,7 +1402,6 @@ main(void)
 	int	 failed;
 
 	srunner_add_suite(sr, models_socket_suite());
-	srunner_add_suite(sr, models_nic_suite());
 	srunner_add_suite(sr, models_file_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
