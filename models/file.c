@@ -1,12 +1,14 @@
 /* File I/O through the page cache: mechanisms M6 (page exchange on read)
  * and M7 (page donation on write), and stdio on top.
  *
- * The file has file.size bytes; a page is in the page cache with
- * probability file.residency, else read() waits for the disk
- * (disk_latency + bytes at disk_bw: time, not CPU, but for the
- * completion interrupt).  file.mappers other processes map the file
- * (writable or not), active on the other CPUs; file.writers other
- * processes write random pages of it every exp(writer_interval).
+ * The file has file.size bytes; a page is in the page cache at the start
+ * with probability file.residency, else read() waits for the disk: one
+ * read per run of missing pages, disk_latency plus the run at disk_bw
+ * (time, not CPU, but for the completion interrupt and the switches).
+ * file.mappers other processes map the file (writable or not), active
+ * on the other CPUs; file.writers other processes write random pages of
+ * it every exp(writer_interval).  The process goes through the file in
+ * order (file.access = sequential) or at random page-aligned offsets.
  *
  * read(), copy: uiomove from the page-cache pages.  exchange: every user
  * page wholly covered whose file offset is page-aligned with it becomes a
@@ -15,22 +17,36 @@
  * buffer page is freed; heads, tails and unaligned pages are copied.  A
  * later write by the process to a loaned page breaks the loan (fault,
  * allocate, copy: uvm_loanbreak_anon); a write by another process to a
- * loaned page breaks it on the file's side (the object gets a copy, the
- * process keeps the page it read: uvm_loanbreak of an object page).
+ * loaned page breaks it on the file's side (the object gets a copy) and
+ * the process's anon takes the old page over (uvm_anon_lockloanpg), so
+ * that its own later write only faults.
  *
  * write(), copy: uiomove into the page-cache pages.  donate ("don't
  * care" flag): every aligned whole page of the buffer moves into the
  * page cache as it is, and the process gets a replacement page: zeroed at
  * once ("zero"), the shared zero page mapped copy-on-write so that the
  * zeroing comes at its next write fault ("zero-cow"), or a stale page
- * holding this process's own earlier data ("stale": pages it donated that
- * were later replaced in the cache; a zeroed page when there is none).
- * A replacement page must never hold another process's data: the model
- * checks it and counts violations.
+ * holding this process's own earlier data ("stale": pages it donated or
+ * wrote whole that were later replaced in the cache; a zeroed page when
+ * there is none).
+ *
+ * Copy semantics are checked against a record of the file kept apart
+ * from the page objects: the content version of every file page and
+ * whether it holds bytes the process did not write.  What the process
+ * sees after read() must be the file at that moment, and must stay so
+ * until the process writes it itself; a page holding another process's
+ * bytes must never reach the stale pool; at the end every page-cache
+ * page must hold what was last written to it.  Each failure counts a
+ * violation (and fails the run).
  *
  * stdio: records of workload.record bytes are memcpy'd into (fwrite) or
  * out of (fread) a page-aligned buffer of workload.size bytes, which is
- * written or read whole (the flush, the refill). */
+ * written or read whole (the flush, the refill).
+ *
+ * What is in the CPU cache (docs/model.md): the process's buffer when it
+ * is at most cache_size, page-cache pages when the file is, a page just
+ * zeroed or written; a page from the free list is not, nor is a stale
+ * page of a file larger than the cache. */
 #include "models/file.h"
 
 #include <math.h>
@@ -44,7 +60,8 @@
 #include "models/vm.h"
 
 #define FILE_PID	1	/* the process we follow */
-#define FILE_OTHER_PID	2	/* the other writers */
+#define FILE_OTHER_PID	2	/* the other writers, and the file's
+				   content before the run */
 
 enum file_repl { REPL_ZERO, REPL_ZERO_COW, REPL_STALE };
 
@@ -53,11 +70,13 @@ struct fio {
 	gboolean	 reading;	/* file-read, else file-write */
 	gboolean	 special;	/* exchange or donate */
 	enum file_repl	 repl;
+	gboolean	 random;	/* file.access = random */
 	gboolean	 stdio;
 	uint64_t	 record;
 	uint64_t	 size;
 	uint64_t	 offset;
 	uint64_t	 ops;
+	uint64_t	 warmup_ops;	/* before the measurement starts */
 	uint64_t	 npages;	/* of the file */
 	double		 residency;
 	sim_time	 disk_latency;
@@ -69,27 +88,35 @@ struct fio {
 	double		 writer_interval;
 	gboolean	 mapped_writable;
 	unsigned	 mappers;
-	gboolean	 hot;		/* the file fits in the cache */
+	gboolean	 hot;		/* the file fits in the CPU cache */
+	gboolean	 buf_hot;	/* the buffer does */
 
 	struct vm_map	 map;		/* the process */
 	struct vm_map	 others;	/* the mappers' address spaces */
 	struct vm_page	**cache;	/* page-cache page per file page */
 	struct vm_buf	*buf;
-	uint64_t	*expect;	/* version each buffer page should hold */
+	gboolean	*buf_cold;	/* buffer page not in the CPU cache */
+	uint64_t	*expect;	/* what each buffer page must hold */
+	uint64_t	*fver;		/* the file: version of each page */
+	gboolean	*foreign;	/* page holds bytes not the process's */
+	uint64_t	 vlast;		/* last content version given out */
+	uint64_t	 ios;		/* disk reads the process waits for */
 	GQueue		 stale;		/* our pages out of the cache */
 	struct rng	 rng;
 	struct rng	 wrng;
-	uint64_t	 pos;		/* file offset of the next op */
-	uint64_t	 done;
+	uint64_t	 pos;		/* file offset of the current op */
+	uint64_t	 warm;		/* warm-up operations done */
+	uint64_t	 done;		/* measured operations done */
 	sim_time	 op_start;
+	sim_time	 end;		/* the last operation's end */
+	gboolean	 measuring;
 	gboolean	 finished;
+	struct model_mark mark;
 
 	uint64_t	 exchanged;
 	uint64_t	 donated;
-	uint64_t	 breaks_other;
 	uint64_t	 stdio_copied;
 	uint64_t	 violations;
-	uint64_t	 disk_reads;
 };
 
 gboolean
@@ -106,48 +133,171 @@ file_strategy_valid(const char *kind, const char *s, GError **error)
 	return FALSE;
 }
 
-/* The page-cache page of file page i, reading it from disk if it is not
- * resident; *wait grows by the disk time. */
-static struct vm_page *
-file_cache_page(struct fio *f, uint64_t i, gboolean need_data,
-    sim_time *wait, struct charge *ch)
+/* CPU time to move len bytes, by where they are: at copy_bw_hot when
+ * what is read and what is written are in the CPU cache; at copy_bw_cold
+ * when what is read is not (lmbench bcopy between buffers larger than
+ * the cache); at the rate of writing memory when only what is written is
+ * not, page_zero a page, since writing a page that is not in the cache
+ * costs the same whether the bytes are zeros or copied (lmbench "mem
+ * write"). */
+static uint64_t
+file_move_ns(const struct fio *f, uint64_t len, gboolean src_hot,
+    gboolean dst_hot)
 {
-	struct kernel	*k = f->k;
-	struct vm_page	*pg = f->cache[i];
+	const struct machine	*m = &f->k->m;
 
-	if (pg != NULL)
-		return pg;
-	pg = vm_page_alloc(k->vm, VM_OWNER_OBJECT, ch);
-	if (need_data) {
-		/* Biodone: the disk interrupt; the process waits. */
-		*wait += f->disk_latency + machine_bytes_ns(f->disk_bw,
-		    k->m.page_size);
-		charge_add(ch, CPU_INTERRUPT, k->m.interrupt);
-		f->disk_reads++;
-	}
+	if (!src_hot)
+		return machine_bytes_ns(m->copy_bw_cold, len);
+	if (!dst_hot)
+		return (uint64_t)llround((double)len * (double)m->page_zero /
+		    (double)m->page_size);
+	return machine_bytes_ns(m->copy_bw_hot, len);
+}
+
+/* ncalls copy calls (uiomove, uvm_pagecopy) moving len bytes. */
+static void
+file_charge_copy(const struct fio *f, struct charge *ch, uint64_t len,
+    uint64_t ncalls, gboolean src_hot, gboolean dst_hot)
+{
+	charge_add(ch, CPU_COPY, f->k->m.copy_fixed * ncalls +
+	    file_move_ns(f, len, src_hot, dst_hot));
+	f->k->c.bytes_copied += len;
+}
+
+/* Bytes [*a, *b) of the operation that buffer page pg holds. */
+static void
+file_piece(const struct fio *f, uint64_t pg, uint64_t *a, uint64_t *b)
+{
+	uint64_t	ps = f->k->m.page_size;
+
+	*a = pg == 0 ? 0 : pg * ps - f->offset;
+	*b = MIN(f->size, (pg + 1) * ps - f->offset);
+}
+
+/* The file's page i gets new bytes from pid: a new content version; it
+ * holds another's bytes unless the process wrote all of it. */
+static uint64_t
+file_record_write(struct fio *f, uint64_t i, uint32_t pid, gboolean whole)
+{
+	f->fver[i] = ++f->vlast;
+	if (pid != FILE_PID)
+		f->foreign[i] = TRUE;
+	else if (whole)
+		f->foreign[i] = FALSE;
+	return f->fver[i];
+}
+
+/* A page-cache page for file page i, with the file's content. */
+static struct vm_page *
+file_cache_new(struct fio *f, uint64_t i, struct charge *ch)
+{
+	struct vm_page	*pg = vm_page_alloc(f->k->vm, VM_OWNER_OBJECT, ch);
+
+	pg->version = f->fver[i];
+	/* The kernel knows a page is the process's only when the process
+	 * wrote all of it (a donation, a whole-page uiomove). */
+	pg->data_owner = FILE_OTHER_PID;
 	if (f->mappers > 0)
-		vm_enter(k->vm, pg, &f->others, f->mapped_writable, ch);
+		vm_enter(f->k->vm, pg, &f->others, f->mapped_writable, ch);
 	f->cache[i] = pg;
 	return pg;
 }
 
-/* A page leaves the cache: ours goes to our stale pool (its content is
- * our own data), anyone else's is freed. */
-static void
-file_cache_drop(struct fio *f, struct vm_page *pg, unsigned cpu,
-    struct vm_tlb *tlb, struct charge *ch)
+/* Brings file pages first..last into the page cache and returns how long
+ * the process waits for the disk.  genfs_getpages() reads a run of
+ * contiguous missing blocks with one VOP_STRATEGY (VOP_BMAP's run):
+ * here one disk read per run of missing pages, the full disk_latency
+ * each and the run at disk_bw, one after the other.  No rounding to the
+ * file-system block and no read-ahead (genfs_getpages reads 128 KiB
+ * ahead from a 64 KiB boundary): an upper bound for sequential reads.
+ * Each read's completion interrupt (biodone) is charged when the process
+ * wakes. */
+static sim_time
+file_fetch(struct fio *f, uint64_t first, uint64_t last, struct charge *ch)
 {
 	struct kernel	*k = f->k;
+	sim_time	 wait = 0;
+	uint64_t	 i = first, run;
 
+	while (i <= last) {
+		if (f->cache[i] != NULL) {
+			i++;
+			continue;
+		}
+		for (run = 0; i <= last && f->cache[i] == NULL; run++)
+			(void)file_cache_new(f, i++, ch);
+		wait += f->disk_latency + machine_bytes_ns(f->disk_bw,
+		    run * k->m.page_size);
+		f->ios++;
+	}
+	return wait;
+}
+
+/* A page leaves the cache: a page all of whose bytes are the process's
+ * goes to its stale pool, anything else is freed. */
+static void
+file_cache_drop(struct fio *f, uint64_t i, struct vm_tlb *tlb,
+    struct charge *ch)
+{
+	struct kernel	*k = f->k;
+	struct vm_page	*pg = f->cache[i];
+
+	f->cache[i] = NULL;
 	if (vm_page_mapped_in(pg, &f->others))
-		vm_remove(k->vm, pg, &f->others, cpu, tlb, ch);
+		vm_remove(k->vm, pg, &f->others, 0, tlb, ch);
 	if (pg->loan_count == 0 && pg->data_owner == FILE_PID &&
 	    f->repl == REPL_STALE) {
+		/* The file's record, not the page, says whose bytes it
+		 * holds: another's would reach the process. */
+		if (f->foreign[i])
+			f->violations++;
 		pg->owner = VM_OWNER_ANON;
 		g_queue_push_tail(&f->stale, pg);
 		return;
 	}
 	vm_page_release(k->vm, pg, ch);
+}
+
+/* The process looks at its buffer: every page must still show what it
+ * read, or what it wrote there itself. */
+static void
+file_check_view(struct fio *f)
+{
+	uint64_t	pg;
+
+	for (pg = 0; pg < f->buf->npages; pg++)
+		if (f->buf->pages[pg]->version != f->expect[pg])
+			f->violations++;
+}
+
+/* Every page-cache page must hold what was last written to its page. */
+static void
+file_check_cache(struct fio *f)
+{
+	uint64_t	i;
+
+	for (i = 0; i < f->npages; i++)
+		if (f->cache[i] != NULL && f->cache[i]->version != f->fver[i])
+			f->violations++;
+}
+
+/* What buffer page pg holds after a read at f->pos: the version of the
+ * file page its bytes come from, or of both pages mixed when they
+ * straddle two; from the page-cache pages (what the kernel copies) or
+ * from the file's record (what the process must see). */
+static uint64_t
+file_content(const struct fio *f, uint64_t pg, gboolean cached)
+{
+	uint64_t	ps = f->k->m.page_size, a, b, fa, fb, va, vb;
+
+	file_piece(f, pg, &a, &b);
+	fa = (f->pos + a) / ps;
+	fb = (f->pos + b - 1) / ps;
+	va = cached ? f->cache[fa]->version : f->fver[fa];
+	if (fa == fb)
+		return va;
+	vb = cached ? f->cache[fb]->version : f->fver[fb];
+	return va * UINT64_C(0x9e3779b97f4a7c15) ^ vb;
 }
 
 static void	file_op(struct engine *, void *);
@@ -156,41 +306,53 @@ static void
 file_next(void *arg, sim_time when)
 {
 	struct fio	*f = arg;
+	struct kernel	*k = f->k;
 	double		 g = dist_sample(f->gap, &f->rng);
 
-	histogram_add(f->k->latency, (double)(when - f->op_start));
-	f->k->c.bytes_delivered += f->size;
-	f->done++;
+	k->c.bytes_delivered += f->size;
+	if (f->measuring) {
+		histogram_add(k->latency, (double)(when - f->op_start));
+		f->done++;
+	} else if (++f->warm >= f->warmup_ops) {
+		/* The warm-up is over: measure from here. */
+		model_mark_set(&f->mark, k, when);
+		f->exchanged = f->donated = f->stdio_copied = 0;
+		f->measuring = TRUE;
+	}
 	/* Sequential through the file, from the start again at its end. */
 	f->pos += f->size;
-	if (f->pos + f->size > f->npages * f->k->m.page_size)
+	if (f->pos + f->size > f->npages * k->m.page_size)
 		f->pos = 0;
-	if (f->done < f->ops)
-		engine_schedule_at(f->k->engine, when + (g > 0 ?
+	if (f->done < f->ops) {
+		engine_schedule_at(k->engine, when + (g > 0 ?
 		    (sim_time)llround(g) : 0), file_op, f);
-	else
-		f->finished = TRUE;
+		return;
+	}
+	f->finished = TRUE;
+	f->end = when;
 }
 
-/* The process writes the pages it chose after a read. */
+/* write_delay after read() returned, the process writes the pages it
+ * chose, having looked at what it read. */
 static void
 file_touch_after_read(struct engine *e, void *arg)
 {
 	struct fio	*f = arg;
 	struct kernel	*k = f->k;
 	struct charge	 ch = { { 0 } };
-	uint64_t	 ps = k->m.page_size, pg, a, b;
+	uint64_t	 pg, a, b;
 
+	file_check_view(f);
 	for (pg = 0; pg < f->buf->npages; pg++) {
 		if (rng_uniform(&f->rng) >= f->write_fraction)
 			continue;
-		a = pg == 0 ? 0 : pg * ps - f->offset;
-		b = MIN(f->size, (pg + 1) * ps - f->offset);
-		/* A loaned page faults and is copied (uvm_loanbreak). */
+		file_piece(f, pg, &a, &b);
+		/* A loaned page faults and is copied (uvm_loanbreak); one
+		 * the process took over from the file only faults. */
 		vm_buf_write(k->vm, f->buf, a, b - a, 0, &ch);
-		f->expect[pg] = f->buf->pages[pg]->version;
-		charge_add(&ch, CPU_APP, machine_bytes_ns(k->m.copy_bw_hot,
-		    b - a));
+		f->buf->pages[pg]->version = f->expect[pg] = ++f->vlast;
+		charge_add(&ch, CPU_APP, file_move_ns(f, b - a, TRUE,
+		    f->buf_hot));
 	}
 	kernel_defer(k, file_next, f);
 	kernel_step_end(k, 0, &ch);
@@ -202,102 +364,130 @@ file_after_read(void *arg, sim_time when)
 	struct fio	*f = arg;
 	double		 d = dist_sample(f->write_delay, &f->rng);
 
-	if (f->write_fraction > 0)
-		engine_schedule_at(f->k->engine, when + (d > 0 ?
-		    (sim_time)llround(d) : 0), file_touch_after_read, f);
-	else
-		file_next(f, when);
+	engine_schedule_at(f->k->engine, when + (d > 0 ?
+	    (sim_time)llround(d) : 0), file_touch_after_read, f);
 }
 
+static void	file_read_pages(struct fio *, struct charge *);
+static void	file_write_pages(struct fio *, struct charge *);
+
+/* Back from the disk: the completion interrupts, switched in again, and
+ * on with the system call. */
 static void
-file_read_done(struct engine *e, void *arg)
+file_wake(struct engine *e, void *arg)
 {
 	struct fio	*f = arg;
 	struct charge	 ch = { { 0 } };
 
-	/* Back from the disk: switched in again. */
+	charge_add(&ch, CPU_INTERRUPT, f->ios * f->k->m.interrupt);
 	charge_add(&ch, CPU_SCHED, f->k->m.context_switch);
-	kernel_defer(f->k, file_after_read, f);
-	kernel_step_end(f->k, 0, &ch);
+	f->ios = 0;
+	if (f->reading)
+		file_read_pages(f, &ch);
+	else
+		file_write_pages(f, &ch);
 }
 
+/* The process sleeps in biowait() until the disk has answered. */
 static void
-file_read(struct fio *f, struct charge *ch)
+file_sleep(struct fio *f, sim_time wait, struct charge *ch)
+{
+	struct kernel	*k = f->k;
+	sim_time	 end;
+
+	charge_add(ch, CPU_SCHED, k->m.context_switch);
+	end = kernel_step_end(k, 0, ch);
+	engine_schedule_at(k->engine, end + wait, file_wake, f);
+}
+
+/* read() once the file's pages are in the page cache.  The buffer's
+ * old pages are let go first (unmapped, or their loans broken by the
+ * uiomove), then the new ones entered, so that a page never stands at
+ * two addresses of the buffer. */
+static void
+file_read_pages(struct fio *f, struct charge *ch)
 {
 	struct kernel	*k = f->k;
 	struct vm_tlb	 tlb = { 0, 0, 0 };
-	uint64_t	 ps = k->m.page_size, pg, copied = 0;
-	sim_time	 wait = 0;
-	double		 bw = f->hot ? k->m.copy_bw_hot : k->m.copy_bw_cold;
-	gboolean	 aligned = (f->pos % ps) == f->offset % ps;
+	uint64_t	 ps = k->m.page_size, pg, a, b, copied = 0, pieces = 0;
+	gboolean	 aligned = f->pos % ps == f->offset;
 
 	for (pg = 0; pg < f->buf->npages; pg++) {
-		uint64_t a = pg == 0 ? 0 : pg * ps - f->offset;
-		uint64_t b = MIN(f->size, (pg + 1) * ps - f->offset);
-		uint64_t fpos = f->pos + a, fi = fpos / ps;
-		gboolean whole = b - a == ps;
-		struct vm_page *cp = file_cache_page(f, fi, TRUE, &wait, ch);
 		struct vm_page *old = f->buf->pages[pg];
 
-		if (f->special && aligned && whole) {
-			/* Page exchange: the cache page, loaned, replaces
-			 * the buffer page. */
+		file_piece(f, pg, &a, &b);
+		if (f->special && aligned && b - a == ps) {
 			vm_remove(k->vm, old, &f->map, 0, &tlb, ch);
 			if (old->owner == VM_OWNER_ANON && old->loan_count == 0)
 				vm_page_release(k->vm, old, ch);
 			else
 				vm_unloan(k->vm, old, ch);
+			f->buf->pages[pg] = NULL;
+		} else if (!vm_page_writable_in(old, &f->map))
+			/* uiomove into a page still on loan breaks it. */
+			f->buf->pages[pg] = vm_write_fault(k->vm, old, &f->map,
+			    0, &tlb, ch);
+	}
+	for (pg = 0; pg < f->buf->npages; pg++) {
+		if (f->buf->pages[pg] == NULL) {
+			/* Page exchange: the cache page, loaned, replaces
+			 * the buffer page. */
+			struct vm_page *cp = f->cache[(f->pos + pg * ps -
+			    f->offset) / ps];
+
 			vm_loan(k->vm, cp, 0, &tlb, ch);
 			vm_enter(k->vm, cp, &f->map, FALSE, ch);
 			f->buf->pages[pg] = cp;
 			f->exchanged++;
 		} else {
-			/* uiomove into the buffer page (which may still be
-			 * an earlier loan: the write breaks it). */
-			if (!vm_page_writable_in(old, &f->map))
-				f->buf->pages[pg] = vm_write_fault(k->vm, old,
-				    &f->map, 0, &tlb, ch);
-			f->buf->pages[pg]->version = cp->version;
-			f->buf->pages[pg]->data_owner = cp->data_owner;
+			file_piece(f, pg, &a, &b);
+			f->buf->pages[pg]->version = file_content(f, pg, TRUE);
 			copied += b - a;
+			pieces++;
 		}
-		f->expect[pg] = cp->version;
+		f->expect[pg] = file_content(f, pg, FALSE);
 	}
 	vm_tlb_flush(k->vm, &tlb, 0, ch);
-	if (copied > 0)
-		charge_add(ch, CPU_COPY, machine_bytes_ns(bw, copied) +
-		    k->m.copy_fixed * ((copied + ps - 1) / ps));
-	k->c.bytes_copied += copied;
-	/* The process uses what it read: copied bytes are in the cache,
-	 * exchanged pages are as cold as the page cache left them. */
-	charge_add(ch, CPU_APP, machine_bytes_ns(k->m.copy_bw_hot, copied) +
-	    machine_bytes_ns(bw, f->size - copied));
-	for (pg = 0; pg < f->buf->npages; pg++)
-		if (f->buf->pages[pg]->version != f->expect[pg])
-			f->violations++;
+	file_charge_copy(f, ch, copied, pieces, f->hot, f->buf_hot);
+	file_check_view(f);
+	/* The process uses what it read: copied bytes are where the copy
+	 * left them, exchanged pages where the page cache keeps them. */
+	charge_add(ch, CPU_APP, file_move_ns(f, copied, f->buf_hot, TRUE) +
+	    file_move_ns(f, f->size - copied, f->hot, TRUE));
 	if (f->stdio) {
 		/* fread()s copying the records out of the buffer. */
-		charge_add(ch, CPU_APP, machine_bytes_ns(k->m.copy_bw_hot,
-		    f->size) + k->m.copy_fixed * (f->size / f->record));
+		charge_add(ch, CPU_APP, file_move_ns(f, f->size, f->buf_hot,
+		    TRUE) + k->m.copy_fixed * (f->size / f->record));
 		f->stdio_copied += f->size;
-	}
-	if (wait > 0) {
-		charge_add(ch, CPU_SCHED, k->m.context_switch);
-		kernel_step_end(k, 0, ch);
-		engine_schedule(k->engine, wait, file_read_done, f);
-		return;
 	}
 	kernel_defer(k, file_after_read, f);
 	kernel_step_end(k, 0, ch);
 }
 
+static void
+file_read(struct fio *f, struct charge *ch)
+{
+	uint64_t	ps = f->k->m.page_size;
+	sim_time	wait;
+
+	/* The process's last look at its buffer before read() replaces
+	 * it. */
+	file_check_view(f);
+	wait = file_fetch(f, f->pos / ps, (f->pos + f->size - 1) / ps, ch);
+	if (wait > 0)
+		file_sleep(f, wait, ch);
+	else
+		file_read_pages(f, ch);
+}
+
 /* The replacement page of a donation. */
 static struct vm_page *
-file_replacement(struct fio *f, struct vm_tlb *tlb, struct charge *ch)
+file_replacement(struct fio *f, uint64_t pg, struct charge *ch)
 {
 	struct kernel	*k = f->k;
 	struct vm_page	*np;
 
+	f->buf_cold[pg] = FALSE;
 	if (f->repl == REPL_ZERO_COW) {
 		/* The shared zero page, read-only: zeroing waits for the
 		 * next write fault. */
@@ -306,80 +496,136 @@ file_replacement(struct fio *f, struct vm_tlb *tlb, struct charge *ch)
 	}
 	if (f->repl == REPL_STALE &&
 	    (np = g_queue_pop_head(&f->stale)) != NULL) {
-		if (np->data_owner != FILE_PID && np->data_owner != 0)
-			f->violations++;
+		/* It left the page cache: as cold as the file's pages. */
+		f->buf_cold[pg] = !f->hot;
 	} else {
+		/* A page from the free list, zeroed (uvm_pagezero): not in
+		 * the CPU cache before, in it after. */
 		np = vm_page_alloc(k->vm, VM_OWNER_ANON, ch);
 		charge_add(ch, CPU_ALLOC, k->m.page_zero);
+		np->version = 0;
 		np->data_owner = 0;
 	}
 	vm_enter(k->vm, np, &f->map, TRUE, ch);
-	(void)tlb;
 	return np;
+}
+
+/* Donation: buffer page pg becomes the file's page i. */
+static void
+file_donate(struct fio *f, uint64_t pg, uint64_t i, struct vm_tlb *tlb,
+    struct charge *ch)
+{
+	struct kernel	*k = f->k;
+	struct vm_page	*bp = f->buf->pages[pg];
+
+	if (f->cache[i] != NULL)
+		file_cache_drop(f, i, tlb, ch);
+	vm_remove(k->vm, bp, &f->map, 0, tlb, ch);
+	bp->owner = VM_OWNER_OBJECT;
+	if (f->mappers > 0)
+		vm_enter(k->vm, bp, &f->others, f->mapped_writable, ch);
+	f->cache[i] = bp;
+	/* The file now holds what the process wrote into that page. */
+	f->fver[i] = f->expect[pg];
+	f->foreign[i] = FALSE;
+	f->buf->pages[pg] = file_replacement(f, pg, ch);
+	f->donated++;
+}
+
+/* write() once the partly written pages are in the page cache. */
+static void
+file_write_pages(struct fio *f, struct charge *ch)
+{
+	struct kernel	*k = f->k;
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	uint64_t	 ps = k->m.page_size, copied = 0, pieces = 0, i;
+	uint64_t	 first = f->pos / ps, last = (f->pos + f->size - 1) / ps;
+	gboolean	 aligned = f->pos % ps == f->offset;
+
+	/* Buffer page pg holds file page first + pg when aligned. */
+	for (i = first; i <= last; i++) {
+		uint64_t lo = MAX(f->pos, i * ps);
+		uint64_t hi = MIN(f->pos + f->size, (i + 1) * ps);
+		gboolean whole = hi - lo == ps;
+		struct vm_page *cp;
+
+		if (f->special && aligned && whole &&
+		    f->buf->pages[i - first]->owner == VM_OWNER_ANON &&
+		    f->buf->pages[i - first]->loan_count == 0) {
+			file_donate(f, i - first, i, &tlb, ch);
+			continue;
+		}
+		/* A whole page is overwritten without reading it
+		 * (UBC_FAULTBUSY). */
+		if (f->cache[i] == NULL)
+			(void)file_cache_new(f, i, ch);
+		cp = f->cache[i];
+		/* Only the process's exchanged reads loan cache pages. */
+		g_assert(cp->loan_count == 0);
+		cp->version = file_record_write(f, i, FILE_PID, whole);
+		/* A partial write leaves the rest of the page as it was:
+		 * another's bytes stay another's. */
+		if (whole)
+			cp->data_owner = FILE_PID;
+		copied += hi - lo;
+		pieces++;
+	}
+	vm_tlb_flush(k->vm, &tlb, 0, ch);
+	file_charge_copy(f, ch, copied, pieces, f->buf_hot, f->hot);
+	kernel_defer(k, file_next, f);
+	kernel_step_end(k, 0, ch);
 }
 
 static void
 file_write(struct fio *f, struct charge *ch)
 {
+	uint64_t	ps = f->k->m.page_size, end = f->pos + f->size;
+	uint64_t	first = f->pos / ps, last = (end - 1) / ps;
+	gboolean	head = f->pos % ps != 0, tail = end % ps != 0;
+	sim_time	wait = 0;
+
+	/* A page written in part must be read first: the first and the
+	 * last (one disk read when they are neighbours). */
+	if (head && tail && last <= first + 1)
+		wait = file_fetch(f, first, last, ch);
+	else {
+		if (head)
+			wait += file_fetch(f, first, first, ch);
+		if (tail)
+			wait += file_fetch(f, last, last, ch);
+	}
+	if (wait > 0)
+		file_sleep(f, wait, ch);
+	else
+		file_write_pages(f, ch);
+}
+
+/* The process produces the data of a write: in its own buffer, or with
+ * fwrite()s into the stdio buffer.  Pages handed back as the zero page
+ * fault here; a stale page of a file larger than the cache is written
+ * at the memory rate. */
+static void
+file_fill(struct fio *f, struct charge *ch)
+{
 	struct kernel	*k = f->k;
-	struct vm_tlb	 tlb = { 0, 0, 0 };
-	uint64_t	 ps = k->m.page_size, pg, copied = 0;
-	sim_time	 wait = 0;
-	double		 bw = k->m.copy_bw_hot;	/* just filled */
-	gboolean	 aligned = (f->pos % ps) == f->offset % ps;
+	uint64_t	 pg, a, b;
 
+	vm_buf_write(k->vm, f->buf, 0, f->size, 0, ch);
 	for (pg = 0; pg < f->buf->npages; pg++) {
-		uint64_t a = pg == 0 ? 0 : pg * ps - f->offset;
-		uint64_t b = MIN(f->size, (pg + 1) * ps - f->offset);
-		uint64_t fi = (f->pos + a) / ps;
-		struct vm_page *bp = f->buf->pages[pg], *cp;
+		struct vm_page *bp = f->buf->pages[pg];
 
-		if (f->special && aligned && b - a == ps &&
-		    bp->owner == VM_OWNER_ANON && bp->loan_count == 0) {
-			/* Donation: the buffer page becomes the file's. */
-			if (f->cache[fi] != NULL)
-				file_cache_drop(f, f->cache[fi], 0, &tlb, ch);
-			vm_remove(k->vm, bp, &f->map, 0, &tlb, ch);
-			bp->owner = VM_OWNER_OBJECT;
-			if (f->mappers > 0)
-				vm_enter(k->vm, bp, &f->others,
-				    f->mapped_writable, ch);
-			f->cache[fi] = bp;
-			f->buf->pages[pg] = file_replacement(f, &tlb, ch);
-			f->donated++;
-			continue;
-		}
-		/* A partly written page must be read first. */
-		cp = file_cache_page(f, fi, b - a < ps, &wait, ch);
-		if (cp->loan_count > 0) {
-			/* Loaned to a reader: the file gets a copy. */
-			struct vm_page *np = vm_page_alloc(k->vm,
-			    VM_OWNER_OBJECT, ch);
-
-			machine_charge_copy(&k->m, ch, ps, TRUE);
-			k->c.bytes_copied += ps;
-			if (vm_page_mapped_in(cp, &f->others))
-				vm_remove(k->vm, cp, &f->others, 0, &tlb, ch);
-			vm_page_release(k->vm, cp, ch);
-			f->cache[fi] = cp = np;
-		}
-		cp->version++;
-		cp->data_owner = FILE_PID;
-		copied += b - a;
+		file_piece(f, pg, &a, &b);
+		bp->version = f->expect[pg] = ++f->vlast;
+		bp->data_owner = FILE_PID;
+		charge_add(ch, CPU_APP, file_move_ns(f, b - a, TRUE,
+		    f->buf_hot && !f->buf_cold[pg]));
+		f->buf_cold[pg] = FALSE;
 	}
-	vm_tlb_flush(k->vm, &tlb, 0, ch);
-	if (copied > 0)
-		charge_add(ch, CPU_COPY, machine_bytes_ns(bw, copied) +
-		    k->m.copy_fixed * ((copied + ps - 1) / ps));
-	k->c.bytes_copied += copied;
-	if (wait > 0) {
-		charge_add(ch, CPU_SCHED, k->m.context_switch);
-		kernel_step_end(k, 0, ch);
-		engine_schedule(k->engine, wait, file_read_done, f);
-		return;
+	if (f->stdio) {
+		charge_add(ch, CPU_APP, k->m.copy_fixed *
+		    (f->size / f->record));
+		f->stdio_copied += f->size;
 	}
-	kernel_defer(k, file_next, f);
-	kernel_step_end(k, 0, ch);
 }
 
 static void
@@ -388,25 +634,15 @@ file_op(struct engine *e, void *arg)
 	struct fio	*f = arg;
 	struct kernel	*k = f->k;
 	struct charge	 ch = { { 0 } };
-	uint64_t	 pg;
+	uint64_t	 ps = k->m.page_size;
 
 	f->op_start = engine_now(e);
 	engine_fingerprint_add(e, f->reading ? 7 : 8);
-	if (!f->reading) {
-		/* The process produces the data: in its own buffer, or with
-		 * fwrite()s into the stdio buffer.  Pages handed back as the
-		 * zero page fault here. */
-		vm_buf_write(k->vm, f->buf, 0, f->size, 0, &ch);
-		for (pg = 0; pg < f->buf->npages; pg++)
-			f->buf->pages[pg]->data_owner = FILE_PID;
-		charge_add(&ch, CPU_APP, machine_bytes_ns(k->m.copy_bw_hot,
-		    f->size));
-		if (f->stdio) {
-			charge_add(&ch, CPU_APP, k->m.copy_fixed *
-			    (f->size / f->record));
-			f->stdio_copied += f->size;
-		}
-	}
+	if (f->random)
+		f->pos = rng_below(&f->rng, (f->npages * ps - f->size) / ps +
+		    1) * ps;
+	if (!f->reading)
+		file_fill(f, &ch);
 	charge_add(&ch, CPU_SYSCALL, k->m.syscall);
 	if (f->reading)
 		file_read(f, &ch);
@@ -414,7 +650,7 @@ file_op(struct engine *e, void *arg)
 		file_write(f, &ch);
 }
 
-/* Another process writes a random page of the file. */
+/* Another process writes 512 bytes of a random page of the file. */
 static void
 file_other_write(struct engine *e, void *arg)
 {
@@ -430,24 +666,36 @@ file_other_write(struct engine *e, void *arg)
 		return;
 	charge_add(&ch, CPU_SYSCALL, k->m.syscall);
 	if (cp != NULL && cp->loan_count > 0) {
-		/* uvm_loanbreak() of an object page: the file gets a copy;
-		 * the loaned page stays with the reader, ownerless. */
+		/* uvm_loanbreak() of an object page: the file gets a copy
+		 * (a page from the free list) and lets the loaned one go.
+		 * The reader's anon then takes the ownerless page over
+		 * (uvm_anon_lockloanpg: "if page is un-owned ... we can
+		 * take over as owner!"): no copy when it writes it. */
 		struct vm_page *np = vm_page_alloc(k->vm, VM_OWNER_OBJECT, &ch);
 
-		machine_charge_copy(&k->m, &ch, k->m.page_size, TRUE);
+		file_charge_copy(f, &ch, k->m.page_size, 1, f->hot, FALSE);
+		np->version = cp->version;
+		np->data_owner = cp->data_owner;
 		if (vm_page_mapped_in(cp, &f->others))
 			vm_remove(k->vm, cp, &f->others, cpu, &tlb, &ch);
 		vm_page_release(k->vm, cp, &ch);
+		if (cp->loan_count == 1) {
+			cp->owner = VM_OWNER_ANON;
+			vm_unloan(k->vm, cp, &ch);
+		}
 		if (f->mappers > 0)
 			vm_enter(k->vm, np, &f->others, f->mapped_writable,
 			    &ch);
 		f->cache[i] = cp = np;
-		f->breaks_other++;
 	}
+	/* A page not in the cache is written where it lies: whoever reads
+	 * it next reads the new content. */
+	(void)file_record_write(f, i, FILE_OTHER_PID, FALSE);
 	if (cp != NULL) {
-		cp->version++;
+		cp->version = f->fver[i];
 		cp->data_owner = FILE_OTHER_PID;
-		machine_charge_copy(&k->m, &ch, 512, TRUE);
+		charge_add(&ch, CPU_COPY, k->m.copy_fixed +
+		    file_move_ns(f, 512, TRUE, f->hot));
 	}
 	vm_tlb_flush(k->vm, &tlb, cpu, &ch);
 	kernel_step_end(k, cpu, &ch);
@@ -470,6 +718,7 @@ file_init(struct fio *f, struct kernel *k, const struct params *p,
 	f->special = strcmp(strategy, "copy") != 0;
 	f->repl = strcmp(repl, "zero-cow") == 0 ? REPL_ZERO_COW :
 	    strcmp(repl, "stale") == 0 ? REPL_STALE : REPL_ZERO;
+	f->random = strcmp(params_string(p, "file.access"), "random") == 0;
 	f->stdio = params_bool(p, "workload.stdio");
 	f->record = params_size(p, "workload.record");
 	f->size = params_size(p, "workload.size");
@@ -485,6 +734,7 @@ file_init(struct fio *f, struct kernel *k, const struct params *p,
 	f->mapped_writable = params_bool(p, "file.mapped_writable");
 	f->npages = (fsize + ps - 1) / ps;
 	f->hot = fsize <= k->m.cache_size;
+	f->buf_hot = f->size <= k->m.cache_size;
 	if (f->offset >= ps || f->size > fsize) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
 		    "[workload] offset must be below the page size and size "
@@ -501,14 +751,59 @@ file_init(struct fio *f, struct kernel *k, const struct params *p,
 		    "[file] writer_interval must be above 0 with writers");
 		return FALSE;
 	}
+	/* A pass over the file is as many operations as fit in it. */
+	f->warmup_ops = params_count(p, "file.warmup") * (fsize / f->size);
+	f->measuring = f->warmup_ops == 0;
 	f->map.name = "process";
 	f->map.cpumask = 1;
 	f->others.name = "mappers";
 	for (i = 1; i <= f->mappers; i++)
 		f->others.cpumask |= (uint64_t)1 << (i % ncpus);
 	f->cache = g_new0(struct vm_page *, f->npages);
+	f->fver = g_new0(uint64_t, f->npages);
+	f->foreign = g_new0(gboolean, f->npages);
 	g_queue_init(&f->stale);
 	return TRUE;
+}
+
+/* Frees the buffer, the cache and the stale pool. */
+static void
+file_teardown(struct fio *f, struct charge *ch)
+{
+	struct kernel	*k = f->k;
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	struct vm_page	*pg;
+	uint64_t	 i;
+
+	for (i = 0; f->buf != NULL && i < f->buf->npages; i++) {
+		pg = f->buf->pages[i];
+		if (pg->owner == VM_OWNER_ZERO)
+			continue;
+		vm_remove(k->vm, pg, &f->map, 0, &tlb, ch);
+		if (pg->owner == VM_OWNER_ANON && pg->loan_count == 0)
+			vm_page_release(k->vm, pg, ch);
+		else
+			vm_unloan(k->vm, pg, ch);
+	}
+	if (f->buf != NULL) {
+		g_free(f->buf->pages);
+		g_free(f->buf);
+	}
+	for (i = 0; f->cache != NULL && i < f->npages; i++)
+		if ((pg = f->cache[i]) != NULL) {
+			if (vm_page_mapped_in(pg, &f->others))
+				vm_remove(k->vm, pg, &f->others, 0, &tlb, ch);
+			vm_page_release(k->vm, pg, ch);
+		}
+	while ((pg = g_queue_pop_head(&f->stale)) != NULL)
+		vm_page_release(k->vm, pg, ch);
+	g_free(f->cache);
+	g_free(f->fver);
+	g_free(f->foreign);
+	g_free(f->expect);
+	g_free(f->buf_cold);
+	dist_free(f->write_delay);
+	dist_free(f->gap);
 }
 
 gboolean
@@ -520,9 +815,6 @@ file_run(const struct params *p, const char *strategy, uint64_t seed,
 	struct kernel		*k;
 	struct fio		 f;
 	struct charge		 setup = { { 0 } };
-	struct vm_page		*pg;
-	struct vm_tlb		 tlb = { 0, 0, 0 };
-	sim_time		 none = 0;
 	gboolean		 ok = TRUE;
 	uint64_t		 i;
 
@@ -533,7 +825,7 @@ file_run(const struct params *p, const char *strategy, uint64_t seed,
 	e = engine_new();
 	k = kernel_new(e, &m);
 	if (!file_init(&f, k, p, strategy, error)) {
-		g_free(f.cache);
+		file_teardown(&f, &setup);
 		kernel_free(k);
 		engine_free(e);
 		return FALSE;
@@ -542,64 +834,56 @@ file_run(const struct params *p, const char *strategy, uint64_t seed,
 	f.gap = params_dist(p, "workload.gap");
 	rng_init(&f.rng, seed, rep, "app.file");
 	rng_init(&f.wrng, seed, rep, "file.writers");
-	/* The page cache before the run: each page resident with the
-	 * residency probability. */
-	for (i = 0; i < f.npages; i++)
+	/* The file before the run, written by others; the page cache: each
+	 * page resident with the residency probability. */
+	for (i = 0; i < f.npages; i++) {
+		(void)file_record_write(&f, i, FILE_OTHER_PID, TRUE);
 		if (rng_uniform(&f.wrng) < f.residency)
-			(void)file_cache_page(&f, i, FALSE, &none, &setup);
+			(void)file_cache_new(&f, i, &setup);
+	}
 	f.buf = vm_buf_new(k->vm, &f.map, f.offset, f.size, &setup);
 	f.expect = g_new0(uint64_t, f.buf->npages);
+	f.buf_cold = g_new0(gboolean, f.buf->npages);
 	engine_schedule(e, 0, file_op, &f);
 	for (i = 0; i < f.writers; i++)
 		engine_schedule(e, (sim_time)llround(rng_exp(&f.wrng,
 		    f.writer_interval)) + 1, file_other_write, &f);
 	engine_run_bounded(e, params_time(p, "scenario.max_sim_time"),
 	    params_count(p, "scenario.max_events"));
+	if (f.reading)
+		file_check_view(&f);
+	file_check_cache(&f);
 	if (f.done != f.ops) {
 		model_limit_error(error, k, f.done, f.ops, "operations");
 		ok = FALSE;
 	} else if (f.violations > 0) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken (strategy %s): the process saw data "
-		    "that was not its own or not the file's at read()",
-		    strategy);
+		    "invariant broken (strategy %s): %" G_GUINT64_FORMAT
+		    " violations: the process saw data that was not the "
+		    "file's at read() nor its own, got another's data back, "
+		    "or the file lost a write", strategy, f.violations);
 		ok = FALSE;
 	}
 	if (ok) {
-		double bytes = (double)k->c.bytes_delivered;
+		double bytes;
 
-		model_result_fill(r, k);
+		if (f.warmup_ops > 0)
+			model_result_fill_since(r, k, &f.mark);
+		else
+			model_result_fill(r, k);
+		bytes = (double)(k->c.bytes_delivered -
+		    f.mark.bytes_delivered);
 		/* The stdio memcpys are copies too. */
 		r->v[MODEL_COPIED_BYTES_PER_BYTE] += f.stdio_copied / bytes;
 		r->v[MODEL_FLIPS_PER_MIB] = (f.exchanged + f.donated) /
 		    (bytes / 1048576.0);
+		/* From the measurement's start to the last operation's end
+		 * (the clock may have run on with the other writers). */
+		r->v[MODEL_THROUGHPUT_MBPS] = bytes * 1e3 /
+		    (double)MAX(f.end - f.mark.time, 1);
 		r->v[MODEL_VIOLATIONS] = (double)f.violations;
 	}
-	/* Tear down: the buffer, the cache, the stale pool. */
-	for (i = 0; i < f.buf->npages; i++) {
-		pg = f.buf->pages[i];
-		if (pg->owner == VM_OWNER_ZERO)
-			continue;
-		vm_remove(k->vm, pg, &f.map, 0, &tlb, &setup);
-		if (pg->owner == VM_OWNER_ANON && pg->loan_count == 0)
-			vm_page_release(k->vm, pg, &setup);
-		else
-			vm_unloan(k->vm, pg, &setup);
-	}
-	g_free(f.buf->pages);
-	g_free(f.buf);
-	for (i = 0; i < f.npages; i++)
-		if ((pg = f.cache[i]) != NULL) {
-			if (vm_page_mapped_in(pg, &f.others))
-				vm_remove(k->vm, pg, &f.others, 0, &tlb, &setup);
-			vm_page_release(k->vm, pg, &setup);
-		}
-	while ((pg = g_queue_pop_head(&f.stale)) != NULL)
-		vm_page_release(k->vm, pg, &setup);
-	g_free(f.cache);
-	g_free(f.expect);
-	dist_free(f.write_delay);
-	dist_free(f.gap);
+	file_teardown(&f, &setup);
 	kernel_free(k);
 	engine_free(e);
 	return ok;

@@ -213,29 +213,64 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 void
 model_result_fill(struct model_result *r, struct kernel *k)
 {
+	static const struct model_mark	start;
+
+	model_result_fill_since(r, k, &start);
+}
+
+void
+model_mark_set(struct model_mark *mk, struct kernel *k, uint64_t when)
+{
 	const struct vm_stats	*vs = vm_stats(k->vm);
-	double			 bytes = (double)k->c.bytes_delivered;
+	unsigned		 i;
+
+	for (i = 0; i < CPU_CAT_COUNT; i++)
+		mk->busy[i] = cpus_busy(k->cpus, (enum cpu_cat)i);
+	mk->bytes_delivered = k->c.bytes_delivered;
+	mk->bytes_copied = k->c.bytes_copied;
+	mk->loan_breaks = vs->loan_breaks;
+	mk->write_faults = vs->write_faults;
+	mk->shootdowns = vs->shootdowns;
+	mk->time = when;
+}
+
+void
+model_result_fill_since(struct model_result *r, struct kernel *k,
+    const struct model_mark *mk)
+{
+	const struct vm_stats	*vs = vm_stats(k->vm);
+	double			 bytes = (double)(k->c.bytes_delivered -
+				    mk->bytes_delivered);
 	double			 mib = bytes / 1048576.0;
+	double			 breaks = (double)(vs->loan_breaks -
+				    mk->loan_breaks);
 	sim_time		 now = engine_now(k->engine);
+	uint64_t		 busy = 0;
 	unsigned		 i;
 
 	memset(r, 0, sizeof(*r));
-	r->v[MODEL_CPU_NS_PER_BYTE] = cpus_busy_total(k->cpus) / bytes;
-	r->v[MODEL_THROUGHPUT_MBPS] = bytes * 1e3 / (double)MAX(now, 1);
+	for (i = 0; i < CPU_CAT_COUNT; i++) {
+		uint64_t b = cpus_busy(k->cpus, (enum cpu_cat)i) - mk->busy[i];
+
+		r->v[MODEL_CPU_CAT_FIRST + i] = b / bytes;
+		busy += b;
+	}
+	r->v[MODEL_CPU_NS_PER_BYTE] = busy / bytes;
+	r->v[MODEL_THROUGHPUT_MBPS] = bytes * 1e3 /
+	    (double)MAX(now - MIN(mk->time, now), 1);
 	/* Bytes copied by the kernel plus the pages copied by loan
 	 * breaks. */
-	r->v[MODEL_COPIED_BYTES_PER_BYTE] = ((double)k->c.bytes_copied +
-	    (double)vs->loan_breaks * (double)k->m.page_size) / bytes;
-	r->v[MODEL_COW_FAULTS_PER_MIB] = vs->loan_breaks / mib;
-	r->v[MODEL_FAULTS_PER_MIB] = vs->write_faults / mib;
-	r->v[MODEL_SHOOTDOWNS_PER_MIB] = vs->shootdowns / mib;
+	r->v[MODEL_COPIED_BYTES_PER_BYTE] = ((double)(k->c.bytes_copied -
+	    mk->bytes_copied) + breaks * (double)k->m.page_size) / bytes;
+	r->v[MODEL_COW_FAULTS_PER_MIB] = breaks / mib;
+	r->v[MODEL_FAULTS_PER_MIB] = (vs->write_faults - mk->write_faults) /
+	    mib;
+	r->v[MODEL_SHOOTDOWNS_PER_MIB] = (vs->shootdowns - mk->shootdowns) /
+	    mib;
 	r->v[MODEL_PINNED_PAGES_PEAK] = (double)vs->pinned_peak;
 	r->v[MODEL_LATENCY_P50_NS] = histogram_quantile(k->latency, 0.5);
 	r->v[MODEL_LATENCY_P99_NS] = histogram_quantile(k->latency, 0.99);
 	r->v[MODEL_VIOLATIONS] = (double)k->c.violations;
-	for (i = 0; i < CPU_CAT_COUNT; i++)
-		r->v[MODEL_CPU_CAT_FIRST + i] = cpus_busy(k->cpus,
-		    (enum cpu_cat)i) / bytes;
 	r->v[MODEL_SYS_NS_PER_BYTE] = r->v[MODEL_CPU_NS_PER_BYTE] -
 	    r->v[MODEL_CPU_CAT_FIRST + CPU_APP];
 	/* How often sosend slept, for send buffer space or loan address

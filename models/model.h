@@ -55,6 +55,21 @@ gboolean	 model_run(const struct params *, const char *strategy,
  * stopped. */
 struct kernel;
 void		 model_result_fill(struct model_result *, struct kernel *);
+/* The counters when a warm-up ends; model_result_fill_since() then
+ * reports only what came after (peaks and violations stay whole-run). */
+struct model_mark {
+	uint64_t	busy[MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST];
+	uint64_t	bytes_delivered;
+	uint64_t	bytes_copied;
+	uint64_t	loan_breaks;
+	uint64_t	write_faults;
+	uint64_t	shootdowns;
+	uint64_t	time;
+};
+void		 model_mark_set(struct model_mark *, struct kernel *,
+		    uint64_t when);
+void		 model_result_fill_since(struct model_result *,
+		    struct kernel *, const struct model_mark *);
 void		 model_limit_error(GError **, struct kernel *, uint64_t done,
 		    uint64_t total, const char *what);
 

@@ -133,7 +133,8 @@ static const struct param_def model_params[] = {
 	P("workload.write_fraction", PARAM_PROBABILITY, "0", NULL, NULL, NULL,
 	    "file-read: chance that the process writes each page it read"),
 	P("workload.write_delay", PARAM_DIST_TIME, "0", NULL, NULL, NULL,
-	    "file-read: delay from read() returning to those writes"),
+	    "file-read: the process's work from read() returning to those "
+	    "writes (the pages stay on loan meanwhile)"),
 	P("workload.replacement", PARAM_ENUM, "zero", NULL, NULL,
 	    "zero,zero-cow,stale", "file-write donate: the page given back: "
 	    "zeroed at once, the shared zero page copy-on-write, or a stale "
@@ -197,6 +198,14 @@ static const struct param_def model_params[] = {
 	    "other processes mapping the file, on the other CPUs"),
 	P("file.mapped_writable", PARAM_BOOL, "false", NULL, NULL, NULL,
 	    "whether they map it writable (a loan must then protect it)"),
+	P("file.access", PARAM_ENUM, "sequential", NULL, NULL,
+	    "sequential,random", "the process's reads or writes: in order "
+	    "through the file (from the start again at its end), or each at "
+	    "a random page-aligned offset"),
+	P("file.warmup", PARAM_COUNT, "0", "0", "1000", NULL,
+	    "passes over the file (file.size / workload.size operations "
+	    "each) before the measurement starts; every metric but the "
+	    "peaks and violations leaves them out"),
 
 	P("pipe.mindirect", PARAM_SIZE, "8KiB", "4KiB", "1GiB", NULL,
 	    "PIPE_MINDIRECT: writes of at least this go direct (loan, "

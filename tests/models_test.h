@@ -1,0 +1,18 @@
+/* Shared by the model test suites: a machine with round, distinct costs
+ * (so that each one shows in a sum), and one run of a strategy under it
+ * with overrides. */
+#ifndef LOANSIM_MODELS_TEST_H
+#define LOANSIM_MODELS_TEST_H
+
+#include "sim/params.h"
+#include "models/model.h"
+
+/* The test machine plus "group.key=value" overrides (NULL-terminated). */
+struct params		*test_params(const char *const *extra);
+/* One replication (seed 1, replication 0); fails the test on error. */
+struct model_result	 test_run(const char *const *extra,
+			    const char *strategy);
+double			 test_metric(const struct model_result *,
+			    const char *name);
+
+#endif
