@@ -12,65 +12,7 @@
 #include "models/model.h"
 #include "models/nic.h"
 #include "models/vm.h"
-
-/* A machine with round, distinct costs so each one shows in a sum. */
-static const char *const test_machine[] = {
-	"machine.cpus=1", "machine.page_size=4096",
-	"machine.cache_size=1MiB", "machine.copy_bw_hot=4GB/s",
-	"machine.copy_bw_cold=1GB/s", "machine.copy_fixed=100ns",
-	"machine.syscall=500ns", "machine.fault_trap=1000ns",
-	"machine.page_alloc=200ns", "machine.page_free=150ns",
-	"machine.page_zero=1200ns", "machine.pmap_enter=300ns",
-	"machine.pmap_remove=250ns", "machine.pmap_protect=220ns",
-	"machine.tlb_local=110ns", "machine.tlb_shootdown=4000ns",
-	"machine.context_switch=2000ns", "machine.wakeup=700ns",
-	"machine.interrupt=900ns", "machine.mbuf_alloc=60ns",
-	"machine.mbuf_free=50ns", "machine.cluster_alloc=80ns",
-	"machine.cluster_free=70ns", "machine.loan_page=130ns",
-	"machine.unloan_page=120ns", "machine.checksum_bw=2GB/s",
-	"machine.checksum_offload=true", "machine.checksum_in_copy=true",
-	"machine.link_bw=1Gbit/s", "machine.rtt=100us",
-	"machine.protocol_tx=1500ns", "machine.protocol_rx=1300ns",
-	NULL
-};
-
-static struct params *
-test_params(const char *const *extra)
-{
-	struct params	*p = model_params_new();
-	GError		*e = NULL;
-	int		 i;
-
-	for (i = 0; test_machine[i] != NULL; i++)
-		ck_assert_msg(params_override(p, test_machine[i], &e),
-		    "%s", e ? e->message : "");
-	for (i = 0; extra != NULL && extra[i] != NULL; i++)
-		ck_assert_msg(params_override(p, extra[i], &e), "%s: %s",
-		    extra[i], e ? e->message : "");
-	return p;
-}
-
-static struct model_result
-test_run(const char *const *extra, const char *strategy)
-{
-	struct params		*p = test_params(extra);
-	struct model_result	 r;
-	GError			*e = NULL;
-
-	ck_assert_msg(model_run(p, strategy, 1, 0, &r, &e), "%s",
-	    e ? e->message : "");
-	params_free(p);
-	return r;
-}
-
-static double
-test_metric(const struct model_result *r, const char *name)
-{
-	int	i = model_metric_lookup(name);
-
-	ck_assert_int_ge(i, 0);
-	return r->v[i];
-}
+#include "tests/run_model.h"
 
 /* --- vm ------------------------------------------------------------- */
 
@@ -770,49 +712,6 @@ START_TEST(test_file_other_writers_and_mappers)
 }
 END_TEST
 
-/* --- pipes ---------------------------------------------------------- */
-
-START_TEST(test_pipe_copies_and_breaks)
-{
-	static const char *const three[] = {
-		"workload.kind=pipe", "workload.size=16KiB",
-		"workload.messages=10", "workload.buffers=3",
-		"machine.cpus=2", NULL
-	};
-	static const char *const one[] = {
-		"workload.kind=pipe", "workload.size=16KiB",
-		"workload.messages=10", "workload.buffers=1",
-		"machine.cpus=2", NULL
-	};
-	static const char *const small[] = {
-		"workload.kind=pipe", "workload.size=4KiB",
-		"workload.messages=10", NULL
-	};
-	struct model_result c = test_run(three, "copy");
-	struct model_result l = test_run(three, "loan");
-	struct model_result x = test_run(three, "exchange");
-	struct model_result x1 = test_run(one, "exchange");
-	struct model_result g1 = test_run(one, "gift");
-	struct model_result s = test_run(small, "loan");
-
-	/* Two copies through the buffer, one with the direct write, none
-	 * with the exchange. */
-	ck_assert_double_eq(test_metric(&c, "copied_bytes_per_byte"), 2);
-	ck_assert_double_eq(test_metric(&l, "copied_bytes_per_byte"), 1);
-	ck_assert_double_eq(test_metric(&x, "copied_bytes_per_byte"), 0);
-	ck_assert_double_eq(test_metric(&x, "cow_faults_per_MiB"), 0);
-	/* One buffer: the writer refills pages the reader still holds,
-	 * 4 pages a message from the second on: 36 in 160 KiB. */
-	ck_assert_double_eq_tol(test_metric(&x1, "cow_faults_per_MiB"),
-	    36 / (163840.0 / 1048576), 1e-9);
-	ck_assert_double_eq(test_metric(&x1, "violations"), 0);
-	/* Unprotected, the same refills change what the reader reads. */
-	ck_assert_double_gt(test_metric(&g1, "violations"), 0);
-	/* Below PIPE_MINDIRECT the "loan" pipe copies twice. */
-	ck_assert_double_eq(test_metric(&s, "copied_bytes_per_byte"), 2);
-}
-END_TEST
-
 static Suite *
 models_file_suite(void)
 {
@@ -823,7 +722,6 @@ models_file_suite(void)
 	tcase_add_test(tc, test_file_exchange_counts);
 	tcase_add_test(tc, test_file_donate_replacements);
 	tcase_add_test(tc, test_file_other_writers_and_mappers);
-	tcase_add_test(tc, test_pipe_copies_and_breaks);
 	suite_add_tcase(s, tc);
 	return s;
 }
