@@ -8,8 +8,8 @@ set grid
 set key inside right bottom opaque box noenhanced
 set yrange [0:*]
 set logscale x 2
-set arrow from 110954.4972, graph 0 to 110954.4972, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
-set label "loan cheaper than copy from about 110954" at 110954.4972, graph 0.95 left offset 1,0 noenhanced
+set arrow from 93706.25912, graph 0 to 93706.25912, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
+set label "loan cheaper than copy from about 93706" at 93706.25912, graph 0.95 left offset 1,0 noenhanced
 plot 'pipe.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
      'pipe.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "loan", \
      'pipe.dat' using 1:6:7 with yerrorlines lw 2 pt 7 title "exchange", \
