@@ -1,80 +1,135 @@
-/* Pipes (M8).
+/* Pipes (M8), after NetBSD's sys/kern/sys_pipe.c of 2002 (rev. 1.4.2.11
+ * of 2002-04-01, trunk's code with FreeBSD's 1.95 merged; NetBSD 1.6 was
+ * branched from that trunk) and sys/sys/pipe.h.
  *
- * The kernel buffer holds PIPE_SIZE (16 KiB) and grows to BIG_PIPE_SIZE
- * (64 KiB) at the first write larger than PIPE_SIZE (NetBSD pipe_write:
- * pipespace(BIG_PIPE_SIZE)).  The writer runs on CPU 0, the reader on
- * CPU 1 when there is one.  Each sleeps when the buffer is full or empty;
- * the reader wakes the writer when a third of the buffer is free
- * (PIPE_SIZE/3), the writer wakes the reader when there is data; a sleep
- * and its wakeup cost a context switch and a wakeup.
+ * The writer runs on CPU 0, the reader on CPU 1 when there is one.  Each
+ * step of a process (its own work, or one pass of read() or write() up to
+ * a sleep or a return) occupies its CPU; a wakeup() takes effect when the
+ * waker's step ends, as the woken process can run only once the waker has
+ * left the kernel path that woke it.
  *
  *   copy      the writer copies into the buffer, the reader copies out:
- *             two copies.
- *   loan      direct write (pipe_direct_write) for writes of at least
- *             pipe.mindirect (PIPE_MINDIRECT, 8192): the writer's pages are
- *             loaned read-only (uvm_loan, mapped into the kernel) once the
- *             buffer has drained, and the writer sleeps until the reader
- *             has copied them out; then they are unmapped and unloaned:
- *             one copy.
+ *             two copies (PIPE_NODIRECT).
+ *   loan      pipe_direct_write() for writes of at least pipe.mindirect
+ *             (PIPE_MINDIRECT, 8192): once the buffer has drained, the
+ *             writer's pages are loaned read-only and entered into kernel
+ *             space, the writer sleeps until the reader has copied them
+ *             out, then unmaps and unloans them itself: one copy.
  *   exchange  the loaned pages replace the reader's buffer pages (no
- *             copy); the writer does not wait.  The reader keeps them
- *             until its next read replaces them, so a writer that writes
- *             into a page still on loan breaks the loan (fault, copy).
+ *             copy); the writer does not wait.  The reader keeps them until
+ *             its next read replaces them, so a writer that writes into a
+ *             page still on loan breaks the loan (fault, copy).  Laight's
+ *             proposal, not BSD.
  *   gift      as exchange, but nothing is protected (Linux vmsplice
  *             SPLICE_F_GIFT): a writer that refills a page the reader has
  *             not finished with changes what the reader sees: violations.
  *
  * The writer produces each message in its buffers (N of them, used in
  * turn: with three, the reader has released a page before the writer
- * refills it, Laight's triple buffering), at workload.writer_rate; the
- * reader consumes each message at workload.reader_rate. */
+ * refills it, Laight's triple buffering) at pipe.writer_rate, write()s
+ * it, and thinks for pipe.writer_gap; the reader read()s until it has the
+ * whole message (read() returns short when the buffer runs dry), works
+ * through it at pipe.reader_rate, and thinks for pipe.reader_gap.  The
+ * gaps are drawn from the streams "pipe.writer" and "pipe.reader". */
 #include "models/pipe.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "sim/dist.h"
 #include "sim/engine.h"
 #include "sim/error.h"
+#include "sim/rng.h"
 #include "models/kernel.h"
 #include "models/machine.h"
 #include "models/vm.h"
 
-#define PIPE_SIZE	16384
-#define BIG_PIPE_SIZE	65536
+/* sys/sys/pipe.h */
+#define PIPE_SIZE		16384
+#define BIG_PIPE_SIZE		(4 * PIPE_SIZE)
+#define PIPE_DIRECT_CHUNK	(1024 * 1024)
+/* sys_pipe.c: the reader wakes a blocked writer once the buffer holds
+ * less than this ("write blocking hysteresis"). */
+#define MINPIPESIZE		(PIPE_SIZE / 3)
+/* PIPE_BUF of NetBSD's sys/syslimits.h: writes of at most this many
+ * bytes are atomic (the host's <limits.h> has its own PIPE_BUF). */
+#define PIPE_ATOMIC		512
+
+/* engine_fingerprint_add() kinds of the pipe's events. */
+enum pipe_event {
+	PIPE_EV_PRODUCE = 9,
+	PIPE_EV_WRITE,
+	PIPE_EV_WRITER_WOKEN,
+	PIPE_EV_READ,
+	PIPE_EV_READER_WOKEN,
+	PIPE_EV_WORK,
+	PIPE_EV_READ_DONE
+};
 
 enum pipe_mode { PIPE_COPY, PIPE_LOAN, PIPE_EXCHANGE, PIPE_GIFT };
+enum pipe_proc { PIPE_NOBODY, PIPE_WRITER, PIPE_READER };
+enum pipe_next { PIPE_RUNS, PIPE_BLOCKS, PIPE_EXITS };
 
 struct pipe {
 	struct kernel	*k;
 	enum pipe_mode	 mode;
-	uint64_t	 size;		/* per write and per read */
+	uint64_t	 size;		/* per message */
 	uint64_t	 msgs;
 	unsigned	 nbufs;
 	uint64_t	 mindirect;
 	double		 wrate, rrate;
+	gboolean	 fill;		/* the writer writes its buffer */
+	struct dist	*wgap, *rgap;
+	struct rng	 wrng, rrng;
 	unsigned	 wcpu, rcpu;
-
-	uint64_t	 bufsize;	/* the kernel buffer */
-	uint64_t	 count;		/* bytes in it */
+	gboolean	 woke;		/* this step woke the other side */
+	int		 owner;		/* one CPU: whose it is (pipe_proc) */
+	int		 lock_owner;	/* pipelock(): who has it, */
+	sim_time	 lock_until;	/* till when (the end of its step) */
+	gboolean	 locked;	/* this step has taken it */
+	engine_fn	 parked[3];	/* one CPU: a step waiting for it */
+	struct pipe_proc_next {
+		struct pipe	*pp;
+		engine_fn	 fn;
+	}		 next[3];	/* the step after this one */
+	gboolean	 away[3];	/* switched away, per pipe_proc */
 	struct vm_map	 wmap, rmap;
 	struct vm_buf	**wbufs;
 	struct vm_buf	*rbuf;
 
-	struct vm_buf	*lent;		/* a direct write's pages, not taken */
-	gboolean	 w_produced;	/* the current message is produced */
-	uint64_t	 wpos;		/* bytes of the current write done */
-	uint64_t	 rpos;
-	uint64_t	 written, read;
-	gboolean	 wsleep, rsleep;
-	gboolean	 wwait_taken;	/* loan: writer waits for the copy */
-	sim_time	 wstart;
+	/* struct pipebuf */
+	uint64_t	 bufsize;
+	uint64_t	 cnt, in, out;
+
+	/* struct pipemapping: the direct write under way (PIPE_DIRECTW) */
+	gboolean	 directw;
+	uint64_t	 map_cnt;	/* bytes the reader has not taken */
+	unsigned	 map_first;	/* its pages in the message */
+	unsigned	 map_npages;
+	struct vm_page	**map_pages;	/* the pages lent (the writer's buffer
+					   may hold copies by the time the
+					   reader comes) */
+	uint64_t	*map_version;	/* their content at write() */
+
+	/* The writer. */
+	uint64_t	 written;	/* messages whose write() returned */
+	uint64_t	 wresid;	/* bytes of this write() still to go */
+	gboolean	 wgrow;		/* the resize check is still to come */
+	gboolean	 wsleep;
+	sim_time	 wthink;	/* after this write() */
+	gboolean	 wunloan;	/* asleep in "pipdwt": unloan when woken */
+	GArray		*wstart;	/* write() start times, not yet read */
+	guint		 wstart_head;
+
+	/* The reader. */
+	uint64_t	 consumed;	/* messages read and worked through */
+	uint64_t	 rpos;		/* bytes of this message read */
+	uint64_t	 nread;		/* bytes this read() has returned */
+	gboolean	 rsleep;
+	sim_time	 rthink;	/* after this message */
 	uint64_t	*rseen;		/* per reader page: version handed */
-	uint64_t	*lent_version;	/* the lent pages' content at write() */
-	struct vm_page	**lent_pages;	/* the pages lent (the buffer's own
-					   may be copies by the time the reader
-					   comes) */
-	uint64_t	 violations;
-	gboolean	 finished;
+
+	struct pipe_counts c;
 };
 
 gboolean
@@ -89,281 +144,666 @@ pipe_strategy_valid(const char *s, GError **error)
 	return FALSE;
 }
 
-static void	pipe_writer(struct engine *, void *);
-static void	pipe_reader(struct engine *, void *);
+static void	pipe_produce(struct engine *, void *);
+static void	pipe_write(struct engine *, void *);
+static void	pipe_writer_woken(struct engine *, void *);
+static void	pipe_read(struct engine *, void *);
+static void	pipe_reader_woken(struct engine *, void *);
+static void	pipe_work(struct engine *, void *);
+static void	pipe_read_done(struct engine *, void *);
 
-static void
-pipe_resume_w(void *arg, sim_time when)
+/* After a write() returns (after working through a message), the
+ * writer (the reader) thinks for a time drawn from its gap, unless that
+ * was its last message; it blocks if the time is not zero. */
+static enum pipe_next
+pipe_think(struct pipe *pp, int me)
 {
-	struct pipe *pp = arg;
+	gboolean	 w = me == PIPE_WRITER;
+	uint64_t	 done = w ? pp->written : pp->consumed;
+	sim_time	*t = w ? &pp->wthink : &pp->rthink;
+	double		 x;
 
-	engine_schedule_at(pp->k->engine, when, pipe_writer, pp);
+	if (done + 1 == pp->msgs)
+		return PIPE_EXITS;
+	x = dist_sample(w ? pp->wgap : pp->rgap, w ? &pp->wrng : &pp->rrng);
+	*t = x <= 0 ? 0 : (sim_time)llround(x);
+	return *t > 0 ? PIPE_BLOCKS : PIPE_RUNS;
 }
 
 static void
-pipe_resume_r(void *arg, sim_time when)
+pipe_switch(struct pipe *pp, struct charge *ch)
 {
-	struct pipe *pp = arg;
-
-	engine_schedule_at(pp->k->engine, when, pipe_reader, pp);
+	pp->c.switches++;
+	charge_add(ch, CPU_SCHED, pp->k->m.context_switch);
 }
 
-/* wakeup() of the other side from the current step; it runs again when
- * the step ends, after a switch on its own CPU (charged there). */
+/* The next event of a process is step, when the current step ends. */
 static void
-pipe_wake(struct pipe *pp, gboolean writer, struct charge *ch)
+pipe_next_at(void *arg, sim_time when)
 {
-	gboolean	*sl = writer ? &pp->wsleep : &pp->rsleep;
+	struct pipe_proc_next	*n = arg;
+	engine_fn		 fn = n->fn;
+
+	n->fn = NULL;
+	engine_schedule_at(n->pp->k->engine, when, fn, n->pp);
+}
+
+static void
+pipe_then(struct pipe *pp, int who, engine_fn step)
+{
+	g_assert(pp->next[who].fn == NULL);
+	pp->next[who].fn = step;
+	kernel_defer(pp->k, pipe_next_at, &pp->next[who]);
+}
+
+/* The start of a step of one process.  With a CPU each, it runs.  On one
+ * CPU, as under 4.4BSD's scheduler, a process keeps the CPU until it
+ * blocks or a process it woke takes the CPU from it; meanwhile the other
+ * one waits (its step is parked: FALSE).  A process that was switched
+ * away is switched back in, a context switch charged to this step. */
+static gboolean
+pipe_cpu_take(struct pipe *pp, int me, engine_fn step, struct charge *ch)
+{
+	if (pp->wcpu == pp->rcpu) {
+		if (pp->owner != PIPE_NOBODY && pp->owner != me) {
+			g_assert(pp->parked[me] == NULL);
+			pp->parked[me] = step;
+			return FALSE;
+		}
+		pp->owner = me;
+	}
+	if (pp->away[me]) {
+		pp->away[me] = FALSE;
+		pipe_switch(pp, ch);
+	}
+	return TRUE;
+}
+
+/* The end of a step of process me, which then runs on (PIPE_RUNS),
+ * blocks (sleeps in the pipe or thinks: PIPE_BLOCKS) or is done
+ * (PIPE_EXITS).  As every sleep in loansim, a block costs a context
+ * switch away now and one back in when the process runs again.  On one
+ * CPU a process that woke the other is switched away too: the woken one,
+ * which slept at kernel priority, takes the CPU when the waker returns
+ * to user mode (wakeup() -> need_resched()). */
+static void
+pipe_step_end(struct pipe *pp, int me, enum pipe_next next,
+    struct charge *ch)
+{
+	int		other = me == PIPE_WRITER ? PIPE_READER : PIPE_WRITER;
+	gboolean	one = pp->wcpu == pp->rcpu;
+	sim_time	end, away = 0;
+
+	if (next == PIPE_BLOCKS || (one && pp->woke && next == PIPE_RUNS)) {
+		pp->away[me] = TRUE;
+		pipe_switch(pp, ch);
+		away = pp->k->m.context_switch;
+	}
+	if (one && (next != PIPE_RUNS || pp->woke)) {
+		pp->owner = next == PIPE_RUNS ? other : PIPE_NOBODY;
+		if (pp->parked[other] != NULL) {
+			pipe_then(pp, other, pp->parked[other]);
+			pp->parked[other] = NULL;
+		}
+	}
+	pp->woke = FALSE;
+	end = kernel_step_end(pp->k, me == PIPE_WRITER ? pp->wcpu : pp->rcpu,
+	    ch);
+	if (pp->locked) {
+		/* Released at the end of the step, before a switch away:
+		 * pipeunlock() comes before tsleep(). */
+		pp->lock_owner = me;
+		pp->lock_until = end - away;
+		pp->locked = FALSE;
+	}
+}
+
+/* tsleep() on the pipe.  PIPE_WANTR and PIPE_WANTW are the sleeping
+ * flags: a side sets its flag just before it sleeps and the waker clears
+ * it. */
+static void
+pipe_sleep(struct pipe *pp, int me, struct charge *ch)
+{
+	*(me == PIPE_WRITER ? &pp->wsleep : &pp->rsleep) = TRUE;
+	pp->c.sleeps++;
+	pipe_step_end(pp, me, PIPE_BLOCKS, ch);
+}
+
+/* pipelock(), the pipe's long-term lock (lockmgr() in 2002): the reader
+ * holds it through each pass of its read() loop, the writer while it
+ * resizes the buffer, copies into it, or undoes a direct write.  Here a
+ * step that takes it holds it to its end.  Held by the other side,
+ * lockmgr() sleeps until it is released (the release's wakeup() is
+ * charged to the sleeper's step): FALSE, the step has ended. */
+static gboolean
+pipe_lock(struct pipe *pp, int me, struct charge *ch)
+{
+	struct engine	*e = pp->k->engine;
+
+	if (pp->lock_owner != me && pp->lock_until > engine_now(e)) {
+		pp->c.sleeps++;
+		pp->c.lock_waits++;
+		pp->c.wakeups++;
+		charge_add(ch, CPU_SCHED, pp->k->m.wakeup);
+		engine_schedule_at(e, pp->lock_until, me == PIPE_WRITER ?
+		    pipe_writer_woken : pipe_reader_woken, pp);
+		pipe_step_end(pp, me, PIPE_BLOCKS, ch);
+		return FALSE;
+	}
+	pp->locked = TRUE;
+	return TRUE;
+}
+
+/* wakeup() of the other side if it sleeps; it runs again when the
+ * current step ends. */
+static void
+pipe_wakeup(struct pipe *pp, int who, struct charge *ch)
+{
+	gboolean	*sl = who == PIPE_WRITER ? &pp->wsleep : &pp->rsleep;
 
 	if (!*sl)
 		return;
 	*sl = FALSE;
+	pp->c.wakeups++;
+	pp->woke = TRUE;
 	charge_add(ch, CPU_SCHED, pp->k->m.wakeup);
-	kernel_defer(pp->k, writer ? pipe_resume_w : pipe_resume_r, pp);
+	pipe_then(pp, who, who == PIPE_WRITER ? pipe_writer_woken :
+	    pipe_reader_woken);
 }
 
 static void
-pipe_sleep(struct pipe *pp, gboolean writer, struct charge *ch)
+pipe_copy(struct pipe *pp, uint64_t n, struct charge *ch)
 {
-	*(writer ? &pp->wsleep : &pp->rsleep) = TRUE;
-	charge_add(ch, CPU_SCHED, 2 * pp->k->m.context_switch);
-	kernel_step_end(pp->k, writer ? pp->wcpu : pp->rcpu, ch);
+	machine_charge_copy(&pp->k->m, ch, n, TRUE);
+	pp->k->c.bytes_copied += n;
+	pp->c.copies++;
+	pp->c.copied += n;
 }
 
-/* pipe_write(): direct (loaned) when the write is at least mindirect and
- * whole pages. */
-static gboolean
-pipe_direct(const struct pipe *pp)
-{
-	return pp->mode != PIPE_COPY && pp->size >= pp->mindirect &&
-	    pp->size % pp->k->m.page_size == 0;
-}
+/* --- the writer ------------------------------------------------------ */
 
+/* write() has returned: think, then produce the next message. */
 static void
-pipe_msg_written(void *arg, sim_time when)
+pipe_write_returned(void *arg, sim_time when)
 {
 	struct pipe	*pp = arg;
 
 	pp->written++;
-	pp->w_produced = FALSE;
-	pp->wpos = 0;
 	if (pp->written < pp->msgs)
-		engine_schedule_at(pp->k->engine, when, pipe_writer, pp);
+		engine_schedule_at(pp->k->engine, when + pp->wthink,
+		    pipe_produce, pp);
 }
 
+/* The writer fills its next buffer.  A page still on loan faults and is
+ * copied (the loan breaks); a gifted page the reader still uses is
+ * simply overwritten. */
 static void
-pipe_writer(struct engine *e, void *arg)
+pipe_produce(struct engine *e, void *arg)
 {
 	struct pipe	*pp = arg;
 	struct kernel	*k = pp->k;
 	struct charge	 ch = { { 0 } };
-	struct vm_tlb	 tlb = { 0, 0, 0 };
-	struct vm_buf	*b;
-	uint64_t	 n;
-	unsigned	 i;
+	struct vm_buf	*b = pp->wbufs[pp->written % pp->nbufs];
 
-	if (pp->written == pp->msgs || pp->wwait_taken)
+	engine_fingerprint_add(e, PIPE_EV_PRODUCE);
+	if (!pipe_cpu_take(pp, PIPE_WRITER, pipe_produce, &ch))
 		return;
-	b = pp->wbufs[pp->written % pp->nbufs];
-	if (!pp->w_produced) {
-		/* Produce the message into the buffer.  A page still on
-		 * loan faults and is copied (the loan breaks); a gifted page
-		 * the reader still uses is simply overwritten. */
+	if (pp->fill)
 		vm_buf_write(k->vm, b, 0, b->len, pp->wcpu, &ch);
-		charge_add(&ch, CPU_APP, machine_bytes_ns(pp->wrate,
-		    pp->size));
-		pp->w_produced = TRUE;
-		kernel_defer(k, pipe_resume_w, pp);
-		kernel_step_end(k, pp->wcpu, &ch);
-		return;
-	}
-	if (pp->wpos == 0 && pp->wstart == 0)
-		pp->wstart = engine_now(e);
-	charge_add(&ch, CPU_SYSCALL, k->m.syscall);
-	if (pp->size > PIPE_SIZE && pp->bufsize < BIG_PIPE_SIZE)
-		pp->bufsize = BIG_PIPE_SIZE;	/* pipespace() */
-	if (pipe_direct(pp)) {
-		/* pipe_direct_write(): wait for the buffer to drain and for
-		 * any earlier direct write to be taken. */
-		if (pp->count > 0 || pp->lent != NULL) {
-			pipe_sleep(pp, TRUE, &ch);
-			return;
-		}
-		for (i = 0; i < b->npages; i++) {
-			struct vm_page *pg = b->pages[i];
-
-			if (pp->mode == PIPE_GIFT)
-				vm_page_hold(k->vm, pg, &ch);
-			else
-				vm_loan(k->vm, pg, pp->wcpu, &tlb, &ch);
-			if (pp->mode == PIPE_LOAN)
-				vm_kenter(k->vm, pg, &ch);
-		}
-		vm_tlb_flush(k->vm, &tlb, pp->wcpu, &ch);
-		for (i = 0; i < b->npages; i++) {
-			pp->lent_pages[i] = b->pages[i];
-			pp->lent_version[i] = b->pages[i]->version;
-		}
-		pp->lent = b;
-		pipe_wake(pp, FALSE, &ch);
-		if (pp->mode == PIPE_LOAN) {
-			/* The writer sleeps until the reader has copied. */
-			pp->wwait_taken = TRUE;
-			pp->wsleep = TRUE;
-			charge_add(&ch, CPU_SCHED, 2 * k->m.context_switch);
-			kernel_step_end(k, pp->wcpu, &ch);
-			return;
-		}
-		kernel_defer(k, pipe_msg_written, pp);
-		kernel_step_end(k, pp->wcpu, &ch);
-		return;
-	}
-	/* Buffered: copy what fits; sleep when full. */
-	if (pp->count == pp->bufsize) {
-		pipe_sleep(pp, TRUE, &ch);
-		return;
-	}
-	n = MIN(pp->bufsize - pp->count, pp->size - pp->wpos);
-	machine_charge_copy(&k->m, &ch, n, TRUE);
-	k->c.bytes_copied += n;
-	pp->count += n;
-	pp->wpos += n;
-	pipe_wake(pp, FALSE, &ch);
-	kernel_defer(k, pp->wpos == pp->size ? pipe_msg_written :
-	    pipe_resume_w, pp);
-	kernel_step_end(k, pp->wcpu, &ch);
+	charge_add(&ch, CPU_APP, machine_bytes_ns(pp->wrate, pp->size));
+	pipe_then(pp, PIPE_WRITER, pipe_write);
+	pipe_step_end(pp, PIPE_WRITER, PIPE_RUNS, &ch);
 }
 
-static void
-pipe_msg_read(void *arg, sim_time when)
+/* pipe_write(): uio_iov->iov_len >= PIPE_MINDIRECT on a blocking pipe
+ * goes direct.  An exchange or a gift hands over whole pages only. */
+static gboolean
+pipe_direct_ok(const struct pipe *pp)
 {
-	struct pipe	*pp = arg;
+	if (pp->mode == PIPE_COPY || pp->wresid < pp->mindirect)
+		return FALSE;
+	return pp->mode == PIPE_LOAN || pp->wresid % pp->k->m.page_size == 0;
+}
+
+/* pipe_direct_write(), up to its sleep (FALSE) or its return (TRUE). */
+static gboolean
+pipe_direct_write(struct pipe *pp, struct charge *ch)
+{
 	struct kernel	*k = pp->k;
-	struct charge	 ch = { { 0 } };
+	struct vm_buf	*b = pp->wbufs[pp->written % pp->nbufs];
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	uint64_t	 ps = k->m.page_size, off, len;
 	unsigned	 i;
 
-	/* The reader has consumed the message: what it saw must be what
-	 * was written (a gift refilled too early is not). */
-	for (i = 0; pp->mode != PIPE_COPY && i < pp->rbuf->npages; i++)
-		if (pp->rseen[i] != pp->rbuf->pages[i]->version)
-			pp->violations++;
-	pp->read++;
-	pp->rpos = 0;
-	k->c.bytes_delivered += pp->size;
-	histogram_add(k->latency, (double)(when - pp->wstart));
-	pp->wstart = 0;
-	if (pp->read < pp->msgs)
-		engine_schedule_at(k->engine, when, pipe_reader, pp);
-	else
-		pp->finished = TRUE;
-	(void)ch;
+	if (pp->directw || pp->cnt > 0) {
+		/* "pipdww": an earlier direct write is not taken yet;
+		 * "pipdwc": the buffer must drain first. */
+		pipe_wakeup(pp, PIPE_READER, ch);
+		pipe_sleep(pp, PIPE_WRITER, ch);
+		return FALSE;
+	}
+	/* uvm_loan(..., UVM_LOAN_TOPAGE) of at most PIPE_DIRECT_CHUNK, and
+	 * pmap_kenter_pa() of each page, read-only. */
+	off = pp->size - pp->wresid;
+	len = MIN(pp->wresid, PIPE_DIRECT_CHUNK);
+	pp->map_first = (unsigned)(off / ps);
+	pp->map_npages = (unsigned)((off + len + ps - 1) / ps) - pp->map_first;
+	for (i = 0; i < pp->map_npages; i++) {
+		struct vm_page *pg = b->pages[pp->map_first + i];
+
+		if (pp->mode == PIPE_GIFT)
+			vm_page_hold(k->vm, pg, ch);
+		else
+			vm_loan(k->vm, pg, pp->wcpu, &tlb, ch);
+		if (pp->mode == PIPE_LOAN)
+			vm_kenter(k->vm, pg, ch);
+		pp->map_pages[i] = pg;
+		pp->map_version[i] = pg->version;
+	}
+	vm_tlb_flush(k->vm, &tlb, pp->wcpu, ch);
+	pp->directw = TRUE;
+	pp->map_cnt = len;
+	pp->c.direct_writes++;
+	pipe_wakeup(pp, PIPE_READER, ch);
+	if (pp->mode == PIPE_LOAN) {
+		/* "pipdwt": sleep until the reader has copied it all. */
+		pp->wunloan = TRUE;
+		pipe_sleep(pp, PIPE_WRITER, ch);
+		return FALSE;
+	}
+	pp->wresid -= len;
+	return TRUE;
 }
 
-/* After read() returns: the reader works through the message. */
+/* pipe_direct_write() after "pipdwt": the writer itself unmaps the
+ * pages from kernel space (pmap_kremove) and unloans them. */
 static void
-pipe_consume(struct pipe *pp, struct charge *ch)
+pipe_direct_unloan(struct pipe *pp, struct charge *ch)
 {
-	charge_add(ch, CPU_APP, machine_bytes_ns(pp->rrate, pp->size));
-	kernel_defer(pp->k, pipe_msg_read, pp);
-	kernel_step_end(pp->k, pp->rcpu, ch);
+	struct kernel	*k = pp->k;
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	unsigned	 i;
+
+	for (i = 0; i < pp->map_npages; i++)
+		vm_kremove(k->vm, pp->map_pages[i], pp->wcpu, &tlb, ch);
+	vm_tlb_flush(k->vm, &tlb, pp->wcpu, ch);
+	for (i = 0; i < pp->map_npages; i++)
+		vm_unloan(k->vm, pp->map_pages[i], ch);
+	pp->wresid -= MIN(pp->wresid, PIPE_DIRECT_CHUNK);
+	pp->wunloan = FALSE;
+}
+
+/* The buffered write of n bytes: one uiomove(), two where the buffer
+ * wraps around. */
+static void
+pipe_copyin(struct pipe *pp, uint64_t n, struct charge *ch)
+{
+	uint64_t	seg = MIN(pp->bufsize - pp->in, n);
+
+	pipe_copy(pp, seg, ch);
+	if (seg < n)
+		pipe_copy(pp, n - seg, ch);
+	pp->in += n;
+	if (pp->in >= pp->bufsize)
+		pp->in = n - seg;
+	pp->cnt += n;
+	pp->wresid -= n;
+	g_assert(pp->cnt <= pp->bufsize);
+}
+
+/* The loop of pipe_write(), from its start or from a wakeup. */
+static void
+pipe_write_loop(struct pipe *pp, struct charge *ch)
+{
+	struct kernel	*k = pp->k;
+	uint64_t	 space;
+
+	if (pp->wgrow) {
+		/* "If it is advantageous to resize the pipe buffer, do so":
+		 * pipespace(BIG_PIPE_SIZE) once, for a write larger than
+		 * PIPE_SIZE finding the buffer empty and no direct write
+		 * under way. */
+		if (pp->wresid > PIPE_SIZE && pp->bufsize <= PIPE_SIZE &&
+		    pp->cnt == 0 && !pp->directw) {
+			if (!pipe_lock(pp, PIPE_WRITER, ch))
+				return;
+			pp->bufsize = BIG_PIPE_SIZE;
+			pp->in = pp->out = 0;
+			pp->c.grown++;
+		}
+		pp->wgrow = FALSE;
+	}
+	while (pp->wresid > 0) {
+		if (pipe_direct_ok(pp)) {
+			if (!pipe_direct_write(pp, ch))
+				return;
+			continue;
+		}
+		if (pp->directw) {
+			/* "pipbww": no buffered write beside a direct one. */
+			pipe_wakeup(pp, PIPE_READER, ch);
+			pipe_sleep(pp, PIPE_WRITER, ch);
+			return;
+		}
+		space = pp->bufsize - pp->cnt;
+		if (space < pp->wresid && pp->wresid <= PIPE_ATOMIC)
+			space = 0;	/* atomic */
+		if (space > 0) {
+			if (!pipe_lock(pp, PIPE_WRITER, ch))
+				return;
+			pipe_copyin(pp, MIN(space, pp->wresid), ch);
+			continue;
+		}
+		/* Full: "If the read-side has been blocked, wake it up
+		 * now", then sleep. */
+		pipe_wakeup(pp, PIPE_READER, ch);
+		pipe_sleep(pp, PIPE_WRITER, ch);
+		return;
+	}
+	/* "If we have put any characters in the buffer, we wake up the
+	 * reader." */
+	if (pp->cnt > 0)
+		pipe_wakeup(pp, PIPE_READER, ch);
+	kernel_defer(k, pipe_write_returned, pp);
+	pipe_step_end(pp, PIPE_WRITER, pipe_think(pp, PIPE_WRITER), ch);
 }
 
 static void
-pipe_reader(struct engine *e, void *arg)
+pipe_write(struct engine *e, void *arg)
 {
 	struct pipe	*pp = arg;
+	struct charge	 ch = { { 0 } };
+	sim_time	 now = engine_now(e);
+
+	engine_fingerprint_add(e, PIPE_EV_WRITE);
+	if (!pipe_cpu_take(pp, PIPE_WRITER, pipe_write, &ch))
+		return;
+	g_array_append_val(pp->wstart, now);
+	pp->c.writes++;
+	charge_add(&ch, CPU_SYSCALL, pp->k->m.syscall);
+	pp->wresid = pp->size;
+	pp->wgrow = TRUE;
+	pipe_write_loop(pp, &ch);
+}
+
+static void
+pipe_writer_woken(struct engine *e, void *arg)
+{
+	struct pipe	*pp = arg;
+	struct charge	 ch = { { 0 } };
+
+	engine_fingerprint_add(e, PIPE_EV_WRITER_WOKEN);
+	if (!pipe_cpu_take(pp, PIPE_WRITER, pipe_writer_woken, &ch))
+		return;
+	if (pp->wunloan) {
+		if (pp->directw) {
+			/* Not taken yet: back to sleep. */
+			pipe_sleep(pp, PIPE_WRITER, &ch);
+			return;
+		}
+		if (!pipe_lock(pp, PIPE_WRITER, &ch))
+			return;
+		pipe_direct_unloan(pp, &ch);
+	}
+	pipe_write_loop(pp, &ch);
+}
+
+/* --- the reader ------------------------------------------------------ */
+
+static void
+pipe_copyout(struct pipe *pp, uint64_t n, struct charge *ch)
+{
+	pipe_copy(pp, n, ch);
+	pp->out += n;
+	if (pp->out >= pp->bufsize)
+		pp->out = 0;
+	pp->cnt -= n;
+	/* "If there is no more to read in the pipe, reset its pointers
+	 * to the beginning." */
+	if (pp->cnt == 0)
+		pp->in = pp->out = 0;
+	pp->rpos += n;
+	pp->nread += n;
+}
+
+/* The exchange: the reader's pages give way to the lent ones, mapped
+ * read-only; its old pages are freed, or unloaned (unheld) if they were
+ * the last message's. */
+static void
+pipe_exchange(struct pipe *pp, struct charge *ch)
+{
+	struct kernel	*k = pp->k;
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	unsigned	 i, j;
+
+	for (i = 0; i < pp->map_npages; i++) {
+		struct vm_page *old = pp->rbuf->pages[pp->map_first + i];
+
+		j = pp->map_first + i;
+		vm_remove(k->vm, old, &pp->rmap, pp->rcpu, &tlb, ch);
+		if (old->owner == VM_OWNER_ANON && old->loan_count == 0 &&
+		    old->wire_count == 0)
+			vm_page_release(k->vm, old, ch);
+		else if (pp->mode == PIPE_GIFT)
+			vm_page_unhold(k->vm, old, ch);
+		else
+			vm_unloan(k->vm, old, ch);
+		vm_enter(k->vm, pp->map_pages[i], &pp->rmap, FALSE, ch);
+		pp->rbuf->pages[j] = pp->map_pages[i];
+		/* What write() sent, whatever the page holds now. */
+		pp->rseen[j] = pp->map_version[i];
+	}
+	vm_tlb_flush(k->vm, &tlb, pp->rcpu, ch);
+}
+
+/* The direct read: copy out of the loaned pages, or take them. */
+static void
+pipe_direct_read(struct pipe *pp, struct charge *ch)
+{
+	uint64_t	n = MIN(pp->map_cnt, pp->size - pp->rpos);
+
+	if (pp->mode == PIPE_LOAN)
+		pipe_copy(pp, n, ch);
+	else {
+		/* A chunk never crosses a message. */
+		g_assert(n == pp->map_cnt);
+		pipe_exchange(pp, ch);
+	}
+	pp->map_cnt -= n;
+	pp->rpos += n;
+	pp->nread += n;
+	if (pp->map_cnt == 0) {
+		/* Taken: the writer is woken (unconditionally, in
+		 * sys_pipe.c). */
+		pp->directw = FALSE;
+		pipe_wakeup(pp, PIPE_WRITER, ch);
+	}
+}
+
+/* read() has returned: the message is whole, or read() again. */
+static void
+pipe_read_returned(void *arg, sim_time when)
+{
+	struct pipe	*pp = arg;
+	sim_time	 start;
+
+	if (pp->rpos < pp->size) {
+		engine_schedule_at(pp->k->engine, when, pipe_read, pp);
+		return;
+	}
+	/* Latency: from write() to the read() that completes the
+	 * message. */
+	g_assert(pp->wstart_head < pp->wstart->len);
+	start = g_array_index(pp->wstart, sim_time, pp->wstart_head);
+	pp->wstart_head++;
+	if (pp->wstart_head > 1024 && pp->wstart_head * 2 > pp->wstart->len) {
+		g_array_remove_range(pp->wstart, 0, pp->wstart_head);
+		pp->wstart_head = 0;
+	}
+	histogram_add(pp->k->latency, (double)(when - start));
+	pp->c.latency += when - start;
+	engine_schedule_at(pp->k->engine, when, pipe_work, pp);
+}
+
+/* The loop of pipe_read(), from its start or from a wakeup; the read()
+ * asks for the rest of the message. */
+static void
+pipe_read_loop(struct pipe *pp, struct charge *ch)
+{
+	struct kernel	*k = pp->k;
+
+	if (!pipe_lock(pp, PIPE_READER, ch))
+		return;
+	while (pp->rpos < pp->size) {
+		if (pp->cnt > 0) {
+			pipe_copyout(pp, MIN(MIN(pp->bufsize - pp->out,
+			    pp->cnt), pp->size - pp->rpos), ch);
+			continue;
+		}
+		if (pp->directw && pp->map_cnt > 0) {
+			pipe_direct_read(pp, ch);
+			continue;
+		}
+		/* Empty: "If the write-side has been blocked, wake it up
+		 * now"; return what was read, or sleep. */
+		pipe_wakeup(pp, PIPE_WRITER, ch);
+		if (pp->nread > 0)
+			break;
+		pipe_sleep(pp, PIPE_READER, ch);
+		return;
+	}
+	/* "Handle write blocking hysteresis": a blocked writer is woken
+	 * once less than MINPIPESIZE (PIPE_SIZE/3) is left in the buffer,
+	 * whatever the buffer's size. */
+	if (pp->cnt < MINPIPESIZE)
+		pipe_wakeup(pp, PIPE_WRITER, ch);
+	kernel_defer(k, pipe_read_returned, pp);
+	pipe_step_end(pp, PIPE_READER, PIPE_RUNS, ch);
+}
+
+static void
+pipe_read(struct engine *e, void *arg)
+{
+	struct pipe	*pp = arg;
+	struct charge	 ch = { { 0 } };
+
+	engine_fingerprint_add(e, PIPE_EV_READ);
+	if (!pipe_cpu_take(pp, PIPE_READER, pipe_read, &ch))
+		return;
+	pp->c.reads++;
+	pp->nread = 0;
+	charge_add(&ch, CPU_SYSCALL, pp->k->m.syscall);
+	pipe_read_loop(pp, &ch);
+}
+
+static void
+pipe_reader_woken(struct engine *e, void *arg)
+{
+	struct pipe	*pp = arg;
+	struct charge	 ch = { { 0 } };
+
+	engine_fingerprint_add(e, PIPE_EV_READER_WOKEN);
+	if (!pipe_cpu_take(pp, PIPE_READER, pipe_reader_woken, &ch))
+		return;
+	pipe_read_loop(pp, &ch);
+}
+
+/* After read() has returned the whole message, the reader works through
+ * it, in its own step. */
+static void
+pipe_work(struct engine *e, void *arg)
+{
+	struct pipe	*pp = arg;
+	struct charge	 ch = { { 0 } };
+
+	engine_fingerprint_add(e, PIPE_EV_WORK);
+	if (!pipe_cpu_take(pp, PIPE_READER, pipe_work, &ch))
+		return;
+	charge_add(&ch, CPU_APP, machine_bytes_ns(pp->rrate, pp->size));
+	pipe_then(pp, PIPE_READER, pipe_read_done);
+	pipe_step_end(pp, PIPE_READER, pipe_think(pp, PIPE_READER), &ch);
+}
+
+/* The reader is through with the message: what it saw must be what was
+ * written (a gift refilled too early is not).  Then it thinks, and reads
+ * the next. */
+static void
+pipe_read_done(struct engine *e, void *arg)
+{
+	struct pipe	*pp = arg;
+	unsigned	 i;
+
+	engine_fingerprint_add(e, PIPE_EV_READ_DONE);
+	for (i = 0; (pp->mode == PIPE_EXCHANGE || pp->mode == PIPE_GIFT) &&
+	    i < pp->rbuf->npages; i++)
+		if (pp->rseen[i] != pp->rbuf->pages[i]->version)
+			pp->c.violations++;
+	pp->consumed++;
+	pp->rpos = 0;
+	pp->k->c.bytes_delivered += pp->size;
+	if (pp->consumed < pp->msgs)
+		engine_schedule(e, pp->rthink, pipe_read, pp);
+}
+
+/* --- a run ----------------------------------------------------------- */
+
+static void
+pipe_teardown(struct pipe *pp)
+{
 	struct kernel	*k = pp->k;
 	struct charge	 ch = { { 0 } };
 	struct vm_tlb	 tlb = { 0, 0, 0 };
-	uint64_t	 n;
-	unsigned	 i;
+	unsigned	 i, j;
 
-	if (pp->read == pp->msgs)
-		return;
-	charge_add(&ch, CPU_SYSCALL, k->m.syscall);
-	if (pipe_direct(pp)) {
-		struct vm_buf *b = pp->lent;
+	/* The reader's pages (perhaps loans or gifts), then the
+	 * writer's. */
+	for (i = 0; i < pp->rbuf->npages; i++) {
+		struct vm_page *pg = pp->rbuf->pages[i];
 
-		if (b == NULL) {
-			pipe_sleep(pp, FALSE, &ch);
-			return;
-		}
-		pp->lent = NULL;
-		if (pp->mode == PIPE_LOAN) {
-			/* Copy out of the loaned pages, then the writer's
-			 * side unmaps and unloans them and wakes up. */
-			machine_charge_copy(&k->m, &ch, pp->size, TRUE);
-			k->c.bytes_copied += pp->size;
-			for (i = 0; i < b->npages; i++)
-				vm_kremove(k->vm, pp->lent_pages[i], pp->rcpu,
-				    &tlb, &ch);
-			vm_tlb_flush(k->vm, &tlb, pp->rcpu, &ch);
-			for (i = 0; i < b->npages; i++)
-				vm_unloan(k->vm, pp->lent_pages[i], &ch);
-			/* wakeup() of the writer, whose write() returns. */
-			pp->wwait_taken = FALSE;
-			pp->wsleep = FALSE;
-			charge_add(&ch, CPU_SCHED, k->m.wakeup);
-			kernel_defer(k, pipe_msg_written, pp);
-			pipe_consume(pp, &ch);
-			return;
-		}
-		/* Exchange or gift: the reader's pages give way to the
-		 * writer's, mapped read-only. */
-		for (i = 0; i < pp->rbuf->npages; i++) {
-			struct vm_page *old = pp->rbuf->pages[i];
-			struct vm_page *np = pp->lent_pages[i];
+		vm_remove(k->vm, pg, &pp->rmap, 0, &tlb, &ch);
+		if (pg->owner == VM_OWNER_ANON && pg->loan_count == 0 &&
+		    pg->wire_count == 0)
+			vm_page_release(k->vm, pg, &ch);
+		else if (pg->wire_count > 0)
+			vm_page_unhold(k->vm, pg, &ch);
+		else
+			vm_unloan(k->vm, pg, &ch);
+	}
+	g_free(pp->rbuf->pages);
+	g_free(pp->rbuf);
+	for (i = 0; i < pp->nbufs; i++) {
+		struct vm_buf *b = pp->wbufs[i];
 
-			vm_remove(k->vm, old, &pp->rmap, pp->rcpu, &tlb, &ch);
-			if (old->owner == VM_OWNER_ANON && old->loan_count == 0 &&
-			    old->wire_count == 0)
-				vm_page_release(k->vm, old, &ch);
-			else if (pp->mode == PIPE_GIFT)
-				vm_page_unhold(k->vm, old, &ch);
-			else
-				vm_unloan(k->vm, old, &ch);
-			vm_enter(k->vm, np, &pp->rmap, FALSE, &ch);
-			pp->rbuf->pages[i] = np;
-			/* What write() sent, whatever the page holds now. */
-			pp->rseen[i] = pp->lent_version[i];
+		for (j = 0; j < b->npages; j++) {
+			if (b->pages[j]->kmappings > 0)
+				vm_kremove(k->vm, b->pages[j], 0, &tlb, &ch);
+			while (b->pages[j]->loan_count > 0 &&
+			    pp->mode == PIPE_LOAN)
+				vm_unloan(k->vm, b->pages[j], &ch);
 		}
-		vm_tlb_flush(k->vm, &tlb, pp->rcpu, &ch);
-		pipe_wake(pp, TRUE, &ch);
-		pipe_consume(pp, &ch);
-		return;
+		vm_buf_free(k->vm, b, &ch);
 	}
-	if (pp->count == 0) {
-		pipe_sleep(pp, FALSE, &ch);
-		return;
-	}
-	n = MIN(pp->count, pp->size - pp->rpos);
-	machine_charge_copy(&k->m, &ch, n, TRUE);
-	k->c.bytes_copied += n;
-	pp->count -= n;
-	pp->rpos += n;
-	/* The writer is woken when a third of the buffer is free. */
-	if (pp->bufsize - pp->count >= pp->bufsize / 3)
-		pipe_wake(pp, TRUE, &ch);
-	if (pp->rpos == pp->size) {
-		pipe_consume(pp, &ch);
-		return;
-	}
-	kernel_defer(k, pipe_resume_r, pp);
-	kernel_step_end(k, pp->rcpu, &ch);
+	g_free(pp->wbufs);
+	g_free(pp->rseen);
+	g_free(pp->map_version);
+	g_free(pp->map_pages);
+	g_array_free(pp->wstart, TRUE);
+	dist_free(pp->wgap);
+	dist_free(pp->rgap);
 }
 
 gboolean
-pipe_run(const struct params *p, const char *strategy, uint64_t seed,
-    uint32_t rep, struct model_result *r, GError **error)
+pipe_run_counted(const struct params *p, const char *strategy,
+    uint64_t seed, uint32_t rep, struct model_result *r,
+    struct pipe_counts *counts, GError **error)
 {
 	struct machine	 m;
 	struct engine	*e;
 	struct kernel	*k;
 	struct pipe	 pp;
 	struct charge	 setup = { { 0 } };
-	struct vm_tlb	 tlb = { 0, 0, 0 };
 	gboolean	 ok = TRUE;
-	unsigned	 i, j;
+	unsigned	 i;
 
 	if (!pipe_strategy_valid(strategy, error))
 		return FALSE;
@@ -372,6 +812,8 @@ pipe_run(const struct params *p, const char *strategy, uint64_t seed,
 	k = kernel_new(e, &m);
 	memset(&pp, 0, sizeof(pp));
 	pp.k = k;
+	for (i = 0; i < G_N_ELEMENTS(pp.next); i++)
+		pp.next[i].pp = &pp;
 	pp.mode = strcmp(strategy, "loan") == 0 ? PIPE_LOAN :
 	    strcmp(strategy, "exchange") == 0 ? PIPE_EXCHANGE :
 	    strcmp(strategy, "gift") == 0 ? PIPE_GIFT : PIPE_COPY;
@@ -379,8 +821,13 @@ pipe_run(const struct params *p, const char *strategy, uint64_t seed,
 	pp.msgs = params_count(p, "workload.messages");
 	pp.nbufs = (unsigned)params_count(p, "workload.buffers");
 	pp.mindirect = params_size(p, "pipe.mindirect");
+	pp.fill = params_bool(p, "workload.fill");
 	pp.wrate = params_bandwidth(p, "pipe.writer_rate");
 	pp.rrate = params_bandwidth(p, "pipe.reader_rate");
+	pp.wgap = params_dist(p, "pipe.writer_gap");
+	pp.rgap = params_dist(p, "pipe.reader_gap");
+	rng_init(&pp.wrng, seed, rep, "pipe.writer");
+	rng_init(&pp.rrng, seed, rep, "pipe.reader");
 	pp.wcpu = 0;
 	pp.rcpu = m.cpus > 1 ? 1 : 0;
 	pp.bufsize = PIPE_SIZE;
@@ -393,18 +840,19 @@ pipe_run(const struct params *p, const char *strategy, uint64_t seed,
 		pp.wbufs[i] = vm_buf_new(k->vm, &pp.wmap, 0, pp.size, &setup);
 	pp.rbuf = vm_buf_new(k->vm, &pp.rmap, 0, pp.size, &setup);
 	pp.rseen = g_new0(uint64_t, pp.rbuf->npages);
-	pp.lent_version = g_new0(uint64_t, pp.rbuf->npages);
-	pp.lent_pages = g_new0(struct vm_page *, pp.rbuf->npages);
-	(void)seed;
-	(void)rep;
-	engine_schedule(e, 0, pipe_writer, &pp);
-	engine_schedule(e, 0, pipe_reader, &pp);
+	pp.map_version = g_new0(uint64_t, pp.rbuf->npages);
+	pp.map_pages = g_new0(struct vm_page *, pp.rbuf->npages);
+	pp.wstart = g_array_new(FALSE, FALSE, sizeof(sim_time));
+	engine_schedule(e, 0, pipe_produce, &pp);
+	engine_schedule(e, 0, pipe_read, &pp);
 	engine_run_bounded(e, params_time(p, "scenario.max_sim_time"),
 	    params_count(p, "scenario.max_events"));
-	if (pp.read != pp.msgs) {
-		model_limit_error(error, k, pp.read, pp.msgs, "messages read");
+	pp.c.loan_breaks = vm_stats(k->vm)->loan_breaks;
+	if (pp.consumed != pp.msgs) {
+		model_limit_error(error, k, pp.consumed, pp.msgs,
+		    "messages read");
 		ok = FALSE;
-	} else if (pp.violations > 0 && pp.mode != PIPE_GIFT) {
+	} else if (pp.c.violations > 0 && pp.mode != PIPE_GIFT) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
 		    "invariant broken (strategy %s): the reader saw data the "
 		    "writer changed after write()", strategy);
@@ -412,40 +860,19 @@ pipe_run(const struct params *p, const char *strategy, uint64_t seed,
 	}
 	if (ok) {
 		model_result_fill(r, k);
-		r->v[MODEL_VIOLATIONS] = (double)pp.violations;
+		r->v[MODEL_VIOLATIONS] = (double)pp.c.violations;
 	}
-	/* Tear down: the reader's pages (perhaps loans), the writer's. */
-	for (i = 0; i < pp.rbuf->npages; i++) {
-		struct vm_page *pg = pp.rbuf->pages[i];
-
-		vm_remove(k->vm, pg, &pp.rmap, 0, &tlb, &setup);
-		if (pg->owner == VM_OWNER_ANON && pg->loan_count == 0 &&
-		    pg->wire_count == 0)
-			vm_page_release(k->vm, pg, &setup);
-		else if (pg->wire_count > 0)
-			vm_page_unhold(k->vm, pg, &setup);
-		else
-			vm_unloan(k->vm, pg, &setup);
-	}
-	g_free(pp.rbuf->pages);
-	g_free(pp.rbuf);
-	for (i = 0; i < pp.nbufs; i++) {
-		struct vm_buf *b = pp.wbufs[i];
-
-		for (j = 0; j < b->npages; j++) {
-			if (b->pages[j]->kmappings > 0)
-				vm_kremove(k->vm, b->pages[j], 0, &tlb, &setup);
-			while (b->pages[j]->loan_count > 0 && pp.mode ==
-			    PIPE_LOAN)
-				vm_unloan(k->vm, b->pages[j], &setup);
-		}
-		vm_buf_free(k->vm, b, &setup);
-	}
-	g_free(pp.wbufs);
-	g_free(pp.rseen);
-	g_free(pp.lent_version);
-	g_free(pp.lent_pages);
+	if (counts != NULL)
+		*counts = pp.c;
+	pipe_teardown(&pp);
 	kernel_free(k);
 	engine_free(e);
 	return ok;
+}
+
+gboolean
+pipe_run(const struct params *p, const char *strategy, uint64_t seed,
+    uint32_t rep, struct model_result *r, GError **error)
+{
+	return pipe_run_counted(p, strategy, seed, rep, r, NULL, error);
 }

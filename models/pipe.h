@@ -9,9 +9,32 @@
 #include "sim/params.h"
 #include "models/model.h"
 
+/* What one run did, for tests and for anyone reading a run closely. */
+struct pipe_counts {
+	uint64_t	writes;		/* write() calls */
+	uint64_t	reads;		/* read() calls, short ones included */
+	uint64_t	sleeps;		/* tsleep()s */
+	uint64_t	switches;	/* context switches */
+	uint64_t	wakeups;	/* wakeup()s that woke the other side */
+	uint64_t	lock_waits;	/* sleeps for pipelock() among them */
+	uint64_t	copies;		/* uiomove() calls */
+	uint64_t	copied;		/* bytes they moved */
+	uint64_t	direct_writes;	/* pipe_direct_write() chunks */
+	uint64_t	grown;		/* pipespace(BIG_PIPE_SIZE) */
+	uint64_t	loan_breaks;	/* the writer wrote a page on loan */
+	uint64_t	violations;	/* gift pages changed under the reader */
+	uint64_t	latency;	/* sum over messages of the time from
+					   write() to the read() that completes
+					   it, ns */
+};
+
 gboolean	 pipe_run(const struct params *, const char *strategy,
 		    uint64_t seed, uint32_t replication,
 		    struct model_result *, GError **);
+/* pipe_run() that also fills *counts (which may be NULL). */
+gboolean	 pipe_run_counted(const struct params *, const char *strategy,
+		    uint64_t seed, uint32_t replication,
+		    struct model_result *, struct pipe_counts *, GError **);
 gboolean	 pipe_strategy_valid(const char *strategy, GError **);
 
 #endif

@@ -214,6 +214,10 @@ static const struct param_def model_params[] = {
 	    NULL, "how fast the writer produces data (its work per byte)"),
 	P("pipe.reader_rate", PARAM_BANDWIDTH, "1GB/s", "1kB/s", "10000GB/s",
 	    NULL, "how fast the reader consumes data (its work per byte)"),
+	P("pipe.writer_gap", PARAM_DIST_TIME, "0", NULL, NULL, NULL,
+	    "the writer's think time after each write()"),
+	P("pipe.reader_gap", PARAM_DIST_TIME, "0", NULL, NULL, NULL,
+	    "the reader's think time after working through each message"),
 
 	P("nic.mtu", PARAM_SIZE, "1500B", "128B", "64KiB", NULL,
 	    "MTU: 1500, 9000, or 4168 (4096 of payload plus headers)"),

@@ -1137,60 +1137,8 @@ START_TEST(test_socket_bad_config_is_an_error)
 }
 END_TEST
 
-/* --- pipes ---------------------------------------------------------- */
-
-START_TEST(test_pipe_copies_and_breaks)
-{
-	static const char *const three[] = {
-		"workload.kind=pipe", "workload.size=16KiB",
-		"workload.messages=10", "workload.buffers=3",
-		"machine.cpus=2", NULL
-	};
-	static const char *const one[] = {
-		"workload.kind=pipe", "workload.size=16KiB",
-		"workload.messages=10", "workload.buffers=1",
-		"machine.cpus=2", NULL
-	};
-	static const char *const small[] = {
-		"workload.kind=pipe", "workload.size=4KiB",
-		"workload.messages=10", NULL
-	};
-	struct model_result c = test_run(three, "copy");
-	struct model_result l = test_run(three, "loan");
-	struct model_result x = test_run(three, "exchange");
-	struct model_result x1 = test_run(one, "exchange");
-	struct model_result g1 = test_run(one, "gift");
-	struct model_result s = test_run(small, "loan");
-
-	/* Two copies through the buffer, one with the direct write, none
-	 * with the exchange. */
-	ck_assert_double_eq(test_metric(&c, "copied_bytes_per_byte"), 2);
-	ck_assert_double_eq(test_metric(&l, "copied_bytes_per_byte"), 1);
-	ck_assert_double_eq(test_metric(&x, "copied_bytes_per_byte"), 0);
-	ck_assert_double_eq(test_metric(&x, "cow_faults_per_MiB"), 0);
-	/* One buffer: the writer refills pages the reader still holds,
-	 * 4 pages a message from the second on: 36 in 160 KiB. */
-	ck_assert_double_eq_tol(test_metric(&x1, "cow_faults_per_MiB"),
-	    36 / (163840.0 / 1048576), 1e-9);
-	ck_assert_double_eq(test_metric(&x1, "violations"), 0);
-	/* Unprotected, the same refills change what the reader reads. */
-	ck_assert_double_gt(test_metric(&g1, "violations"), 0);
-	/* Below PIPE_MINDIRECT the "loan" pipe copies twice. */
-	ck_assert_double_eq(test_metric(&s, "copied_bytes_per_byte"), 2);
 }
 END_TEST
-
-static Suite *
-models_pipe_suite(void)
-{
-	Suite	*s = suite_create("/models/pipe");
-	TCase	*tc = tcase_create("/models/pipe/io");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_pipe_copies_and_breaks);
-	suite_add_tcase(s, tc);
-	return s;
-}
 
 static Suite *
 models_socket_suite(void)
@@ -1232,7 +1180,6 @@ main(void)
 	int	 failed;
 
 	srunner_add_suite(sr, models_socket_suite());
-	srunner_add_suite(sr, models_pipe_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
