@@ -80,6 +80,20 @@ units_tail_blank(const char *s)
 	return *s == '\0';
 }
 
+/* x times the unit's scale, which must stay finite: "1e300GB/s" is a
+ * number, but not one a double holds in bytes per second. */
+static gboolean
+units_scale(double x, double scale, double *out, const char *text,
+    const char *form, GError **error)
+{
+	double	y = x * scale;
+
+	if (!isfinite(y))
+		return units_fail(error, text, form);
+	*out = y;
+	return TRUE;
+}
+
 /* The unit at s, which must be all that is left but for spaces. */
 static const struct units_unit *
 units_find(const struct units_unit *u, const char *s)
@@ -110,8 +124,7 @@ units_parse_time_real(const char *text, double *ns, GError **error)
 	}
 	if ((u = units_find(units_time, rest)) == NULL)
 		return units_fail(error, text, UNITS_TIME_FORM);
-	*ns = x * u->scale;
-	return TRUE;
+	return units_scale(x, u->scale, ns, text, UNITS_TIME_FORM, error);
 }
 
 gboolean
@@ -142,8 +155,7 @@ units_parse_size_real(const char *text, double *bytes, GError **error)
 	}
 	if ((u = units_find(units_size, rest)) == NULL)
 		return units_fail(error, text, UNITS_SIZE_FORM);
-	*bytes = x * u->scale;
-	return TRUE;
+	return units_scale(x, u->scale, bytes, text, UNITS_SIZE_FORM, error);
 }
 
 gboolean
@@ -171,8 +183,8 @@ units_parse_bandwidth(const char *text, double *bytes_per_s, GError **error)
 	if (!units_split(text, &x, &rest) || x < 0 ||
 	    (u = units_find(units_bw, rest)) == NULL)
 		return units_fail(error, text, UNITS_BW_FORM);
-	*bytes_per_s = x * u->scale;
-	return TRUE;
+	return units_scale(x, u->scale, bytes_per_s, text, UNITS_BW_FORM,
+	    error);
 }
 
 gboolean
