@@ -1137,9 +1137,6 @@ START_TEST(test_socket_bad_config_is_an_error)
 }
 END_TEST
 
-}
-END_TEST
-
 static Suite *
 models_socket_suite(void)
 {
