@@ -40,7 +40,7 @@
  * one longer than the maximum is a preemption, not a shootdown. */
 #define CALIBRATE_GAP_MIN	200.0
 #define CALIBRATE_GAP_MAX	200000.0
-#define CALIBRATE_STEPS		14
+#define CALIBRATE_STEPS		16
 #define CALIBRATE_MIB		((size_t)1 << 20)
 
 struct calibrate {
@@ -207,6 +207,17 @@ calibrate_unpin(const struct calibrate *c)
 	(void)sched_setaffinity(0, sizeof(c->saved), &c->saved);
 }
 
+static uint64_t
+calibrate_sum(const uint64_t *w, size_t n)
+{
+	uint64_t	sum = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		sum += w[i];
+	return sum;
+}
+
 /* Bytes per second of count copies of size bytes: at offset 0 each time
  * (perm NULL), or at the chunks perm[*at], perm[*at + 1], ... of n. */
 static double
@@ -269,6 +280,49 @@ calibrate_copy(struct calibrate *c, gboolean cold)
 		perm = NULL;
 		hostprof_stat_set(&cv->bw[i], c->v, c->trials);
 	}
+}
+
+/* Over 64 KiB chunks of the arena in a random order, data only in
+ * memory: a read pass (64-bit sums, as a checksum reads: the memory read
+ * stream of one CPU), or a memcpy into one 64 KiB buffer that stays in
+ * the cache (as read() copies a cold page-cache page into a buffer the
+ * process reuses). */
+static void
+calibrate_from_memory(struct calibrate *c, gboolean copy)
+{
+	struct hostprof_stat	*s = &c->h->p[copy ? HP_COPY_COLD_SRC :
+				    HP_READ_COLD];
+	size_t			 size = 65536, n, count, at = 0, j, *perm;
+	const uint64_t		*w;
+	uint64_t		 sum = 0;
+	unsigned		 t;
+	double			 t0;
+
+	if (calibrate_simulated(c, copy ? "copy-cold" : "read-cold", s))
+		return;
+	if (c->src == NULL) {
+		hostprof_stat_fail(s, "%s", c->buf_why);
+		return;
+	}
+	n = c->arena / size;
+	count = MAX(1, MIN(n, c->per_point / size));
+	perm = calibrate_shuffle(n);
+	for (t = 0; t < c->trials; t++) {
+		t0 = calibrate_now();
+		for (j = 0; j < count; j++, at = (at + 1) % n) {
+			w = (const uint64_t *)(c->src + perm[at] * size);
+			if (copy) {
+				memcpy(c->dst, w, size);
+				CALIBRATE_USE(c->dst);
+			} else
+				sum += calibrate_sum(w, size / sizeof(*w));
+		}
+		c->v[t] = (double)(count * size) /
+		    ((calibrate_now() - t0) / 1e9);
+	}
+	CALIBRATE_USE(sum);
+	g_free(perm);
+	hostprof_stat_set(s, c->v, c->trials);
 }
 
 static void
@@ -1110,6 +1164,10 @@ calibrate_measure(const struct calibrate_options *o, struct hostprof_host *h,
 } while (0)
 	STEP("memcpy, cache-hot, over sizes", calibrate_copy(&c, FALSE));
 	STEP("memcpy, cache-cold, over sizes", calibrate_copy(&c, TRUE));
+	STEP("read pass over data in memory", calibrate_from_memory(&c,
+	    FALSE));
+	STEP("memcpy from memory into the cache", calibrate_from_memory(&c,
+	    TRUE));
 	STEP("null system call", calibrate_syscall(&c));
 	STEP("page zeroing", calibrate_page_zero(&c));
 	STEP("anonymous first-touch fault", calibrate_first_touch(&c));

@@ -36,6 +36,8 @@ static const char *const hostprof_what[HP_NPROBES] = {
 	"flush IPIs received per mprotect call",
 	"pipe write()+read() of 1 byte, one process",
 	"pipe ping-pong, per handoff (one CPU)",
+	"read pass over data in memory (GB/s)",
+	"memcpy from memory into the cache (GB/s)",
 };
 
 struct hp_derive {
@@ -677,6 +679,17 @@ hp_derive_copy(struct hp_derive *d)
 	else
 		hp_base(d, "copy_bw_cold", "the cold copy probe failed");
 	g_free(list);
+	if (h->p[HP_READ_COLD].n > 0) {
+		list = hostprof_stat_text(&h->p[HP_READ_COLD], 1e9, "GB/s");
+		hp_set(d, "checksum_bw_cold", HP_DERIVED,
+		    h->p[HP_READ_COLD].median, "DERIVED: a software checksum "
+		    "over data only in memory is bound by the memory read "
+		    "stream, measured as a read pass (64-bit sums) over 64 KiB "
+		    "chunks of the arena in a random order: %s.", list);
+		g_free(list);
+	} else
+		hp_base_all(d, (const char *const[]){ "checksum_bw_cold" }, 1,
+		    HP_READ_COLD);
 	knee = hostprof_knee(&h->hot, hp_num(d, "copy_bw_cold"));
 	if (knee > 0)
 		hp_set(d, "cache_size", HP_MEASURED, (double)knee, "MEASURED: "
@@ -900,7 +913,8 @@ hostprof_probes(GString *s, const struct hostprof_host *h)
 	g_string_append(s, "#\n# The measurements (ns unless said "
 	    "otherwise):\n");
 	for (i = 0; i < HP_NPROBES; i++) {
-		t = hostprof_stat_text(&h->p[i], 1, "");
+		t = hostprof_stat_text(&h->p[i], i == HP_READ_COLD ||
+		    i == HP_COPY_COLD_SRC ? 1e9 : 1, "");
 		g_string_append_printf(s, "#   %-58s %s\n", hostprof_what[i], t);
 		g_free(t);
 	}

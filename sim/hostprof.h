@@ -51,6 +51,10 @@ enum hostprof_probe {
 				   pipe, one process */
 	HP_PIPE_HANDOFF,	/* half a round trip of the ping-pong of two
 				   processes on one CPU */
+	HP_READ_COLD,		/* bytes/s of a read pass over data only in
+				   memory (64 KiB chunks, random order) */
+	HP_COPY_COLD_SRC,	/* bytes/s of memcpy of the same chunks into
+				   one 64 KiB buffer in the cache */
 	HP_NPROBES
 };
 

@@ -91,6 +91,7 @@ test_host(struct hostprof_host *h)
 	stat_one(&h->p[HP_SHOOTDOWN_IPIS], 1);
 	stat_one(&h->p[HP_PIPE_SELF], 680);
 	stat_one(&h->p[HP_PIPE_HANDOFF], 2680);
+	stat_one(&h->p[HP_READ_COLD], 11e9);
 }
 
 static const struct hostprof_key *
@@ -235,6 +236,7 @@ START_TEST(test_derive_exact)
 	/* 2680 - 680 = 2000 split 1500:1000 */
 	key_is(keys, "context_switch", "1200ns", HP_DERIVED);
 	key_is(keys, "wakeup", "800ns", HP_DERIVED);
+	key_is(keys, "checksum_bw_cold", "11GB/s", HP_DERIVED);
 	key_is(keys, "copy_fixed", "20ns", HP_BASE);
 	ck_assert_ptr_nonnull(strstr(key(keys, "copy_fixed")->note,
 	    "NOT MEASURED (no probe measures it): the value of "
@@ -258,6 +260,7 @@ START_TEST(test_derive_failed_probes)
 	 * saying why; the rest as before. */
 	hostprof_stat_fail(&h.p[HP_FIRST_TOUCH], "simulated failure");
 	hostprof_stat_fail(&h.p[HP_SHOOTDOWN], "only one CPU available");
+	hostprof_stat_fail(&h.p[HP_READ_COLD], "mmap refused");
 	keys = hostprof_derive(&h, base, "test-base.ini");
 	key_is(keys, "fault_trap", "600ns", HP_BASE);
 	key_is(keys, "page_alloc", "100ns", HP_BASE);
@@ -265,6 +268,8 @@ START_TEST(test_derive_failed_probes)
 	    "simulated failure"));
 	key_is(keys, "pmap_enter", "39ns", HP_DERIVED);
 	key_is(keys, "tlb_shootdown", "3us", HP_BASE);
+	key_is(keys, "checksum_bw_cold", params_text(base,
+	    "machine.checksum_bw_cold"), HP_BASE);
 	missing = hostprof_missing(keys);
 	ck_assert_ptr_nonnull(strstr(missing, "only one CPU available"));
 	ck_assert_ptr_nonnull(strstr(missing, "  fault_trap "));
