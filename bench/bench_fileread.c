@@ -11,10 +11,12 @@
  * file is in the page cache and larger than the last-level cache; reads
  * go through it in order, as in the model.  The figure is CPU time per
  * byte read (CLOCK_PROCESS_CPUTIME_ID; wall time beside it), the median
- * of repeated trials.  It finds (a) the smallest S at which map beats
- * copy with f = 0, and (b) for each S, f*: the largest f at which map
- * still wins, by bisection on f over measured points.  A table on
- * stdout; the measured points and the summary in CSV files.
+ * of repeated trials, those of the two strategies taking turns; map
+ * wins where the median of the paired differences is below 0.  It finds
+ * (a) the smallest S from which map beats copy with f = 0, and (b) for
+ * each S, f*: the largest f at which map still wins, by bisection on f
+ * over measured points.  A table on stdout; the measured points and the
+ * summary in CSV files.
  *
  * A benchmark, not a test: its figures depend on the machine and its
  * load.  The process runs on one CPU (as the model's process does): a
@@ -33,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/real.h"
 #include "sim/units.h"
 
 enum fr_strategy { FR_COPY, FR_MAP };
@@ -49,42 +52,6 @@ struct fr {
 	FILE		*points;	/* CSV of every measured point */
 	volatile uint64_t sink;
 };
-
-/* The medians of one point. */
-struct fr_point {
-	double	cpu;		/* ns per byte */
-	double	cpu_q1, cpu_q3;
-	double	wall;
-};
-
-static double
-fr_clock(clockid_t id)
-{
-	struct timespec	ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int
-fr_cmp(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-fr_quantile(double *v, unsigned n, double q)
-{
-	double		h = (n - 1) * q;
-	unsigned	i = (unsigned)h;
-
-	qsort(v, n, sizeof(*v), fr_cmp);
-	if (i + 1 >= n)
-		return v[n - 1];
-	return v[i] + (h - i) * (v[i + 1] - v[i]);
-}
 
 /* The process uses what it read: every byte. */
 static uint64_t
@@ -143,59 +110,62 @@ fr_op(struct fr *r, enum fr_strategy s, size_t size, double f, double *acc)
 	return TRUE;
 }
 
-static const char *
-fr_name(enum fr_strategy s)
+/* One trial: CPU and wall ns per byte of reading trial_bytes in reads
+ * of size. */
+static gboolean
+fr_trial(struct fr *r, enum fr_strategy s, size_t size, double f,
+    double *cpu, double *wall)
 {
-	return s == FR_COPY ? "copy" : "map";
+	uint64_t	ops = MAX(4, r->trial_bytes / size), i;
+	double		c0, w0, acc = 0;
+
+	c0 = real_clock(CLOCK_PROCESS_CPUTIME_ID);
+	w0 = real_clock(CLOCK_MONOTONIC);
+	for (i = 0; i < ops; i++)
+		if (!fr_op(r, s, size, f, &acc))
+			return FALSE;
+	*wall = (real_clock(CLOCK_MONOTONIC) - w0) / (double)(ops * size);
+	*cpu = (real_clock(CLOCK_PROCESS_CPUTIME_ID) - c0) /
+	    (double)(ops * size);
+	return TRUE;
 }
 
-/* The medians over trials of reading trial_bytes in reads of size. */
-static gboolean
-fr_measure(struct fr *r, enum fr_strategy s, size_t size, double f,
-    struct fr_point *pt)
+static void
+fr_point_write(struct fr *r, enum fr_strategy s, size_t size, double f,
+    const struct real_point *pt)
 {
-	double		*cpu = g_new(double, r->trials);
-	double		*wall = g_new(double, r->trials);
-	uint64_t	 ops = MAX(4, r->trial_bytes / size), i;
-	double		 c0, w0, acc;
+	fprintf(r->points, "%zu,%.6g,%s,%.6g,%.6g,%.6g,%.6g,%u\n", size, f,
+	    s == FR_COPY ? "copy" : "map", pt->cpu, pt->cpu_q1, pt->cpu_q3,
+	    pt->wall, r->trials);
+}
+
+/* Both strategies at one point, their trials taking turns (so that both
+ * see the same load): the medians of each, and whether map costs less
+ * CPU than copy (the median of the paired differences below 0). */
+static gboolean
+fr_map_wins(struct fr *r, size_t size, double f, struct real_point *copy,
+    struct real_point *map, gboolean *wins)
+{
+	double		*v = g_new(double, 5 * r->trials);
+	double		*cc = v, *cw = v + r->trials, *mc = v + 2 * r->trials;
+	double		*mw = v + 3 * r->trials, *d = v + 4 * r->trials;
 	unsigned	 t;
 	gboolean	 ok = TRUE;
 
 	for (t = 0; t < r->trials && ok; t++) {
-		acc = 0;
-		c0 = fr_clock(CLOCK_PROCESS_CPUTIME_ID);
-		w0 = fr_clock(CLOCK_MONOTONIC);
-		for (i = 0; i < ops && ok; i++)
-			ok = fr_op(r, s, size, f, &acc);
-		wall[t] = (fr_clock(CLOCK_MONOTONIC) - w0) /
-		    (double)(ops * size);
-		cpu[t] = (fr_clock(CLOCK_PROCESS_CPUTIME_ID) - c0) /
-		    (double)(ops * size);
+		ok = fr_trial(r, FR_COPY, size, f, &cc[t], &cw[t]) &&
+		    fr_trial(r, FR_MAP, size, f, &mc[t], &mw[t]);
+		d[t] = mc[t] - cc[t];
 	}
 	if (ok) {
-		pt->cpu = fr_quantile(cpu, r->trials, 0.5);
-		pt->cpu_q1 = fr_quantile(cpu, r->trials, 0.25);
-		pt->cpu_q3 = fr_quantile(cpu, r->trials, 0.75);
-		pt->wall = fr_quantile(wall, r->trials, 0.5);
-		fprintf(r->points, "%zu,%.6g,%s,%.6g,%.6g,%.6g,%.6g,%u\n", size,
-		    f, fr_name(s), pt->cpu, pt->cpu_q1, pt->cpu_q3, pt->wall,
-		    r->trials);
+		*wins = real_quantile(d, r->trials, 0.5) < 0;
+		real_point_set(copy, cc, cw, r->trials);
+		real_point_set(map, mc, mw, r->trials);
+		fr_point_write(r, FR_COPY, size, f, copy);
+		fr_point_write(r, FR_MAP, size, f, map);
 	}
-	g_free(cpu);
-	g_free(wall);
+	g_free(v);
 	return ok;
-}
-
-/* Both strategies at one point: does map cost less CPU than copy? */
-static gboolean
-fr_map_wins(struct fr *r, size_t size, double f, struct fr_point *copy,
-    struct fr_point *map, gboolean *wins)
-{
-	if (!fr_measure(r, FR_COPY, size, f, copy) ||
-	    !fr_measure(r, FR_MAP, size, f, map))
-		return FALSE;
-	*wins = map->cpu < copy->cpu;
-	return TRUE;
 }
 
 /* f*: the largest f at which map still wins (lo), and the smallest
@@ -203,7 +173,7 @@ fr_map_wins(struct fr *r, size_t size, double f, struct fr_point *copy,
 static gboolean
 fr_fstar(struct fr *r, size_t size, gboolean wins0, double *lo, double *hi)
 {
-	struct fr_point	c, m;
+	struct real_point	c, m;
 	gboolean	w;
 	double		mid;
 	unsigned	i;
@@ -265,49 +235,6 @@ fr_file(uint64_t size, size_t ps, GError **error)
 	return fd;
 }
 
-static void
-fr_pin(int cpu)
-{
-	cpu_set_t	set;
-	int		i;
-
-	if (cpu < 0) {
-		if (sched_getaffinity(0, sizeof(set), &set) != 0)
-			return;
-		for (i = 0; i < CPU_SETSIZE && !CPU_ISSET(i, &set); i++)
-			;
-		cpu = i;
-	}
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) != 0)
-		fprintf(stderr, "bench_fileread: cannot pin to CPU %d: %s\n",
-		    cpu, g_strerror(errno));
-}
-
-/* Least squares of the time per read, a + b S, over the sizes, each
- * weighted by 1/time^2 (relative errors): the fixed cost of a read
- * (system calls, mapping) and the cost per byte. */
-static void
-fr_fit(const double *size, const double *ns_per_byte, unsigned n, double *a,
-    double *b)
-{
-	double		sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, y, w;
-	unsigned	i;
-
-	for (i = 0; i < n; i++) {
-		y = ns_per_byte[i] * size[i];
-		w = 1 / (y * y);
-		sw += w;
-		sx += w * size[i];
-		sy += w * y;
-		sxx += w * size[i] * size[i];
-		sxy += w * size[i] * y;
-	}
-	*b = (sw * sxy - sx * sy) / (sw * sxx - sx * sx);
-	*a = (sy - *b * sx) / sw;
-}
-
 static char *
 fr_fraction_text(double lo, double hi)
 {
@@ -344,16 +271,17 @@ main(int argc, char **argv)
 	    "mmap(MAP_PRIVATE) of a cached file, over read sizes");
 	GError		*e = NULL;
 	struct fr	 r;
-	struct fr_point	 c, m;
+	struct real_point	 c, m;
 	GString		*summary = g_string_new("size,copy_cpu_ns_per_byte,"
 			    "map_cpu_ns_per_byte,map_over_copy,"
 			    "copy_wall_ns_per_byte,map_wall_ns_per_byte,"
 			    "fstar,fstar_loses\n");
-	size_t		 size, prev = 0, below = 0, breakeven = 0;
+	struct real_breakeven be = { 0, 0, 0 };
+	size_t		 size;
 	double		 xs[32], yc[32], ym[32], a, b;
 	unsigned	 np = 0;
 	gboolean	 wins;
-	double		 lo, hi, t0 = fr_clock(CLOCK_MONOTONIC);
+	double		 lo, hi, t0 = real_clock(CLOCK_MONOTONIC);
 	int		 status = 0;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -376,11 +304,9 @@ main(int argc, char **argv)
 	}
 	if (outdir == NULL)
 		outdir = g_strdup("out/bench-fileread");
-	if (g_mkdir_with_parents(outdir, 0777) != 0) {
-		fprintf(stderr, "bench_fileread: cannot make %s: %s\n", outdir,
-		    g_strerror(errno));
+	if ((r.points = real_open_csv("bench_fileread", outdir,
+	    "fileread.csv", &path)) == NULL)
 		return 1;
-	}
 	if ((r.fd = fr_file(r.file_size, r.ps, &e)) < 0) {
 		fprintf(stderr, "bench_fileread: no file: %s\n", e->message);
 		return 1;
@@ -392,15 +318,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	memset(r.buf, 1, 1 << 20);
-	path = g_build_filename(outdir, "fileread.csv", NULL);
-	if ((r.points = fopen(path, "w")) == NULL) {
-		fprintf(stderr, "bench_fileread: %s: %s\n", path,
-		    g_strerror(errno));
-		return 1;
-	}
 	fprintf(r.points, "size,write_fraction,strategy,cpu_ns_per_byte,"
 	    "cpu_q1,cpu_q3,wall_ns_per_byte,trials\n");
-	fr_pin(cpu);
+	if (real_pin(cpu) < 0)
+		fprintf(stderr, "bench_fileread: cannot pin to a CPU: %s\n",
+		    g_strerror(errno));
 	sz = units_format_size((double)r.file_size);
 	printf("read() into a buffer (copy) against mmap(MAP_PRIVATE) (map) "
 	    "of a %s file in the page cache;\nthe process reads every byte and "
@@ -421,14 +343,7 @@ main(int argc, char **argv)
 			status = 1;
 			break;
 		}
-		/* The start of the last run of sizes at which map wins. */
-		if (!wins)
-			breakeven = 0;
-		else if (breakeven == 0) {
-			breakeven = size;
-			below = prev;
-		}
-		prev = size;
+		real_breakeven_step(&be, size, wins);
 		sz = units_format_size((double)size);
 		cs = g_strdup_printf("%.4f [%.4f..%.4f]", c.cpu, c.cpu_q1,
 		    c.cpu_q3);
@@ -452,23 +367,11 @@ main(int argc, char **argv)
 	}
 	fclose(r.points);
 	if (status == 0) {
-		if (breakeven > 0) {
-			char *bs = units_format_size((double)below);
-			char *es = units_format_size((double)breakeven);
-
-			printf("\nbreak-even at f = 0: map beats copy from %s on"
-			    " (%s%s)\n", es, below == 0 ? "already at the "
-			    "smallest size" : "it loses at ", below == 0 ? "" :
-			    bs);
-			g_free(bs);
-			g_free(es);
-		} else
-			printf("\nbreak-even at f = 0: map does not beat copy "
-			    "for good up to 1MiB\n");
-		fr_fit(xs, yc, np, &a, &b);
+		real_breakeven_print(&be, "map beats copy at f = 0");
+		real_fit(xs, yc, np, &a, &b);
 		printf("fit of the CPU time per read, a + b S (f = 0): copy %.0f "
 		    "ns + %.4f ns/B", a, b);
-		fr_fit(xs, ym, np, &a, &b);
+		real_fit(xs, ym, np, &a, &b);
 		printf(", map %.0f ns + %.4f ns/B\n", a, b);
 		g_free(path);
 		path = g_build_filename(outdir, "fileread-summary.csv", NULL);
@@ -478,7 +381,7 @@ main(int argc, char **argv)
 		} else
 			printf("points:  %s/fileread.csv\nsummary: %s\n"
 			    "%.1f s\n", outdir, path,
-			    (fr_clock(CLOCK_MONOTONIC) - t0) / 1e9);
+			    (real_clock(CLOCK_MONOTONIC) - t0) / 1e9);
 	}
 	g_string_free(summary, TRUE);
 	g_free(path);
