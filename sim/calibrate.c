@@ -1212,8 +1212,8 @@ calibrate_base(const char *path, char **name, GError **error)
 		if (g_file_test(where[i], G_FILE_TEST_IS_REGULAR))
 			path = where[i];
 	if (path == NULL) {
-		*name = g_strdup("the registry's defaults (x86-64-current.ini "
-		    "not found)");
+		*name = g_strdup("loansim's built-in defaults (no "
+		    "x86-64-current.ini found)");
 		return p;
 	}
 	if (!params_load_file(p, path, error)) {

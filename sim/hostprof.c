@@ -322,9 +322,9 @@ hp_base(struct hp_derive *d, const char *name, const char *why)
 	k->why = g_strdup(why);
 	c = hp_base_comment(d, name);
 	k->note = g_strdup_printf("NOT MEASURED (%s): the value of %s%s%s%s",
-	    why, d->base_name, params_is_set(d->base, def->name) ? "" :
-	    " (the registry's default)", c ? ", which says: " : ".",
-	    c ? c : "");
+	    why, d->base_name, params_file(d->base) == NULL ||
+	    params_is_set(d->base, def->name) ? "" : " (the registry's "
+	    "default)", c ? ", which says: " : ".", c ? c : "");
 	g_free(c);
 	hp_put(d, k);
 }
