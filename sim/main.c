@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "sim/calibrate.h"
 #include "sim/error.h"
 #include "sim/figure.h"
 #include "sim/params.h"
@@ -595,6 +596,7 @@ main_usage(FILE *f)
 "  plot TABLE.csv...   redraw figures from result tables\n"
 "  regress SCENARIO... rerun scenarios and compare with results/\n"
 "  params              list every parameter, its default, unit and meaning\n"
+"  calibrate           measure this machine and write its machine profile\n"
 "\n"
 "'loansim COMMAND --help' shows a command's options; --version the\n"
 "version.  See loansim(1).\n");
@@ -866,6 +868,8 @@ main(int argc, char **argv)
 		return main_plot(argc, argv);
 	if (strcmp(cmd, "regress") == 0)
 		return main_regress(argc, argv);
+	if (strcmp(cmd, "calibrate") == 0)
+		return calibrate_main(argc, argv);
 	if (strcmp(cmd, "params") == 0) {
 		if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
 		    strcmp(argv[2], "-h") == 0)) {
