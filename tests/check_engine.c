@@ -248,6 +248,54 @@ START_TEST(test_rng_philox_known_answers)
 }
 END_TEST
 
+/* A stream's draws depend on (seed, replication, name) alone: frozen
+ * here, so that any change to how streams are derived (which would move
+ * every result) fails, whatever other streams exist. */
+START_TEST(test_rng_streams_frozen)
+{
+	static const struct {
+		uint64_t	 seed;
+		uint32_t	 rep;
+		const char	*name;
+		uint64_t	 want[3];
+	} f[] = {
+		{ 42, 0, "app.thread0", { 0x87d0362d965c634eull,
+		    0x0f79df152cbc639full, 0x4e87c91d12de295eull } },
+		{ 42, 0, "app.thread1", { 0x9fd88fdc7b9741c0ull,
+		    0xf9d4e0098977383dull, 0xc2533ff917f51f77ull } },
+		{ 42, 1, "app.thread0", { 0x9c7960566c363003ull,
+		    0x3062aaffc998323dull, 0xe6ab03d5af3fc4c9ull } },
+		{ 43, 0, "app.thread0", { 0x83214737c3d2876eull,
+		    0x6219fb0afbf7884aull, 0x6645e174cc55dde6ull } },
+		{ 1, 2, "app.file", { 0x9fd856c8dd2561c5ull,
+		    0x8569783a33fe515full, 0x1035a885103176a6ull } },
+		{ 0, 0, "", { 0xddefc15d8415a577ull, 0xbc1dde9b0f9f6ec5ull,
+		    0x6c027e32b95ccfdcull } }
+	};
+	struct rng	a, other;
+	uint64_t	alone[64];
+	unsigned	i, k;
+
+	for (i = 0; i < G_N_ELEMENTS(f); i++) {
+		rng_init(&a, f[i].seed, f[i].rep, f[i].name);
+		for (k = 0; k < 3; k++)
+			ck_assert_uint_eq(rng_u64(&a), f[i].want[k]);
+	}
+	/* Draws of another stream in between change nothing (and a new
+	 * stream is just another rng_init). */
+	rng_init(&a, 42, 0, "app.thread0");
+	for (k = 0; k < G_N_ELEMENTS(alone); k++)
+		alone[k] = rng_u64(&a);
+	rng_init(&a, 42, 0, "app.thread0");
+	rng_init(&other, 42, 0, "some.new.stream");
+	for (k = 0; k < G_N_ELEMENTS(alone); k++) {
+		for (i = 0; i < k % 5; i++)
+			(void)rng_u32(&other);
+		ck_assert_uint_eq(rng_u64(&a), alone[k]);
+	}
+}
+END_TEST
+
 START_TEST(test_rng_streams_reproducible_and_independent)
 {
 	struct rng	a, b, c, d, x;
@@ -258,12 +306,6 @@ START_TEST(test_rng_streams_reproducible_and_independent)
 	rng_init(&b, 42, 0, "app.thread0");
 	for (i = 0; i < 1000; i++)
 		ck_assert_uint_eq(rng_u64(&a), rng_u64(&b));
-	/* Adding a stream does not move another's draws. */
-	rng_init(&a, 42, 0, "app.thread0");
-	rng_init(&x, 42, 0, "some.new.stream");
-	(void)rng_u64(&x);
-	rng_init(&b, 42, 0, "app.thread0");
-	ck_assert_uint_eq(rng_u64(&a), rng_u64(&b));
 	/* Other names, replications and seeds give other draws. */
 	rng_init(&a, 42, 0, "app.thread0");
 	rng_init(&b, 42, 0, "app.thread1");
@@ -320,10 +362,11 @@ END_TEST
 /* --- distributions --------------------------------------------------- */
 
 static void
-dist_moments(const char *text, enum dist_unit u, double mean, double var)
+dist_moments_in(const char *dir, const char *text, enum dist_unit u,
+    double mean, double var)
 {
 	GError		*e = NULL;
-	struct dist	*d = dist_parse(text, u, NULL, &e);
+	struct dist	*d = dist_parse(text, u, dir, &e);
 	struct rng	 g;
 	struct tally	 t;
 	int		 i, n = 200000;
@@ -341,6 +384,12 @@ dist_moments(const char *text, enum dist_unit u, double mean, double var)
 	ck_assert_msg(fabs(tally_variance(&t) - var) < 0.05 * var + 1e-9,
 	    "%s: variance %g, want %g", text, tally_variance(&t), var);
 	dist_free(d);
+}
+
+static void
+dist_moments(const char *text, enum dist_unit u, double mean, double var)
+{
+	dist_moments_in(NULL, text, u, mean, var);
 }
 
 START_TEST(test_dist_moments)
@@ -375,7 +424,6 @@ START_TEST(test_dist_empirical)
 	ck_assert_msg(d != NULL, "%s", e ? e->message : "");
 	ck_assert_double_eq_tol(dist_mean(d), (1024 + 3 * 4096) / 4.0, 1e-9);
 	dist_free(d);
-	dist_moments("1KiB", DIST_UNIT_SIZE, 1024, 0);
 	ck_assert(g_file_set_contents(f, "1KiB 1\n4KiB x\n", -1, NULL));
 	d = dist_parse("empirical(t.txt)", DIST_UNIT_SIZE, dir, &e);
 	ck_assert_ptr_null(d);
@@ -388,6 +436,76 @@ START_TEST(test_dist_empirical)
 	ck_assert_ptr_null(d);
 	ck_assert(strstr(e->message, "cannot read the table") != NULL);
 	g_clear_error(&e);
+	g_rmdir(dir);
+	g_free(f);
+	g_free(dir);
+}
+END_TEST
+
+/* Draws from an empirical table come out with the table's weights:
+ * each row's share within 5 standard errors, rows of weight 0 never. */
+START_TEST(test_dist_empirical_sampling)
+{
+	static const double	value[] = { 512, 1024, 2048, 4096, 8192, 16384 };
+	static const double	weight[] = { 0, 1, 0, 3, 6, 0 };
+	char			*dir = g_dir_make_tmp("loansim-dist-XXXXXX", NULL);
+	char			*f = g_build_filename(dir, "t.txt", NULL);
+	GError			*e = NULL;
+	struct dist		*d;
+	struct rng		 g;
+	unsigned		 count[G_N_ELEMENTS(value)] = { 0 }, i, k;
+	unsigned		 n = 200000;
+	double			 x, p, m = 0, v = 0;
+
+	ck_assert(g_file_set_contents(f, "# size weight\n512B 0\n1KiB 1\n"
+	    "2KiB 0\n4KiB 3\n8 KiB 6\n16KiB 0\n", -1, NULL));
+	d = dist_parse("empirical(t.txt)", DIST_UNIT_SIZE, dir, &e);
+	ck_assert_msg(d != NULL, "%s", e ? e->message : "");
+	rng_init(&g, 21, 0, "test.empirical");
+	for (i = 0; i < n; i++) {
+		x = dist_sample(d, &g);
+		for (k = 0; k < G_N_ELEMENTS(value) && value[k] != x; k++)
+			;
+		ck_assert_msg(k < G_N_ELEMENTS(value), "drew %g", x);
+		count[k]++;
+	}
+	for (k = 0; k < G_N_ELEMENTS(value); k++) {
+		p = weight[k] / 10;
+		ck_assert_msg(fabs(count[k] / (double)n - p) <=
+		    5 * sqrt(p * (1 - p) / n), "%g drawn %u times in %u, "
+		    "want a share of %g", value[k], count[k], n, p);
+		m += p * value[k];
+	}
+	for (k = 0; k < G_N_ELEMENTS(value); k++)
+		v += weight[k] / 10 * (value[k] - m) * (value[k] - m);
+	dist_free(d);
+	dist_moments_in(dir, "empirical(t.txt)", DIST_UNIT_SIZE, m, v);
+	g_unlink(f);
+	g_rmdir(dir);
+	g_free(f);
+	g_free(dir);
+}
+END_TEST
+
+/* Weights that add up past the largest double (each one finite). */
+START_TEST(test_dist_empirical_infinite_total)
+{
+	char	*dir = g_dir_make_tmp("loansim-dist-XXXXXX", NULL);
+	char	*f = g_build_filename(dir, "t.txt", NULL);
+	char	*want;
+	GError	*e = NULL;
+
+	ck_assert(g_file_set_contents(f, "1KiB 1e308\n2KiB 1e308\n", -1,
+	    NULL));
+	ck_assert_ptr_null(dist_parse("empirical(t.txt)", DIST_UNIT_SIZE, dir,
+	    &e));
+	want = g_strdup_printf("%s:2: the weights add up to more than "
+	    "1.8e+308; scale them down", f);
+	ck_assert_str_eq(e->message, want);
+	ck_assert_int_eq(e->code, LOANSIM_ERROR_INPUT);
+	g_clear_error(&e);
+	g_free(want);
+	g_unlink(f);
 	g_rmdir(dir);
 	g_free(f);
 	g_free(dir);
@@ -649,6 +767,7 @@ engine_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/sim/rng");
 	tcase_add_test(tc, test_rng_philox_known_answers);
+	tcase_add_test(tc, test_rng_streams_frozen);
 	tcase_add_test(tc, test_rng_streams_reproducible_and_independent);
 	tcase_add_test(tc, test_rng_below_uniform);
 	suite_add_tcase(s, tc);
@@ -656,6 +775,8 @@ engine_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_dist_moments);
 	tcase_add_test(tc, test_dist_empirical);
+	tcase_add_test(tc, test_dist_empirical_sampling);
+	tcase_add_test(tc, test_dist_empirical_infinite_total);
 	tcase_add_test(tc, test_dist_errors);
 	tcase_add_test(tc, test_dist_to_string_round_trip);
 	suite_add_tcase(s, tc);
