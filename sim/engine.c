@@ -14,9 +14,12 @@
  * k > 0, is emptied: 'last' becomes its least time and its events move to
  * levels below k (at most 10 moves an event, in the hold model about
  * one).  A level-1 bucket goes to level 0 whole, by a stable counting sort
- * on the lowest digit into one array, 'run', read in order from then on;
- * the level-0 buckets proper then hold only events scheduled later, and
- * the next event is the first of 'run' or of the lowest of them.
+ * on the lowest digit into one array, 'run', read in order from then on
+ * (a bucket of one event goes there directly).  An event scheduled at
+ * level 0 later is appended to 'run' if that keeps it sorted and no
+ * level-0 bucket holds its time, else goes to its bucket; the next event
+ * is the first of 'run' or of the lowest level-0 bucket.  A sparse model
+ * (a few events pending, far apart) so mostly uses 'run' alone.
  *
  * Equal times run first-in first-out with no sequence number: a bucket is
  * a list appended in scheduling order, and a bucket receives moved events
@@ -41,6 +44,8 @@
  * entry is reused only once the entry is gone, so an entry can never be
  * mistaken for a later event of its slot. */
 #include "sim/engine.h"
+
+#include <string.h>
 
 #define ENGINE_DIGIT	6
 #define ENGINE_FAN	(1u << ENGINE_DIGIT)
@@ -117,6 +122,8 @@ engine_new(void)
 	for (k = 0; k < ENGINE_LEVELS; k++)
 		for (d = 0; d < ENGINE_FAN; d++)
 			e->b[k][d].min = SIM_TIME_MAX;
+	e->run_cap = 64;
+	e->run = g_new(struct engine_ev, e->run_cap);
 	e->fingerprint = 0xCBF29CE484222325ull;
 	return e;
 }
@@ -212,7 +219,28 @@ engine_chunk_get(struct engine *e)
 	return c;
 }
 
-static inline void
+/* Append to 'run', keeping it sorted: room is made by moving what is
+ * left of it to the front when that frees half, else by growing. */
+static void
+engine_run_append(struct engine *e, const struct engine_ev *ev)
+{
+	if (e->rpos == e->rn)
+		e->rpos = e->rn = 0;
+	else if (e->rn == e->run_cap && e->rpos >= e->rn / 2) {
+		memmove(e->run, e->run + e->rpos,
+		    (e->rn - e->rpos) * sizeof(*e->run));
+		e->rn -= e->rpos;
+		e->rpos = 0;
+	}
+	if (e->rn == e->run_cap) {
+		e->run_cap *= 2;
+		e->run = g_renew(struct engine_ev, e->run, e->run_cap);
+	}
+	e->run[e->rn++] = *ev;
+}
+
+/* Inlined: it is most of scheduling. */
+G_ALWAYS_INLINE static inline void
 engine_push(struct engine *e, const struct engine_ev *ev)
 {
 	unsigned		 k = engine_level(e, ev->time);
@@ -220,6 +248,14 @@ engine_push(struct engine *e, const struct engine_ev *ev)
 	struct engine_chain	*b = &e->b[k][d];
 	struct engine_chunk	*c = b->tail;
 
+	/* At level 0, after all of 'run' and with no bucket at its time
+	 * (whose events came first): at the end of 'run', no chunk needed.
+	 * Sparse models schedule most events so. */
+	if (k == 0 && c == NULL && (e->rpos == e->rn ||
+	    ev->time >= e->run[e->rn - 1].time)) {
+		engine_run_append(e, ev);
+		return;
+	}
 	if (c == NULL || c->n == ENGINE_CHUNK) {
 		c = engine_chunk_get(e);
 		if (b->tail != NULL)
@@ -442,6 +478,20 @@ engine_redistribute(struct engine *e, unsigned k, unsigned d)
 	e->last = b->min;
 	b->head = b->tail = NULL;
 	engine_bucket_empty(e, k, d);
+	if (c->next == NULL && c->n == 1) {
+		/* A lone event (a sparse model's usual case): it is the
+		 * least, straight to level 0. */
+		if (engine_ev_dead(e, &c->ev[0]))
+			engine_drop(e, &c->ev[0]);
+		else {
+			e->last = c->ev[0].time;
+			e->run[0] = c->ev[0];
+			e->rpos = 0;
+			e->rn = 1;
+		}
+		engine_chunk_put(e, c);
+		return;
+	}
 	if (k == 1) {
 		engine_sort_into_run(e, c);
 		engine_chunks_put(e, c);

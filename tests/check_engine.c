@@ -481,6 +481,46 @@ rearm_tick(struct engine *e, void *ctx)
 		r->storage_late = engine_storage(e);
 }
 
+/* Events that reschedule themselves at the same time or just after
+ * (two in turn) must not make the engine grow either. */
+struct pingpong {
+	uint64_t	 n;
+	sim_time	 delay;
+	size_t		 storage[2];
+};
+
+static void
+pingpong_fn(struct engine *e, void *ctx)
+{
+	struct pingpong	*p = ctx;
+
+	if (++p->n == 1000)
+		p->storage[0] = engine_storage(e);
+	if (p->n < 1000000)
+		engine_schedule(e, p->delay, pingpong_fn, p);
+	else
+		p->storage[1] = engine_storage(e);
+}
+
+START_TEST(test_events_pingpong_bounded)
+{
+	static const sim_time	delay[] = { 0, 1, 40 };
+	unsigned		i;
+
+	for (i = 0; i < G_N_ELEMENTS(delay); i++) {
+		struct engine	*e = engine_new();
+		struct pingpong	 p = { 0, delay[i], { 0, 0 } };
+
+		engine_schedule(e, 0, pingpong_fn, &p);
+		engine_schedule(e, 0, pingpong_fn, &p);
+		ck_assert_uint_eq(engine_run(e), 1000001);
+		ck_assert_uint_eq(engine_now(e), 500000 * delay[i]);
+		ck_assert_uint_le(p.storage[1], p.storage[0] + 4096);
+		engine_free(e);
+	}
+}
+END_TEST
+
 START_TEST(test_events_cancel_rearm_bounded)
 {
 	struct engine	*e = engine_new();
@@ -1105,6 +1145,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_events_fingerprint_times);
 	tcase_add_test(tc, test_events_until_empty);
 	tcase_add_test(tc, test_events_cancel_rearm_bounded);
+	tcase_add_test(tc, test_events_pingpong_bounded);
 	tcase_add_test(tc, test_events_against_reference);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/sim/rng");
