@@ -2,6 +2,7 @@
 #include "sim/dist.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +120,13 @@ dist_read_table(struct dist *d, const char *path, const char *text,
 		if (vals->len >= DIST_MAX_ROWS) {
 			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
 			    "%s: more than %d rows", path, DIST_MAX_ROWS);
+			ok = FALSE;
+			break;
+		}
+		if (!isfinite(total + w)) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+			    "%s:%u: the weights add up to more than %.2g; "
+			    "scale them down", path, i + 1, DBL_MAX);
 			ok = FALSE;
 			break;
 		}

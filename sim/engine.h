@@ -24,15 +24,22 @@ engine_event_id	 engine_schedule(struct engine *, sim_time delay,
 		    engine_fn, void *ctx);
 engine_event_id	 engine_schedule_at(struct engine *, sim_time when,
 		    engine_fn, void *ctx);
-/* Cancel a pending event; FALSE when it already ran or was cancelled. */
+/* Cancel a pending event, O(1); FALSE when it already ran or was
+ * cancelled (a stale id is recognised).  Storage stays proportional to
+ * the events pending, however many are cancelled. */
 gboolean	 engine_cancel(struct engine *, engine_event_id);
 
 /* Run until no event is pending, until the next event would be later than
  * 'until' (the clock is then set to 'until'), or until a handler calls
- * engine_stop().  Returns the number of events executed by this call. */
+ * engine_stop().  Returns the number of events executed by this call.
+ * engine_run_until is a horizon: unless stopped, the clock ends at
+ * 'until' even when no event is pending (then or ever). */
 uint64_t	 engine_run(struct engine *);
 uint64_t	 engine_run_until(struct engine *, sim_time until);
-/* As engine_run_until, but executes at most max_events events. */
+/* A run within limits (scenario.max_sim_time, scenario.max_events): at
+ * most max_events events, none later than 'until'.  Unlike
+ * engine_run_until, a run that ends because nothing is pending leaves
+ * the clock at its last event, so that the clock measures the work. */
 uint64_t	 engine_run_bounded(struct engine *, sim_time until,
 		    uint64_t max_events);
 void		 engine_stop(struct engine *);
@@ -40,10 +47,16 @@ gboolean	 engine_stopped(const struct engine *);
 
 uint64_t	 engine_events(const struct engine *);	/* executed in all */
 size_t		 engine_pending(const struct engine *);
+/* Bytes the engine holds (for tests and benchmarks). */
+size_t		 engine_storage(const struct engine *);
 
-/* Fingerprint of the event sequence (time and a caller-given kind per
- * event, as OMNeT++ fingerprints): handlers that want to be counted call
- * engine_fingerprint_add(e, kind) with a small stable integer. */
+/* Fingerprint of the event sequence, as OMNeT++ fingerprints: the engine
+ * folds the time of every event it runs, as the event starts, with one
+ * multiply-xorshift step; handlers may fold a small stable integer 'kind'
+ * as well (engine_fingerprint_add), so that two runs whose events come
+ * at the same times but do different things still differ.  Equal
+ * fingerprints mean, for all practical purposes, the same event history;
+ * `loansim regress` demands them exactly. */
 void		 engine_fingerprint_add(struct engine *, uint32_t kind);
 uint64_t	 engine_fingerprint(const struct engine *);
 

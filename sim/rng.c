@@ -72,23 +72,39 @@ rng_init(struct rng *r, uint64_t seed, uint32_t replication,
 	r->left = 0;
 }
 
+static inline void
+rng_refill(struct rng *r)
+{
+	rng_philox4x32_10(r->ctr, r->key, r->out);
+	if (++r->ctr[0] == 0)
+		r->ctr[1]++;
+	r->left = 4;
+}
+
 uint32_t
 rng_u32(struct rng *r)
 {
-	if (r->left == 0) {
-		rng_philox4x32_10(r->ctr, r->key, r->out);
-		if (++r->ctr[0] == 0)
-			r->ctr[1]++;
-		r->left = 4;
-	}
+	if (r->left == 0)
+		rng_refill(r);
 	return r->out[4 - r->left--];
 }
 
+/* Two words of the block at once when it has them: the same draws as
+ * two rng_u32 calls (high word first), at half the cost. */
 uint64_t
 rng_u64(struct rng *r)
 {
-	uint64_t	hi = rng_u32(r);
+	uint64_t	hi;
+	unsigned	i;
 
+	if (r->left == 0)
+		rng_refill(r);
+	if (r->left >= 2) {
+		i = 4 - r->left;
+		r->left -= 2;
+		return ((uint64_t)r->out[i] << 32) | r->out[i + 1];
+	}
+	hi = rng_u32(r);
 	return (hi << 32) | rng_u32(r);
 }
 
