@@ -1,16 +1,30 @@
-# file-miss: run 'gnuplot file-miss.gp' in this folder to redraw.
-set terminal pngcairo size 1000,640 font 'sans,11'
-set output 'file-miss.png'
-set title "file-miss" noenhanced
-set xlabel "file.residency" noenhanced
-set ylabel "CPU time per byte delivered (ns/B)" noenhanced
+# file-miss (mean of 3 replications, 95% intervals)
+# Run 'gnuplot file-miss.gp' in this folder to redraw file-miss.png and file-miss.svg.
+do for [fmt in "png svg"] {
+if (fmt eq "png") {
+	set terminal pngcairo size 1000,640 font 'sans,11'
+} else {
+	set terminal svg size 1000,640 dynamic font 'sans,11'
+}
+set output 'file-miss.'.fmt
 set grid
-set key inside right bottom opaque box noenhanced
-set yrange [0:*]
-set arrow from 0, graph 0 to 0, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
-set label "exchange cheaper than copy from about 0" at 0, graph 0.95 left offset 1,0 noenhanced
-plot 'file-miss.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
-     'file-miss.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "exchange"
-set terminal svg size 1000,640 dynamic font 'sans,11'
-set output 'file-miss.svg'
-replot
+set style textbox opaque noborder
+set xrange [-0.03:1.03]
+set yrange [0:11]
+set xlabel 'file.residency' noenhanced
+set title 'file-miss (mean of 3 replications, 95% intervals)' noenhanced
+set lmargin at screen 0.0900
+set rmargin at screen 0.8160
+set tmargin at screen 0.9313
+set bmargin at screen 0.1031
+set ylabel 'CPU time per byte delivered (ns/B)' noenhanced
+unset arrow
+unset label
+set key at screen 0.8400, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
+set label 'exchange cheaper than copy over the whole range' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+plot 'file-miss.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
+     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'copy', \
+     'file-miss.dat' using 1:($5 > 0 ? $4 : NaN):5 with yerrorbars lw 1.5 ps 0 lc rgb '#CC6677' notitle, \
+     '' using 1:4 with linespoints lw 2 pt 5 ps 1.2 lc rgb '#CC6677' title 'exchange'
+set output
+}

@@ -1,13 +1,29 @@
-# file-read: workload.write_fraction from which copy is cheaper than exchange (cpu_ns_per_byte): run 'gnuplot file-read-threshold.gp' in this folder to redraw.
-set terminal pngcairo size 1000,640 font 'sans,11'
-set output 'file-read-threshold.png'
-set title "file-read: workload.write_fraction from which copy is cheaper than exchange (cpu_ns_per_byte)" noenhanced
-set xlabel "workload.write_delay (mean, ns)" noenhanced
-set ylabel "workload.write_fraction at break-even" noenhanced
+# file-read: workload.write_fraction from which copy is cheaper than exchange (cpu_ns_per_byte)
+# Run 'gnuplot file-read-threshold.gp' in this folder to redraw file-read-threshold.png and file-read-threshold.svg.
+do for [fmt in "png svg"] {
+if (fmt eq "png") {
+	set terminal pngcairo size 1000,640 font 'sans,11'
+} else {
+	set terminal svg size 1000,640 dynamic font 'sans,11'
+}
+set output 'file-read-threshold.'.fmt
 set grid
-set key inside right bottom opaque box noenhanced
-set yrange [0:*]
-plot 'file-read-threshold.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "threshold (mean, 95% CI)"
-set terminal svg size 1000,640 dynamic font 'sans,11'
-set output 'file-read-threshold.svg'
-replot
+set style textbox opaque noborder
+set xrange [-300000:10300000]
+set xtics ('0ns' 0, '100us' 100000, '1ms' 1000000, '10ms' 10000000)
+set yrange [0:0.43]
+set xlabel 'workload.write_delay' noenhanced
+set title 'file-read: workload.write_fraction from which copy is cheaper than exchange (cpu_ns_per_byte)' noenhanced
+set lmargin at screen 0.0900
+set rmargin at screen 0.9600
+set tmargin at screen 0.9313
+set bmargin at screen 0.1031
+set ylabel 'workload.write_fraction at break-even, mean and 95% interval' noenhanced
+unset arrow
+unset label
+unset key
+set label 'copy already cheaper than exchange at the low end of the search at workload.write_delay = 1ms, 10ms' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+plot 'file-read-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
+     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+set output
+}

@@ -1,17 +1,33 @@
-# pipe-bw: run 'gnuplot pipe-bw.gp' in this folder to redraw.
-set terminal pngcairo size 1000,640 font 'sans,11'
-set output 'pipe-bw.png'
-set title "pipe-bw" noenhanced
-set xlabel "workload.size (bytes)" noenhanced
-set ylabel "CPU time per byte delivered (ns/B)" noenhanced
+# pipe-bw (one replication: no intervals)
+# Run 'gnuplot pipe-bw.gp' in this folder to redraw pipe-bw.png and pipe-bw.svg.
+do for [fmt in "png svg"] {
+if (fmt eq "png") {
+	set terminal pngcairo size 1000,640 font 'sans,11'
+} else {
+	set terminal svg size 1000,640 dynamic font 'sans,11'
+}
+set output 'pipe-bw.'.fmt
 set grid
-set key inside right bottom opaque box noenhanced
-set yrange [0:*]
+set style textbox opaque noborder
 set logscale x 2
-set arrow from 18519.8316, graph 0 to 18519.8316, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
-set label "loan cheaper than copy from about 18520" at 18519.8316, graph 0.95 left offset 1,0 noenhanced
-plot 'pipe-bw.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
-     'pipe-bw.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "loan"
-set terminal svg size 1000,640 dynamic font 'sans,11'
-set output 'pipe-bw.svg'
-replot
+set xrange [3468.268799:1238360.561]
+set xtics ('4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536, '128KiB' 131072, '256KiB' 262144, '512KiB' 524288, '1MiB' 1048576)
+set yrange [0:4.1]
+set xlabel 'workload.size' noenhanced
+set title 'pipe-bw (one replication: no intervals)' noenhanced
+set lmargin at screen 0.0900
+set rmargin at screen 0.8480
+set tmargin at screen 0.9313
+set bmargin at screen 0.1031
+set ylabel 'CPU time per byte delivered (ns/B)' noenhanced
+unset arrow
+unset label
+set key at screen 0.8720, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
+set arrow from 23720.04592, graph 0 to 23720.04592, graph 1 nohead dashtype 2 lw 2 lc rgb '#CC6677' back
+set label 'loan cheaper than copy above about 23.16KiB' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+plot 'pipe-bw.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
+     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'copy', \
+     'pipe-bw.dat' using 1:($5 > 0 ? $4 : NaN):5 with yerrorbars lw 1.5 ps 0 lc rgb '#CC6677' notitle, \
+     '' using 1:4 with linespoints lw 2 pt 5 ps 1.2 lc rgb '#CC6677' title 'loan'
+set output
+}

@@ -1,19 +1,41 @@
-# pipe: run 'gnuplot pipe.gp' in this folder to redraw.
-set terminal pngcairo size 1000,640 font 'sans,11'
-set output 'pipe.png'
-set title "pipe" noenhanced
-set xlabel "workload.size (bytes)" noenhanced
-set ylabel "CPU time per byte delivered (ns/B)" noenhanced
+# pipe (one replication: no intervals)
+# Run 'gnuplot pipe.gp' in this folder to redraw pipe.png and pipe.svg.
+do for [fmt in "png svg"] {
+if (fmt eq "png") {
+	set terminal pngcairo size 1000,640 font 'sans,11'
+} else {
+	set terminal svg size 1000,640 dynamic font 'sans,11'
+}
+set output 'pipe.'.fmt
 set grid
-set key inside right bottom opaque box noenhanced
-set yrange [0:*]
+set style textbox opaque noborder
 set logscale x 2
-set arrow from 13751.14479, graph 0 to 13751.14479, graph 1 nohead dashtype 2 lw 2 lc rgb 'black'
-set label "loan cheaper than copy from about 13751" at 13751.14479, graph 0.95 left offset 1,0 noenhanced
-plot 'pipe.dat' using 1:2:3 with yerrorlines lw 2 pt 7 title "copy", \
-     'pipe.dat' using 1:4:5 with yerrorlines lw 2 pt 7 title "loan", \
-     'pipe.dat' using 1:6:7 with yerrorlines lw 2 pt 7 title "exchange", \
-     'pipe.dat' using 1:8:9 with yerrorlines lw 2 pt 7 title "gift"
-set terminal svg size 1000,640 dynamic font 'sans,11'
-set output 'pipe.svg'
-replot
+set xrange [3468.268799:1238360.561]
+set xtics ('4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536, '128KiB' 131072, '256KiB' 262144, '512KiB' 524288, '1MiB' 1048576)
+set yrange [0:5.4]
+set xlabel 'workload.size' noenhanced
+set title 'pipe (one replication: no intervals)' noenhanced
+set lmargin at screen 0.0900
+set rmargin at screen 0.8160
+set tmargin at screen 0.9313
+set bmargin at screen 0.1031
+set ylabel 'CPU time per byte delivered (ns/B)' noenhanced
+unset arrow
+unset label
+set key at screen 0.8400, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
+set arrow from 13112.05819, graph 0 to 13112.05819, graph 1 nohead dashtype 2 lw 2 lc rgb '#CC6677' back
+set arrow from 8192, graph 0 to 8192, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
+set arrow from 8192, graph 0 to 8192, graph 1 nohead dashtype 2 lw 2 lc rgb '#882255' back
+set label 'loan cheaper than copy above about 12.8KiB' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+set label 'exchange cheaper than copy from 8KiB' at graph 0.015, graph 0.9396 left front boxed noenhanced textcolor rgb '#117733'
+set label 'gift cheaper than copy from 8KiB' at graph 0.015, graph 0.9019 left front boxed noenhanced textcolor rgb '#882255'
+plot 'pipe.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
+     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'copy', \
+     'pipe.dat' using 1:($5 > 0 ? $4 : NaN):5 with yerrorbars lw 1.5 ps 0 lc rgb '#CC6677' notitle, \
+     '' using 1:4 with linespoints lw 2 pt 5 ps 1.2 lc rgb '#CC6677' title 'loan', \
+     'pipe.dat' using 1:($7 > 0 ? $6 : NaN):7 with yerrorbars lw 1.5 ps 0 lc rgb '#117733' notitle, \
+     '' using 1:6 with linespoints lw 2 pt 9 ps 1.2 lc rgb '#117733' title 'exchange', \
+     'pipe.dat' using 1:($9 > 0 ? $8 : NaN):9 with yerrorbars lw 1.5 ps 0 lc rgb '#882255' notitle, \
+     '' using 1:8 with linespoints lw 2 pt 11 ps 1.2 lc rgb '#882255' title 'gift'
+set output
+}

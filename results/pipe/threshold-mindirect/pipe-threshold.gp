@@ -10,7 +10,7 @@ set output 'pipe-threshold.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [0.97:2.03]
-set yrange [0:110]
+set yrange [0:68]
 set xlabel 'machine.cpus' noenhanced
 set title 'pipe: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900

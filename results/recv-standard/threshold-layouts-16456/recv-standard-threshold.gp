@@ -1,18 +1,29 @@
-# recv-standard: workload.size from which flip is cheaper than copy (cpu_ns_per_byte): run 'gnuplot recv-standard-threshold.gp' in this folder to redraw.
-set terminal pngcairo size 1000,640 font 'sans,11'
-set output 'recv-standard-threshold.png'
-set title "recv-standard: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)" noenhanced
-set xlabel "nic.layout" noenhanced
-set ylabel "workload.size (bytes) at break-even" noenhanced
+# recv-standard: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)
+# Run 'gnuplot recv-standard-threshold.gp' in this folder to redraw recv-standard-threshold.png and recv-standard-threshold.svg.
+do for [fmt in "png svg"] {
+if (fmt eq "png") {
+	set terminal pngcairo size 1000,640 font 'sans,11'
+} else {
+	set terminal svg size 1000,640 dynamic font 'sans,11'
+}
+set output 'recv-standard-threshold.'.fmt
 set grid
-set key outside right top opaque box noenhanced
-set yrange [0:*]
-set style data histograms
-set style histogram rowstacked
-set style fill solid 0.8 border -1
-set boxwidth 0.6
-set xtics rotate by -30
-plot 'recv-standard-threshold.dat' using 2:xtic(1) title "threshold (mean, 95% CI)" lc rgb '#332288'
-set terminal svg size 1000,640 dynamic font 'sans,11'
-set output 'recv-standard-threshold.svg'
-replot
+set style textbox opaque noborder
+set xrange [-0.6:3.4]
+set xtics ('cluster' 0, 'page' 1, 'page-aligned' 2, 'header-split' 3)
+set yrange [0:4.3]
+set xlabel 'nic.layout' noenhanced
+set title 'recv-standard: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)' noenhanced
+set lmargin at screen 0.0900
+set rmargin at screen 0.9600
+set tmargin at screen 0.9313
+set bmargin at screen 0.1031
+set ylabel 'workload.size at break-even (KiB), mean and 95% interval' noenhanced
+unset arrow
+unset label
+unset key
+set label 'flip never cheaper than copy in the searched range at nic.layout = cluster, page' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+plot 'recv-standard-threshold.dat' using ($1+0.000):($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
+     '' using ($1+0.000):2 with points lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+set output
+}

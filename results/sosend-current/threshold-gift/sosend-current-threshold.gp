@@ -10,7 +10,7 @@ set output 'sosend-current-threshold.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [0.79:8.21]
-set yrange [0:4.2]
+set yrange [0:13]
 set xlabel 'machine.cpus' noenhanced
 set title 'sosend-current: workload.size from which gift is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900

@@ -12,7 +12,7 @@ set style textbox opaque noborder
 set logscale x 10
 set xrange [870.96359:114815.3621]
 set xtics ('1us' 1000, '5us' 5000, '20us' 20000, '50us' 50000, '100us' 100000)
-set yrange [0:17]
+set yrange [0:270]
 set xlabel 'machine.tlb_shootdown' noenhanced
 set title 'sosend-mp: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900

@@ -1,18 +1,28 @@
-# stdio-write: workload.size from which donate is cheaper than copy (cpu_ns_per_byte): run 'gnuplot stdio-write-threshold.gp' in this folder to redraw.
-set terminal pngcairo size 1000,640 font 'sans,11'
-set output 'stdio-write-threshold.png'
-set title "stdio-write: workload.size from which donate is cheaper than copy (cpu_ns_per_byte)" noenhanced
-set xlabel "workload.replacement" noenhanced
-set ylabel "workload.size (bytes) at break-even" noenhanced
+# stdio-write: workload.size from which donate is cheaper than copy (cpu_ns_per_byte)
+# Run 'gnuplot stdio-write-threshold.gp' in this folder to redraw stdio-write-threshold.png and stdio-write-threshold.svg.
+do for [fmt in "png svg"] {
+if (fmt eq "png") {
+	set terminal pngcairo size 1000,640 font 'sans,11'
+} else {
+	set terminal svg size 1000,640 dynamic font 'sans,11'
+}
+set output 'stdio-write-threshold.'.fmt
 set grid
-set key outside right top opaque box noenhanced
-set yrange [0:*]
-set style data histograms
-set style histogram rowstacked
-set style fill solid 0.8 border -1
-set boxwidth 0.6
-set xtics rotate by -30
-plot 'stdio-write-threshold.dat' using 2:xtic(1) title "threshold (mean, 95% CI)" lc rgb '#332288'
-set terminal svg size 1000,640 dynamic font 'sans,11'
-set output 'stdio-write-threshold.svg'
-replot
+set style textbox opaque noborder
+set xrange [-0.6:2.4]
+set xtics ('zero' 0, 'zero-cow' 1, 'stale' 2)
+set yrange [0:270]
+set xlabel 'workload.replacement' noenhanced
+set title 'stdio-write: workload.size from which donate is cheaper than copy (cpu_ns_per_byte)' noenhanced
+set lmargin at screen 0.0900
+set rmargin at screen 0.9600
+set tmargin at screen 0.9313
+set bmargin at screen 0.1031
+set ylabel 'workload.size at break-even (KiB), mean and 95% interval' noenhanced
+unset arrow
+unset label
+unset key
+plot 'stdio-write-threshold.dat' using ($1+0.000):($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
+     '' using ($1+0.000):2 with points lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+set output
+}

@@ -11,7 +11,7 @@ set grid
 set style textbox opaque noborder
 set xrange [-0.6:2.4]
 set xtics ('zero' 0, 'zero-cow' 1, 'stale' 2)
-set yrange [0:11]
+set yrange [0:280]
 set xlabel 'workload.replacement' noenhanced
 set title 'stdio-write: workload.size from which donate is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900
@@ -22,7 +22,7 @@ set ylabel 'workload.size at break-even (KiB), mean and 95% interval' noenhanced
 unset arrow
 unset label
 unset key
-set label 'donate never cheaper than copy in the searched range at workload.replacement = zero, zero-cow' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+set label 'donate already cheaper than copy at the low end of the search at workload.replacement = stale' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
 plot 'stdio-write-threshold.dat' using ($1+0.000):($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
      '' using ($1+0.000):2 with points lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
 set output
