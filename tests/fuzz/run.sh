@@ -5,7 +5,8 @@
 #
 #   sh tests/fuzz/run.sh [SECONDS] [WORKDIR]
 #
-# SECONDS (default 60) is the whole budget, shared by the harnesses.  The
+# SECONDS (default 60) is the whole budget, shared by the harnesses
+# (60% to the scenario reader, 25% distributions, 15% units).  The
 # seed corpora are scenarios/ and tests/fuzz/corpus/; what the fuzzer
 # learns stays in WORKDIR (default tests/fuzz/work in the build folder),
 # so a later run starts from it.  An input that crashes is kept as
@@ -30,7 +31,8 @@ command -v "$cc" >/dev/null 2>&1 || {
 mkdir -p "$work/obj"
 flags="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
     -fno-sanitize-recover=undefined -I$srcdir -I$builddir
-    -DFUZZ_SRCDIR=\"$srcdir\" $(pkg-config --cflags glib-2.0)"
+    -DFUZZ_SRCDIR=\"$srcdir\" -DLOANSIM_DATADIR=\"$srcdir\"
+    $(pkg-config --cflags glib-2.0)"
 libs="$(pkg-config --libs glib-2.0) -lm"
 
 # The library, instrumented for coverage, built once per source change.
@@ -45,10 +47,16 @@ for src in "$srcdir"/sim/*.c "$srcdir"/models/*.c "$srcdir"/tests/fuzz/fuzz_util
 	objs="$objs $obj"
 done
 
-per=$((secs / 3))
-[ "$per" -ge 1 ] || per=1
 status=0
 for h in $harnesses; do
+	# The scenario reader is the largest and slowest target: it gets
+	# 60% of the budget, the distribution parser 25%, the units 15%.
+	case $h in
+	scenario) per=$((secs * 60 / 100)) ;;
+	dist) per=$((secs * 25 / 100)) ;;
+	*) per=$((secs * 15 / 100)) ;;
+	esac
+	[ "$per" -ge 1 ] || per=1
 	bin="$work/fuzz_$h"
 	# shellcheck disable=SC2086
 	$cc $flags -fsanitize=fuzzer "$srcdir/tests/fuzz/fuzz_$h.c" $objs \
