@@ -133,25 +133,12 @@ file_strategy_valid(const char *kind, const char *s, GError **error)
 	return FALSE;
 }
 
-/* CPU time to move len bytes, by where they are: at copy_bw_hot when
- * what is read and what is written are in the CPU cache; at copy_bw_cold
- * when what is read is not (lmbench bcopy between buffers larger than
- * the cache); at the rate of writing memory when only what is written is
- * not, page_zero a page, since writing a page that is not in the cache
- * costs the same whether the bytes are zeros or copied (lmbench "mem
- * write"). */
+/* CPU time to move len bytes, by where they are (machine_move_ns()). */
 static uint64_t
 file_move_ns(const struct fio *f, uint64_t len, gboolean src_hot,
     gboolean dst_hot)
 {
-	const struct machine	*m = &f->k->m;
-
-	if (!src_hot)
-		return machine_bytes_ns(m->copy_bw_cold, len);
-	if (!dst_hot)
-		return (uint64_t)llround((double)len * (double)m->page_zero /
-		    (double)m->page_size);
-	return machine_bytes_ns(m->copy_bw_hot, len);
+	return machine_move_ns(&f->k->m, len, src_hot, dst_hot);
 }
 
 /* ncalls copy calls (uiomove, uvm_pagecopy) moving len bytes. */
@@ -371,8 +358,8 @@ file_after_read(void *arg, sim_time when)
 static void	file_read_pages(struct fio *, struct charge *);
 static void	file_write_pages(struct fio *, struct charge *);
 
-/* Back from the disk: the completion interrupts, switched in again, and
- * on with the system call. */
+/* Back from the disk: the completion interrupts, biodone() wakes the
+ * process, it is switched in again, and on with the system call. */
 static void
 file_wake(struct engine *e, void *arg)
 {
@@ -380,7 +367,7 @@ file_wake(struct engine *e, void *arg)
 	struct charge	 ch = { { 0 } };
 
 	charge_add(&ch, CPU_INTERRUPT, f->ios * f->k->m.interrupt);
-	charge_add(&ch, CPU_SCHED, f->k->m.context_switch);
+	charge_add(&ch, CPU_SCHED, f->k->m.wakeup + f->k->m.context_switch);
 	f->ios = 0;
 	if (f->reading)
 		file_read_pages(f, &ch);

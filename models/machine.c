@@ -60,6 +60,18 @@ machine_charge_copy(const struct machine *m, struct charge *ch, uint64_t len,
 	charge_add(ch, CPU_COPY, m->copy_fixed + machine_bytes_ns(bw, len));
 }
 
+uint64_t
+machine_move_ns(const struct machine *m, uint64_t len, gboolean src_hot,
+    gboolean dst_hot)
+{
+	if (!src_hot)
+		return machine_bytes_ns(m->copy_bw_cold, len);
+	if (!dst_hot)
+		return (uint64_t)llround((double)len * (double)m->page_zero /
+		    (double)m->page_size);
+	return machine_bytes_ns(m->copy_bw_hot, len);
+}
+
 void
 machine_charge_cksum(const struct machine *m, struct charge *ch, uint64_t len,
     gboolean hot)

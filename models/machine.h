@@ -54,6 +54,14 @@ uint64_t	 machine_bytes_ns(double bw, uint64_t len);
  * bandwidth; charged to CPU_COPY. */
 void		 machine_charge_copy(const struct machine *, struct charge *,
 		    uint64_t len, gboolean hot);
+/* A move of len bytes by the CPU, by where they are: copy_bw_hot when
+ * source and destination are in the cache; copy_bw_cold when the source
+ * is not (lmbench bcopy of buffers larger than the cache); and at the
+ * rate of writing memory when only the destination is not: page_zero a
+ * page, for writing a page that is not in the cache costs the same
+ * whether the bytes are zeros or copied (lmbench "mem write"). */
+uint64_t	 machine_move_ns(const struct machine *, uint64_t len,
+		    gboolean src_hot, gboolean dst_hot);
 /* A software checksum pass over len bytes (nothing if offloaded), at the
  * cache rate when hot, else at the rate memory can feed it. */
 void		 machine_charge_cksum(const struct machine *, struct charge *,

@@ -71,6 +71,7 @@ struct rx {
 	struct vm_buf	*buf;
 	uint64_t	 done;		/* reads finished */
 	gboolean	 waiting;
+	gboolean	 slept;		/* switched away in sbwait() */
 	gboolean	 in_read;
 	sim_time	 read_start;
 
@@ -231,12 +232,8 @@ rx_flip_pages(struct rx *rx, struct charge *ch)
 		    i + 1).page != m->page))
 			rx_flip_page(rx, (unsigned)m->page, FALSE, &tlb, ch);
 	}
-	/* pmap_remove() of a range invalidates page by page up to a
-	 * ceiling and flushes the whole TLB beyond it (NetBSD i386:
-	 * PMAP_RR_MAX, 16; Linux x86: tlb_single_page_flush_ceiling, 33),
-	 * the cheaper of the two by the kernel's own reckoning: a removal
-	 * costs at most the ceiling's worth of invalidations here. */
-	tlb.local_pages = MIN(tlb.local_pages, k->m.tlb_flush_ceiling);
+	/* One pmap_update() for the read's flips: vm_tlb_flush() caps the
+	 * batch at the flush ceiling, here and on the targets. */
 	vm_tlb_flush(k->vm, &tlb, 0, ch);
 }
 
@@ -298,9 +295,14 @@ rx_read(struct engine *e, void *arg)
 		rx->read_start = engine_now(e);
 		charge_add(&ch, CPU_SYSCALL, m->syscall);
 	}
+	if (rx->slept) {
+		/* Woken from sbwait(): switched back in on its CPU. */
+		rx->slept = FALSE;
+		charge_add(&ch, CPU_SCHED, m->context_switch);
+	}
 	if (rx->appended - rx->consumed < rx->size) {
 		/* sbwait(): sleep until the whole request is there. */
-		rx->waiting = TRUE;
+		rx->waiting = rx->slept = TRUE;
 		charge_add(&ch, CPU_SCHED, m->context_switch);
 		kernel_step_end(k, 0, &ch);
 		return;

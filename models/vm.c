@@ -295,10 +295,19 @@ void
 vm_tlb_flush(struct vm *vm, struct vm_tlb *tlb, unsigned cpu,
     struct charge *ch)
 {
-	uint64_t	targets, mask;
+	uint64_t	targets, mask, local, remote;
 	unsigned	t;
 
-	charge_add(ch, CPU_TLB, tlb->local_pages * vm->m->tlb_local);
+	/* A batch invalidates page by page up to a ceiling and flushes the
+	 * whole TLB beyond it, the cheaper by the kernel's own reckoning, on
+	 * this CPU and on every target alike (NetBSD i386 pmap_remove:
+	 * PMAP_RR_MAX = 16, x86 pmap_tlb_shootdown: PMAP_TLB_MAXJOBS = 16;
+	 * Linux x86 flush_tlb_mm_range: tlb_single_page_flush_ceiling = 33):
+	 * a batch costs at most the ceiling's worth of invalidations. */
+	local = MIN(tlb->local_pages, vm->m->tlb_flush_ceiling);
+	remote = MIN(tlb->remote_pages, vm->m->tlb_flush_ceiling);
+
+	charge_add(ch, CPU_TLB, local * vm->m->tlb_local);
 	/* One IPI round per pmap_update() (x86 pmap_tlb_shootnow): the
 	 * initiator sends the IPIs and spins until every target has acked;
 	 * each target takes the interrupt and invalidates every page of the
@@ -313,7 +322,7 @@ vm_tlb_flush(struct vm *vm, struct vm_tlb *tlb, unsigned cpu,
 			if ((mask & ((uint64_t)1 << t)) == 0)
 				continue;
 			charge_add(&tch, CPU_TLB, vm->m->tlb_shootdown_target +
-			    tlb->remote_pages * vm->m->tlb_local);
+			    remote * vm->m->tlb_local);
 			if (vm->ipi != NULL)
 				vm->ipi(vm->ipi_arg, t, &tch);
 		}
@@ -451,7 +460,13 @@ vm_write_fault(struct vm *vm, struct vm_page *pg, struct vm_map *map,
 	 * page is left to the borrowers and freed at the last unloan. */
 	vm->st.loan_breaks++;
 	npg = vm_page_alloc(vm, VM_OWNER_ANON, ch);
-	machine_charge_copy(vm->m, ch, vm->m->page_size, TRUE);
+	/* uvm_pagecopy() from the page the process is writing (in the
+	 * cache) into a fresh page, which is not: UVM's free list was
+	 * first-in first-out (uvm_pagefree() queues at the tail,
+	 * uvm_pagealloc_strat() takes the head; uvm_page.c 1.44), so a
+	 * fresh page was freed long ago (docs/model.md, the cache rule). */
+	charge_add(ch, CPU_COPY, vm->m->copy_fixed +
+	    machine_move_ns(vm->m, vm->m->page_size, TRUE, FALSE));
 	npg->version = pg->version;
 	npg->data_owner = pg->data_owner;
 	vm_remove(vm, pg, map, cpu, tlb, ch);

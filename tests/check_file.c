@@ -166,17 +166,17 @@ START_TEST(test_file_read_miss_cost)
 	struct model_result t = test_run(three, "copy");
 	/* Per read: syscall, two page allocations, one disk read of both
 	 * pages and its interrupt, the hot copy (two calls), the process's
-	 * pass, the switch away; the switch back after 1 ms + 8 KiB at
-	 * 40 MB/s. */
+	 * pass, the switch away; the wakeup (biodone) and the switch back
+	 * after 1 ms + 8 KiB at 40 MB/s. */
 	double step = 500 + 2 * 200 + 900 + (2 * 100 + 2048) + 2048 + 2000;
 	double wait = 1e6 + 204800;
 
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 16384,
-	    2 * (step + 2000), 1e-6);
+	    2 * (step + 700 + 2000), 1e-6);
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_interrupt_ns_per_byte") *
 	    16384, 2 * 900, 1e-6);
 	ck_assert_double_eq_tol(test_metric(&r, "throughput_MBps"),
-	    16384e3 / (2 * (step + wait + 2000)), 1e-9);
+	    16384e3 / (2 * (step + wait + 700 + 2000)), 1e-9);
 	/* Three missing pages in a row are one disk read (genfs_getpages
 	 * reads a run of contiguous blocks at once): one latency, one
 	 * interrupt. */
@@ -185,7 +185,7 @@ START_TEST(test_file_read_miss_cost)
 	ck_assert_double_eq_tol(test_metric(&t, "cpu_interrupt_ns_per_byte") *
 	    12288, 900, 1e-6);
 	ck_assert_double_eq_tol(test_metric(&t, "throughput_MBps"),
-	    12288e3 / (step + wait + 2000), 1e-9);
+	    12288e3 / (step + wait + 700 + 2000), 1e-9);
 }
 END_TEST
 
@@ -200,13 +200,14 @@ START_TEST(test_file_write_miss_cost)
 	/* The fill, the syscall; page 0 written whole is only allocated
 	 * (UBC_FAULTBUSY), page 1 written in part is read first: one page
 	 * from disk and its interrupt; the copy in two calls, the switch
-	 * away, and back after 1 ms + 4 KiB at 40 MB/s. */
+	 * away, and the wakeup and the switch back after 1 ms + 4 KiB at
+	 * 40 MB/s. */
 	double step = 1536 + 500 + 2 * 200 + 900 + (2 * 100 + 1536) + 2000;
 
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 6144,
-	    step + 2000, 1e-6);
+	    step + 700 + 2000, 1e-6);
 	ck_assert_double_eq_tol(test_metric(&r, "throughput_MBps"),
-	    6144e3 / (step + 1e6 + 102400 + 2000), 1e-9);
+	    6144e3 / (step + 1e6 + 102400 + 700 + 2000), 1e-9);
 }
 END_TEST
 

@@ -476,6 +476,21 @@ START_TEST(test_recv_tlb_flush_ceiling)
 }
 END_TEST
 
+/* The reader asks before the data is there: each read sleeps once in
+ * sbwait() (switched away), is woken by the interrupt path (wakeup) and
+ * switched back in: the same three charges as a sleep anywhere else. */
+START_TEST(test_recv_reader_sleep_costs)
+{
+	static const char *const kv[] = {
+		"workload.size=40960", "workload.messages=3", NULL
+	};
+	struct model_result r = rx_run(kv, "copy");
+
+	ck_assert_double_eq_tol(rx_total(&r, "cpu_sched_ns_per_byte",
+	    3 * 40960), 3 * (2000 + 700 + 2000), 1e-6);
+}
+END_TEST
+
 /* Interrupts taken for one read of ten 4096-byte frames. */
 static double
 rx_interrupts(const char *per_intr, const char *timer)
@@ -651,6 +666,7 @@ recv_suite(void)
 	tcase_add_test(run, test_recv_page_aligned_header_page);
 	tcase_add_test(run, test_recv_flip_shoots_down_other_threads);
 	tcase_add_test(run, test_recv_tlb_flush_ceiling);
+	tcase_add_test(run, test_recv_reader_sleep_costs);
 	tcase_add_test(run, test_recv_interrupt_moderation);
 	tcase_add_test(run, test_recv_flow_control);
 	tcase_add_test(run, test_recv_dca_and_checksum_warm_the_cache);
