@@ -12,7 +12,7 @@ set style textbox opaque noborder
 set logscale x 10
 set xrange [230046912.7:4346939450]
 set xtics ('250MB/s' 250000000, '500MB/s' 500000000, '1GB/s' 1000000000, '2GB/s' 2000000000, '4GB/s' 4000000000)
-set yrange [0:7.5]
+set yrange [0:13]
 set xlabel 'pipe.reader_rate' noenhanced
 set multiplot title 'pipe-buffers (mean of 5 replications, 95% intervals)' noenhanced
 set lmargin at screen 0.0614

@@ -23,10 +23,10 @@ set ylabel 'CPU time per byte delivered (ns/B)' noenhanced
 unset arrow
 unset label
 set key at screen 0.8400, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
-set arrow from 111504.9741, graph 0 to 111504.9741, graph 1 nohead dashtype 2 lw 2 lc rgb '#CC6677' back
+set arrow from 97466.74709, graph 0 to 97466.74709, graph 1 nohead dashtype 2 lw 2 lc rgb '#CC6677' back
 set arrow from 8192, graph 0 to 8192, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
 set arrow from 8192, graph 0 to 8192, graph 1 nohead dashtype 2 lw 2 lc rgb '#882255' back
-set label 'loan cheaper than copy above about 108.9KiB' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+set label 'loan cheaper than copy above about 95.18KiB' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
 set label 'exchange cheaper than copy from 8KiB' at graph 0.015, graph 0.9396 left front boxed noenhanced textcolor rgb '#117733'
 set label 'gift cheaper than copy from 8KiB' at graph 0.015, graph 0.9019 left front boxed noenhanced textcolor rgb '#882255'
 plot 'pipe.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \

@@ -11,7 +11,7 @@ set grid
 set style textbox opaque noborder
 set xrange [-0.6:2.4]
 set xtics ('overwrite' 0, 'async' 1, 'sendfile' 2)
-set yrange [0:55]
+set yrange [0:300]
 set xlabel 'workload.reuse' noenhanced
 set title 'default: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900

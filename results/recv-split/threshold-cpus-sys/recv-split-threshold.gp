@@ -10,7 +10,7 @@ set output 'recv-split-threshold.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [0.79:8.21]
-set yrange [0:4.3]
+set yrange [0:810]
 set xlabel 'machine.cpus' noenhanced
 set title 'recv-split: workload.size from which flip is cheaper than copy (sys_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900
@@ -21,7 +21,7 @@ set ylabel 'workload.size at break-even (KiB), mean and 95% interval' noenhanced
 unset arrow
 unset label
 unset key
-set label 'flip never cheaper than copy in the searched range at machine.cpus = 2, 4, 8' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+set label 'flip never cheaper than copy in the searched range at machine.cpus = 8' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
 plot 'recv-split-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
      '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
 set output
