@@ -15,10 +15,12 @@ struct app_thread {
 	struct vm_buf	**bufs;
 	unsigned	 cur;
 	struct vm_buf	*last;		/* the buffer of the last write */
+	uint64_t	 last_len;	/* and its length */
 	struct vm_buf	*waiting;	/* sleeping until this is released */
 	engine_fn	 resume;	/* what to do then */
 	uint64_t	 sent;
 	struct rng	 rng;
+	struct rng	 size_rng;	/* write sizes, a stream of their own */
 };
 
 struct app {
@@ -65,6 +67,11 @@ app_config_init(struct app_config *c, const struct params *p, GError **error)
 	}
 	c->rewrite_delay = params_dist(p, "workload.rewrite_delay");
 	c->gap = params_dist(p, "workload.gap");
+	c->size_dist = params_dist(p, "workload.size_dist");
+	if (dist_is_constant(c->size_dist) && dist_mean(c->size_dist) == 0) {
+		dist_free(c->size_dist);
+		c->size_dist = NULL;
+	}
 	return TRUE;
 }
 
@@ -73,7 +80,9 @@ app_config_clear(struct app_config *c)
 {
 	dist_free(c->rewrite_delay);
 	dist_free(c->gap);
+	dist_free(c->size_dist);
 	c->rewrite_delay = c->gap = NULL;
+	c->size_dist = NULL;
 }
 
 static void	app_thread_next(struct engine *, void *);
@@ -136,8 +145,8 @@ app_thread_rewrite(struct engine *e, void *arg)
 	if (app_thread_must_wait(th, th->last, app_thread_rewrite, &ch))
 		return;
 	n = (uint64_t)ceil(th->app->cfg.rewrite_fraction *
-	    (double)th->last->len);
-	app_touch(th, th->last, MIN(n, th->last->len), &ch);
+	    (double)th->last_len);
+	app_touch(th, th->last, MIN(n, th->last_len), &ch);
 	kernel_defer(th->app->k, app_thread_after_gap, th);
 	kernel_step_end(th->app->k, th->cpu, &ch);
 }
@@ -194,6 +203,19 @@ app_release(void *arg, struct vm_buf *buf, struct charge *ch)
 	kernel_defer(th->app->k, app_resume_deferred, th);
 }
 
+/* The length of the next write: the whole buffer, or a draw of
+ * workload.size_dist in whole bytes, from 1 B to the buffer's size. */
+static uint64_t
+app_write_size(struct app_thread *th, const struct vm_buf *buf)
+{
+	double	x;
+
+	if (th->app->cfg.size_dist == NULL)
+		return buf->len;
+	x = floor(dist_sample(th->app->cfg.size_dist, &th->size_rng) + 0.5);
+	return x < 1 ? 1 : x >= (double)buf->len ? buf->len : (uint64_t)x;
+}
+
 static void
 app_thread_next(struct engine *e, void *arg)
 {
@@ -201,6 +223,7 @@ app_thread_next(struct engine *e, void *arg)
 	struct app		*app = th->app;
 	struct vm_buf		*buf;
 	struct charge		 ch = { { 0 } };
+	uint64_t		 n;
 
 	if (th->sent == app->cfg.messages) {
 		/* Done: close(); the FIN follows the data. */
@@ -211,10 +234,12 @@ app_thread_next(struct engine *e, void *arg)
 	buf = th->bufs[th->cur];
 	if (app_thread_must_wait(th, buf, app_thread_next, &ch))
 		return;
+	n = app_write_size(th, buf);
 	if (app->cfg.reuse != APP_SENDFILE && app->cfg.fill)
-		app_touch(th, buf, buf->len, &ch);
+		app_touch(th, buf, n, &ch);
 	th->last = buf;
-	sosend(th->so, buf, th->cpu, &ch, app_thread_write_done, th);
+	th->last_len = n;
+	sosend(th->so, buf, n, th->cpu, &ch, app_thread_write_done, th);
 }
 
 struct app *
@@ -243,6 +268,8 @@ app_new(struct kernel *k, const struct app_config *cfg,
 		th->cpu = i % ncpus;
 		g_snprintf(name, sizeof(name), "app.thread%u", i);
 		rng_init(&th->rng, seed, replication, name);
+		g_snprintf(name, sizeof(name), "app.thread%u.size", i);
+		rng_init(&th->size_rng, seed, replication, name);
 		th->so = socket_new(k, so_cfg, app_release, th);
 		if (cfg->reuse == APP_SENDFILE) {
 			/* The file, in size-long pieces sent in turn. */

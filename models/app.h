@@ -20,7 +20,8 @@ enum app_reuse {
 
 struct app_config {
 	enum app_reuse	 reuse;
-	uint64_t	 size;
+	uint64_t	 size;		/* of each buffer: the largest write */
+	struct dist	*size_dist;	/* each write's size, or NULL: size */
 	uint64_t	 offset;	/* of the buffer in its first page */
 	uint64_t	 messages;	/* per thread */
 	unsigned	 buffers;	/* per thread, used in turn */

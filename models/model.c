@@ -152,6 +152,29 @@ model_check_teardown(struct kernel *k, enum so_strategy st, GError **error)
 	return FALSE;
 }
 
+/* Only the sending process draws its write sizes; every other workload
+ * reads or writes workload.size each time. */
+static gboolean
+model_size_dist_valid(const struct params *p, GError **error)
+{
+	struct dist	*d;
+	gboolean	 none;
+
+	if (strcmp(params_string(p, "workload.kind"), "socket-send") == 0)
+		return TRUE;
+	d = params_dist(p, "workload.size_dist");
+	none = dist_is_constant(d) && dist_mean(d) == 0;
+	dist_free(d);
+	if (!none)
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "[workload] size_dist = \"%s\": write sizes are drawn "
+		    "for workload kind socket-send only; %s uses "
+		    "workload.size every time",
+		    params_text(p, "workload.size_dist"),
+		    params_string(p, "workload.kind"));
+	return none;
+}
+
 gboolean
 model_run(const struct params *p, const char *strategy, uint64_t seed,
     uint32_t rep, struct model_result *r, GError **error)
@@ -167,6 +190,8 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 	gboolean		 ok;
 
 	if (!model_strategy_valid(p, strategy, error))
+		return FALSE;
+	if (!model_size_dist_valid(p, error))
 		return FALSE;
 	if (strcmp(params_string(p, "workload.kind"), "socket-recv") == 0)
 		return soreceive_run(p, strategy, seed, rep, r, error);

@@ -108,6 +108,10 @@ static const struct param_def model_params[] = {
 	    "write() a file, or write() to a pipe another process reads"),
 	P("workload.size", PARAM_SIZE, "16KiB", "1B", "1GiB", NULL,
 	    "bytes per write() or read()"),
+	P("workload.size_dist", PARAM_DIST_SIZE, "0", NULL, NULL, NULL,
+	    "socket-send: each write's size, drawn from this distribution "
+	    "(whole bytes, at least 1, at most workload.size, the buffer's "
+	    "size); 0: every write is workload.size"),
 	P("workload.offset", PARAM_SIZE, "0", "0", "8191B", NULL,
 	    "offset of the buffer in its first page"),
 	P("workload.messages", PARAM_COUNT, "2000", "1", "1000000000", NULL,

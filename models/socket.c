@@ -87,6 +87,7 @@ struct socket {
 
 	/* The write in progress. */
 	struct vm_buf		*buf;
+	uint64_t		 len;		/* of the write, from the buffer's start */
 	uint64_t		 off;
 	unsigned		 cpu;
 	so_done_fn		 done;
@@ -558,7 +559,7 @@ static void
 sosend_round_end(void *arg, sim_time when)
 {
 	struct socket	*so = arg;
-	gboolean	 more = so->off < so->buf->len;
+	gboolean	 more = so->off < so->len;
 	guint		 i;
 
 	/* NetBSD's sosend() hands TCP one mbuf per pr_send(), with
@@ -591,7 +592,7 @@ static void
 sosend_step(struct socket *so, struct charge *ch)
 {
 	struct kernel	*k = so->k;
-	uint64_t	 resid = so->buf->len - so->off;
+	uint64_t	 resid = so->len - so->off;
 	uint64_t	 inbuf = so->sb_end - so->snd_una;
 	uint64_t	 space = so->cfg.sndbuf > inbuf ? so->cfg.sndbuf - inbuf : 0;
 
@@ -617,22 +618,23 @@ sosend_step(struct socket *so, struct charge *ch)
 }
 
 void
-sosend(struct socket *so, struct vm_buf *buf, unsigned cpu,
+sosend(struct socket *so, struct vm_buf *buf, uint64_t len, unsigned cpu,
     struct charge *ch, so_done_fn done, void *arg)
 {
 	struct so_write	*w;
 
-	g_assert(so->buf == NULL && buf->len > 0);
+	g_assert(so->buf == NULL && len > 0 && len <= buf->len);
 	so->buf = buf;
+	so->len = len;
 	so->off = 0;
 	so->cpu = cpu;
 	so->done = done;
 	so->done_arg = arg;
 	so->k->c.writes++;
-	so->k->c.bytes_written += buf->len;
+	so->k->c.bytes_written += len;
 	w = g_new(struct so_write, 1);
 	w->start = engine_now(so->k->engine);
-	w->end_seq = so->sb_end + buf->len;
+	w->end_seq = so->sb_end + len;
 	g_queue_push_tail(&so->writes, w);
 	charge_add(ch, CPU_SYSCALL, so->k->m.syscall);
 	sosend_step(so, ch);
@@ -970,7 +972,7 @@ so_ack_ev(struct engine *e, void *arg)
 	if (so->sleeping && so->buf != NULL && !g_queue_find(
 	    &k->pendfree->kva_waiters, so)) {
 		uint64_t inbuf = so->sb_end - so->snd_una;
-		uint64_t resid = so->buf->len - so->off;
+		uint64_t resid = so->len - so->off;
 
 		if (so->cfg.sndbuf - inbuf >= MIN(resid, so->cfg.lowat))
 			so_wakeup(so, &ch);

@@ -53,11 +53,12 @@ gboolean	 so_config_init(struct so_config *, const struct params *,
 struct socket	*socket_new(struct kernel *, const struct so_config *,
 		    so_release_fn, void *release_arg);
 void		 socket_free(struct socket *);
-/* write(fd, buf, len) from a thread on cpu: sosend() through its steps,
- * sleeping for space; 'done' when it returns.  The caller's charge for
- * the step so far (filling the buffer) is taken in. */
-void		 sosend(struct socket *, struct vm_buf *, unsigned cpu,
-		    struct charge *, so_done_fn, void *arg);
+/* write(fd, buf, len) from a thread on cpu, len bytes from the buffer's
+ * start: sosend() through its steps, sleeping for space; 'done' when it
+ * returns.  The caller's charge for the step so far (filling the buffer)
+ * is taken in. */
+void		 sosend(struct socket *, struct vm_buf *, uint64_t len,
+		    unsigned cpu, struct charge *, so_done_fn, void *arg);
 /* close(fd) by the thread whose step ch is: the FIN follows the data. */
 void		 soclose(struct socket *, struct charge *);
 /* All sent data (and the FIN, once closed) acknowledged. */

@@ -1155,6 +1155,63 @@ START_TEST(test_socket_same_seed_same_result)
 }
 END_TEST
 
+/* workload.size_dist: each write draws its size, at most the buffer's
+ * (workload.size).  A constant draw of 4 KiB from 16 KiB buffers is the
+ * run with 4 KiB buffers; a draw above the buffer is cut to it; a
+ * spread of sizes is not either; and only socket-send draws. */
+START_TEST(test_socket_write_size_distribution)
+{
+	static const char *const four[] = {
+		"workload.size=4KiB", "workload.messages=50", NULL
+	};
+	static const char *const drawn4[] = {
+		"workload.size=16KiB", "workload.size_dist=const(4KiB)",
+		"workload.messages=50", NULL
+	};
+	static const char *const sixteen[] = {
+		"workload.size=16KiB", "workload.messages=50", NULL
+	};
+	static const char *const drawn64[] = {
+		"workload.size=16KiB", "workload.size_dist=64KiB",
+		"workload.messages=50", NULL
+	};
+	static const char *const spread[] = {
+		"workload.size=16KiB", "workload.size_dist=uniform(1KiB, 16KiB)",
+		"workload.messages=50", NULL
+	};
+	static const char *const piped[] = {
+		"workload.kind=pipe", "workload.size_dist=uniform(1KiB, 16KiB)",
+		NULL
+	};
+	struct model_result a = test_run(four, "copy");
+	struct model_result b = test_run(drawn4, "copy");
+	struct model_result c = test_run(sixteen, "loan");
+	struct model_result d = test_run(drawn64, "loan");
+	struct model_result u = test_run(spread, "copy");
+	struct model_result u2 = test_run(spread, "copy");
+	struct params	*p = test_params(piped);
+	struct model_result r;
+	GError		*e = NULL;
+	unsigned	 i;
+
+	for (i = 0; i < MODEL_METRIC_COUNT; i++) {
+		ck_assert_double_eq(a.v[i], b.v[i]);
+		ck_assert_double_eq(c.v[i], d.v[i]);
+		ck_assert_double_eq(u.v[i], u2.v[i]);
+	}
+	ck_assert_uint_eq(a.events, b.events);
+	ck_assert_uint_eq(c.fingerprint, d.fingerprint);
+	ck_assert_uint_ne(u.fingerprint, a.fingerprint);
+	ck_assert_uint_ne(u.fingerprint, test_run(sixteen, "copy").fingerprint);
+	ck_assert(!model_run(p, "copy", 1, 0, &r, &e));
+	ck_assert_str_eq(e->message, "[workload] size_dist = \"uniform(1KiB, "
+	    "16KiB)\": write sizes are drawn for workload kind socket-send "
+	    "only; pipe uses workload.size every time");
+	g_error_free(e);
+	params_free(p);
+}
+END_TEST
+
 START_TEST(test_socket_bad_config_is_an_error)
 {
 	static const char *const kv[] = {
@@ -1204,6 +1261,7 @@ models_socket_suite(void)
 	tcase_add_test(tc, test_socket_8k_pages);
 	tcase_add_test(tc, test_socket_threads_shoot_down);
 	tcase_add_test(tc, test_socket_same_seed_same_result);
+	tcase_add_test(tc, test_socket_write_size_distribution);
 	tcase_add_test(tc, test_socket_bad_config_is_an_error);
 	suite_add_tcase(s, tc);
 	return s;
