@@ -288,7 +288,6 @@ rx_read(struct engine *e, void *arg)
 	struct nic_plan	*pl = &rx->plan;
 	struct sockbuf_done d;
 	gboolean	 resident, fits;
-	double		 src;
 
 	if (!rx->in_read) {
 		rx->in_read = TRUE;
@@ -318,16 +317,17 @@ rx_read(struct engine *e, void *arg)
 	fits = rx->size <= m->cache_size;
 	resident = (rx->dca || (!m->checksum_offload && k->net_cpu == 0)) &&
 	    rx->appended - rx->consumed + rx->size <= m->cache_size;
-	src = resident ? m->copy_bw_hot : m->copy_bw_cold;
 	nic_plan_read(&rx->nic, rx->consumed, rx->size, rx->offset, rx->flip,
 	    pl);
 	sockbuf_read(rx->sb, pl, &d);
-	/* uiomove: one copy call per receive buffer piece; coalescing:
-	 * one per fragment, into a fresh page. */
-	charge_add(&ch, CPU_COPY, machine_bytes_ns(src, pl->copied) +
-	    m->copy_fixed * pl->copy_calls);
-	charge_add(&ch, CPU_COPY, machine_bytes_ns(src, pl->coalesced) +
-	    m->copy_fixed * pl->fragments);
+	/* uiomove: one copy call per receive buffer piece, into the
+	 * process's buffer (in the cache if it fits); coalescing: one per
+	 * fragment, into a fresh page, which is not (the cache rule,
+	 * machine_move_ns()). */
+	charge_add(&ch, CPU_COPY, machine_move_ns(m, pl->copied, resident,
+	    fits) + m->copy_fixed * pl->copy_calls);
+	charge_add(&ch, CPU_COPY, machine_move_ns(m, pl->coalesced, resident,
+	    FALSE) + m->copy_fixed * pl->fragments);
 	k->c.bytes_copied += pl->copied + pl->coalesced;
 	rx->coalesced += pl->coalesced;
 	if (pl->direct_flips + pl->coalesced_flips > 0)
