@@ -411,16 +411,18 @@ main_run(const char *scenario, struct main_opts *o)
 		study_outputs_clear(&out);
 		goto done;
 	}
-	if (!o->quiet && out.up_to_date)
-		printf("nothing to do: the outputs are those of this study\n"
-		    "rows:    %s\n", out.rows);
-	else if (!o->quiet) {
-		printf("%" G_GUINT64_FORMAT " runs in %.1f s", out.runs,
-		    out.seconds);
-		if (out.resumed > 0)
-			printf(" (%" G_GUINT64_FORMAT " more resumed from an "
-			    "interrupted run)", out.resumed);
-		printf("\n");
+	if (!o->quiet) {
+		if (out.up_to_date)
+			printf("nothing to do: the outputs are those of this "
+			    "study\n");
+		else {
+			printf("%" G_GUINT64_FORMAT " runs in %.1f s",
+			    out.runs, out.seconds);
+			if (out.resumed > 0)
+				printf(" (%" G_GUINT64_FORMAT " more resumed "
+				    "from an interrupted run)", out.resumed);
+			printf("\n");
+		}
 		printf("rows:    %s\n", out.rows);
 		if (out.summary != NULL)
 			printf("summary: %s\n", out.summary);

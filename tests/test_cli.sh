@@ -122,7 +122,7 @@ check "-j 3 gives the same bytes as -j 1" "same \"$tmp/j3\""
 "$loansim" run "$scen/sosend-mp.ini" -o "$tmp/ref" -j 1 \
     -p workload.messages=2000 --no-plot > "$tmp/again.out"
 check "a finished study run again does nothing" \
-    "grep -q '^nothing to do' \"$tmp/again.out\" && same \"$tmp/ref\""
+    "grep -q '^nothing to do' \"$tmp/again.out\" && grep -q '^summary: ' \"$tmp/again.out\" && same \"$tmp/ref\""
 
 # Kill a run once its journal holds some rows; resume it.
 for sig in KILL INT; do
