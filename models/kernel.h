@@ -19,6 +19,11 @@
 
 typedef void (*kernel_deferred_fn)(void *arg, sim_time when);
 
+struct kernel_deferred {
+	kernel_deferred_fn	 fn;
+	void			*arg;
+};
+
 struct kernel_counters {
 	uint64_t	bytes_written;	/* accepted by write() */
 	uint64_t	bytes_delivered;	/* arrived at the receiver */
@@ -42,7 +47,9 @@ struct kernel {
 	sim_time		 link_free_at;
 	struct kernel_counters	 c;
 	struct histogram	*latency;
-	GArray			*deferred;
+	struct kernel_deferred	*deferred;	/* calls for the step's end */
+	guint			 ndeferred;
+	guint			 deferred_cap;
 	struct sopendfree	*pendfree;
 };
 

@@ -4,10 +4,13 @@
 #include "models/mbuf.h"
 
 #include "sim/error.h"
+#include "sim/slab.h"
 
 struct mbuf_pool {
 	const struct machine	*m;
 	struct mbuf_stats	 st;
+	struct slab		 mbufs;		/* struct mbuf */
+	struct slab		 exts;		/* struct mbuf_ext */
 	uint64_t		 next_id;
 	struct mbuf		*live;		/* newest first */
 	struct mbuf		*oldest;
@@ -19,12 +22,18 @@ mbuf_pool_new(const struct machine *m)
 	struct mbuf_pool	*mp = g_new0(struct mbuf_pool, 1);
 
 	mp->m = m;
+	slab_init(&mp->mbufs, sizeof(struct mbuf));
+	slab_init(&mp->exts, sizeof(struct mbuf_ext));
 	return mp;
 }
 
 void
 mbuf_pool_free(struct mbuf_pool *mp)
 {
+	if (mp == NULL)
+		return;
+	slab_clear(&mp->mbufs);
+	slab_clear(&mp->exts);
 	g_free(mp);
 }
 
@@ -68,7 +77,7 @@ mbuf_pool_check(const struct mbuf_pool *mp, GError **error)
 struct mbuf *
 m_get(struct mbuf_pool *mp, struct charge *ch)
 {
-	struct mbuf	*m = g_new0(struct mbuf, 1);
+	struct mbuf	*m = slab_alloc0(&mp->mbufs);
 
 	m->id = ++mp->next_id;
 	m->next_live = mp->live;
@@ -85,8 +94,9 @@ m_get(struct mbuf_pool *mp, struct charge *ch)
 static struct mbuf_ext *
 m_ext_new(struct mbuf_pool *mp, enum mbuf_ext_type type, uint64_t size)
 {
-	struct mbuf_ext	*ext = g_new0(struct mbuf_ext, 1);
+	struct mbuf_ext	*ext = slab_alloc0(&mp->exts);
 
+	ext->pool = mp;
 	ext->refcnt = 1;
 	ext->type = type;
 	ext->size = size;
@@ -165,7 +175,7 @@ m_free(struct mbuf_pool *mp, struct mbuf *m, struct charge *ch)
 		m->next_live->prev_live = m->prev_live;
 	else
 		mp->oldest = m->prev_live;
-	g_free(m);
+	slab_free(&mp->mbufs, m);
 	if (ext == NULL)
 		return;
 	g_assert(ext->refcnt > 0);
@@ -189,7 +199,7 @@ m_ext_destroy(struct mbuf_ext *ext)
 {
 	g_free(ext->pages);
 	g_free(ext->versions);
-	g_free(ext);
+	slab_free(&ext->pool->exts, ext);
 }
 
 unsigned

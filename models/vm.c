@@ -8,6 +8,7 @@
 #include "models/vm.h"
 
 #include "sim/error.h"
+#include "sim/slab.h"
 
 struct vm {
 	const struct machine	*m;
@@ -19,6 +20,7 @@ struct vm {
 	struct vm_page		*zero_page;
 	vm_ipi_fn		 ipi;
 	void			*ipi_arg;
+	struct slab		 pages;		/* struct vm_page */
 };
 
 struct vm *
@@ -31,6 +33,7 @@ vm_new(const struct machine *m, unsigned ncpus)
 	vm = g_new0(struct vm, 1);
 	vm->m = m;
 	vm->ncpus = ncpus;
+	slab_init(&vm->pages, sizeof(struct vm_page));
 	vm->kernel_map.name = "kernel";
 	vm->kernel_map.cpumask = ncpus == 64 ? UINT64_MAX :
 	    ((uint64_t)1 << ncpus) - 1;
@@ -65,8 +68,9 @@ vm_free(struct vm *vm)
 		return;
 	for (pg = vm->live; pg != NULL; pg = next) {
 		next = pg->next_live;
-		g_free(pg);
+		slab_free(&vm->pages, pg);
 	}
+	slab_clear(&vm->pages);
 	g_free(vm);
 }
 
@@ -159,7 +163,7 @@ vm_page_alloc(struct vm *vm, enum vm_owner owner, struct charge *ch)
 {
 	struct vm_page	*pg;
 
-	pg = g_new0(struct vm_page, 1);
+	pg = slab_alloc0(&vm->pages);
 	pg->id = ++vm->next_id;
 	pg->owner = owner;
 	pg->next_live = vm->live;
@@ -180,7 +184,7 @@ vm_page_destroy(struct vm *vm, struct vm_page *pg, struct charge *ch)
 	vm_unlink(vm, pg);
 	vm->st.freed++;
 	charge_add(ch, CPU_ALLOC, vm->m->page_free);
-	g_free(pg);
+	slab_free(&vm->pages, pg);
 }
 
 void
