@@ -12,6 +12,16 @@ kernel_ipi(void *arg, unsigned cpu, struct charge *ch)
 	cpus_run(k->cpus, cpu, engine_now(k->engine), ch);
 }
 
+/* A model misused the vm (a bug): stop the run after this event, to
+ * report it. */
+static void
+kernel_broken(void *arg)
+{
+	struct kernel	*k = arg;
+
+	engine_stop(k->engine);
+}
+
 struct kernel *
 kernel_new(struct engine *e, const struct machine *m)
 {
@@ -22,6 +32,7 @@ kernel_new(struct engine *e, const struct machine *m)
 	k->cpus = cpus_new(m->cpus);
 	k->vm = vm_new(&k->m, m->cpus);
 	vm_set_ipi(k->vm, kernel_ipi, k);
+	vm_set_on_broken(k->vm, kernel_broken, k);
 	k->mbufs = mbuf_pool_new(&k->m);
 	/* Interrupts and the kernel thread go to the last CPU, the first
 	 * user thread to CPU 0: on a uniprocessor they all share CPU 0. */

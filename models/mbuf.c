@@ -56,7 +56,7 @@ mbuf_pool_check(const struct mbuf_pool *mp, GError **error)
 
 	if (m != NULL) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken: mbuf %" G_GUINT64_FORMAT " (%s, bytes %"
+		    "mbuf %" G_GUINT64_FORMAT " (%s, bytes %"
 		    G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT ") was never freed, "
 		    "one of %" G_GUINT64_FORMAT, m->id, m->ext == NULL ?
 		    "internal data" : m->ext->type == MBUF_EXT_CLUSTER ?
@@ -66,7 +66,7 @@ mbuf_pool_check(const struct mbuf_pool *mp, GError **error)
 	}
 	if (mbuf_pool_live(mp) != 0 || mp->st.ext_live != 0) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken: %" G_GUINT64_FORMAT " mbufs and %"
+		    "%" G_GUINT64_FORMAT " mbufs and %"
 		    G_GUINT64_FORMAT " storages counted live, none listed",
 		    mbuf_pool_live(mp), mp->st.ext_live);
 		return FALSE;

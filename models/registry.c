@@ -20,6 +20,9 @@ static const struct param_def model_params[] = {
 	    "100000000000", NULL, "stop a run after this many events"),
 	P("scenario.max_sim_time", PARAM_TIME, "3600s", "1us", "1000000s",
 	    NULL, "stop a run after this much simulated time"),
+	P("scenario.check_invariants", PARAM_BOOL, "false", NULL, NULL,
+	    NULL, "check the models' invariants after every event as well "
+	    "as at the end of each run (slower; --check-invariants)"),
 
 	P("machine.name", PARAM_STRING, "x86-64-current", NULL, NULL, NULL,
 	    "name of the machine profile"),

@@ -1022,3 +1022,12 @@ so_ack_ev(struct engine *e, void *arg)
 	slab_free(&so->ackmem, a);
 	kernel_step_end(k, k->net_cpu, &ch);
 }
+
+const struct kernel_event_name so_event_names[] = {
+	KERNEL_EVENT(sosend_resume), KERNEL_EVENT(sopendfree_run),
+	KERNEL_EVENT(sosend_step_ev), KERNEL_EVENT(so_seg_start),
+	KERNEL_EVENT(so_delack_ev), KERNEL_EVENT(so_seg_end),
+	KERNEL_EVENT(so_output_ev), KERNEL_EVENT(so_persist_ev),
+	KERNEL_EVENT(so_ack_ev)
+};
+const size_t so_event_name_count = G_N_ELEMENTS(so_event_names);

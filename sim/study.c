@@ -166,6 +166,14 @@ study_unindex(const struct study *st, size_t r, size_t *point, size_t *s,
  * stride and the strategies, so that rows of another study are never
  * taken for this one's.  The keys the study itself reads are hashed as
  * resolved (--seed and scenario.seed give the same key). */
+/* Parameters that change no result, only what is checked or refused:
+ * rows made with or without them are the same rows. */
+static gboolean
+study_param_unkeyed(const char *name)
+{
+	return strcmp(name, "scenario.check_invariants") == 0;
+}
+
 static char *
 study_key(const struct study *st)
 {
@@ -175,7 +183,8 @@ study_key(const struct study *st)
 	char			*key;
 
 	for (i = 0; i < n; i++)
-		if (!sweep_param_study(defs[i].name))
+		if (!sweep_param_study(defs[i].name) &&
+		    !study_param_unkeyed(defs[i].name))
 			g_string_append_printf(s, "%s=%s\n", defs[i].name,
 			    params_text(st->p, defs[i].name));
 	for (i = 0; i < sweep_axes(st->sw); i++)
@@ -929,10 +938,12 @@ study_stamp_text(const struct study *st, const char *rows,
 	char	*opts, *key, *text = NULL;
 
 	if (prog != NULL && dr != NULL && (summary == NULL || ds != NULL)) {
+		/* Asked for checks, a finished study is done again. */
 		opts = g_strdup_printf("%s\nreplications=%" G_GUINT64_FORMAT
-		    "\nci_target=%.17g\nshard=%u/%u\nprogram=%s\n", st->key,
-		    st->reps_min, st->o->ci_target, st->o->shard,
-		    st->o->nshards, prog);
+		    "\nci_target=%.17g\nshard=%u/%u\nprogram=%s\n"
+		    "check_invariants=%d\n", st->key, st->reps_min,
+		    st->o->ci_target, st->o->shard, st->o->nshards, prog,
+		    params_bool(st->p, "scenario.check_invariants"));
 		key = g_compute_checksum_for_string(G_CHECKSUM_SHA256, opts,
 		    -1);
 		char *rb = g_path_get_basename(rows);
