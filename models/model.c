@@ -10,6 +10,7 @@
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "models/app.h"
+#include "models/estimate.h"
 #include "models/kernel.h"
 #include "models/machine.h"
 #include "models/socket.h"
@@ -310,6 +311,7 @@ model_run_faulted(const struct params *p, const char *strategy,
 	struct app_config	 app_cfg;
 	struct model_checks	 mc;
 	struct model_socket	 ms;
+	struct model_estimate	 est;
 	struct engine		*e;
 	struct kernel		*k;
 	struct app		*app;
@@ -317,6 +319,12 @@ model_run_faulted(const struct params *p, const char *strategy,
 	gboolean		 ok, finished;
 
 	if (!model_strategy_valid(p, strategy, error))
+		return FALSE;
+	/* Refused before anything is built, rather than killed for want of
+	 * memory once it is. */
+	model_estimate_params(p, &est);
+	if (!model_estimate_check(&est, params_size(p, "scenario.max_memory"),
+	    error))
 		return FALSE;
 	if (strcmp(params_string(p, "workload.kind"), "socket-recv") == 0)
 		return soreceive_run(p, strategy, seed, rep, fault, r, error);
