@@ -24,6 +24,7 @@
 #include "sim/params.h"
 #include "sim/plot.h"
 #include "sim/regress.h"
+#include "sim/slab.h"
 #include "sim/study.h"
 #include "sim/sweep.h"
 #include "sim/threshold.h"
@@ -883,6 +884,7 @@ main(int argc, char **argv)
 	size_t			 n;
 
 	setlocale(LC_ALL, "C");
+	slab_tune_malloc();
 	main_signals();
 	if (argc < 2) {
 		main_usage(stderr);

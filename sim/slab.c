@@ -4,6 +4,9 @@
 
 #include <glib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SLAB_PASSTHROUGH 1
@@ -132,4 +135,13 @@ size_t
 slab_in_use(const struct slab *s)
 {
 	return s->in_use;
+}
+
+void
+slab_tune_malloc(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
 }
