@@ -30,8 +30,18 @@ mbuf_pool_new(const struct machine *m)
 void
 mbuf_pool_free(struct mbuf_pool *mp)
 {
+	struct mbuf	*m, *next;
+
 	if (mp == NULL)
 		return;
+	/* Mbufs never freed (a bug mbuf_pool_check reports) go with the
+	 * pool, and their storage with its last reference. */
+	for (m = mp->live; m != NULL; m = next) {
+		next = m->next_live;
+		if (m->ext != NULL && --m->ext->refcnt == 0)
+			m_ext_destroy(m->ext);
+		slab_free(&mp->mbufs, m);
+	}
 	slab_clear(&mp->mbufs);
 	slab_clear(&mp->exts);
 	g_free(mp);

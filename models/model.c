@@ -134,20 +134,27 @@ model_event_name(engine_fn fn)
 	return fn == NULL ? "none" : "an event";
 }
 
+/* Where an invariant broke. */
+enum model_when {
+	MODEL_AT_EVENT,		/* the last event run */
+	MODEL_AT_END,		/* the end of the run */
+	MODEL_AT_TEARDOWN
+};
+
 /* err, a broken invariant, with where it broke: "at event N (handler,
  * T ns)", "at the end of the run (N events, T ns)" or "at teardown". */
 static void
 model_checks_fail(struct model_checks *mc, GError **error, GError *err,
-    const char *when)
+    enum model_when when)
 {
 	struct engine	*e = mc->k->engine;
 	char		*where;
 
-	if (strcmp(when, "event") == 0)
+	if (when == MODEL_AT_EVENT)
 		where = g_strdup_printf("at event %" G_GUINT64_FORMAT " (%s, "
 		    "%" G_GUINT64_FORMAT " ns)", engine_events(e),
 		    model_event_name(engine_current(e)), engine_now(e));
-	else if (strcmp(when, "end") == 0)
+	else if (when == MODEL_AT_END)
 		where = g_strdup_printf("at the end of the run (%"
 		    G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " ns)",
 		    engine_events(e), engine_now(e));
@@ -174,7 +181,7 @@ model_checks_after_event(struct engine *e, void *arg)
 		return;
 	if (!vm_check_event(mc->k->vm, &err) ||
 	    !mc->check(mc->ctx, FALSE, &err)) {
-		model_checks_fail(mc, &mc->error, err, "event");
+		model_checks_fail(mc, &mc->error, err, MODEL_AT_EVENT);
 		engine_stop(e);
 	}
 }
@@ -223,7 +230,7 @@ model_checks_end(struct model_checks *mc, gboolean finished, GError **error)
 	}
 	/* A misuse of the vm stopped the run in the event that made it. */
 	if (!vm_check_misuse(k->vm, &err)) {
-		model_checks_fail(mc, error, err, "event");
+		model_checks_fail(mc, error, err, MODEL_AT_EVENT);
 		return FALSE;
 	}
 	if (!finished)
@@ -232,7 +239,7 @@ model_checks_end(struct model_checks *mc, gboolean finished, GError **error)
 	    vm_check_counts(k->vm, &err)) ||
 	    !mbuf_pool_check(k->mbufs, &err) ||
 	    !mc->check(mc->ctx, TRUE, &err)) {
-		model_checks_fail(mc, error, err, "end");
+		model_checks_fail(mc, error, err, MODEL_AT_END);
 		return FALSE;
 	}
 	return TRUE;
@@ -251,7 +258,7 @@ model_checks_teardown(struct model_checks *mc, GError **error)
 		g_error_free(err);
 		return FALSE;
 	}
-	model_checks_fail(mc, &broken, err, "teardown");
+	model_checks_fail(mc, &broken, err, MODEL_AT_TEARDOWN);
 	g_clear_error(error);
 	g_propagate_error(error, broken);
 	return FALSE;
