@@ -331,3 +331,9 @@ app_free(struct app *app)
 	g_free(app->threads);
 	g_free(app);
 }
+
+const struct kernel_event_name app_event_names[] = {
+	KERNEL_EVENT(app_thread_next), KERNEL_EVENT(app_thread_rewrite),
+	KERNEL_EVENT(app_thread_resume)
+};
+const size_t app_event_name_count = G_N_ELEMENTS(app_event_names);

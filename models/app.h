@@ -48,4 +48,8 @@ void		 app_start(struct app *);
 gboolean	 app_done(const struct app *);
 void		 app_free(struct app *);
 
+/* The handlers of its events, by name (model_event_name). */
+extern const struct kernel_event_name app_event_names[];
+extern const size_t app_event_name_count;
+
 #endif

@@ -45,13 +45,6 @@ cpus_count(const struct cpus *c)
 	return c->n;
 }
 
-void
-charge_add(struct charge *ch, enum cpu_cat cat, uint64_t ns)
-{
-	g_assert(cat < CPU_CAT_COUNT);
-	ch->ns[cat] += ns;
-}
-
 uint64_t
 charge_total(const struct charge *ch)
 {

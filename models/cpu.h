@@ -8,6 +8,7 @@
 #ifndef LOANSIM_CPU_H
 #define LOANSIM_CPU_H
 
+#include <glib.h>
 #include <stdint.h>
 #include "sim/engine.h"
 
@@ -37,7 +38,13 @@ struct cpus	*cpus_new(unsigned n);
 void		 cpus_free(struct cpus *);
 unsigned	 cpus_count(const struct cpus *);
 
-void		 charge_add(struct charge *, enum cpu_cat, uint64_t ns);
+/* Inline: every model step adds several charges. */
+static inline void
+charge_add(struct charge *ch, enum cpu_cat cat, uint64_t ns)
+{
+	g_assert(cat < CPU_CAT_COUNT);
+	ch->ns[cat] += ns;
+}
 uint64_t	 charge_total(const struct charge *);
 /* Run the step on cpu, starting no earlier than now; returns the time it
  * ends, accounts its categories to the CPU and clears the charge. */

@@ -793,10 +793,14 @@ file_teardown(struct fio *f, struct charge *ch)
 	dist_free(f->gap);
 }
 
+static gboolean	file_check(void *, gboolean, GError **);
+
 gboolean
 file_run(const struct params *p, const char *strategy, uint64_t seed,
-    uint32_t rep, struct model_result *r, GError **error)
+    uint32_t rep, const struct model_fault *fault, struct model_result *r,
+    GError **error)
 {
+	struct model_checks	 mc;
 	struct machine		 m;
 	struct engine		*e;
 	struct kernel		*k;
@@ -835,20 +839,14 @@ file_run(const struct params *p, const char *strategy, uint64_t seed,
 	for (i = 0; i < f.writers; i++)
 		engine_schedule(e, (sim_time)llround(rng_exp(&f.wrng,
 		    f.writer_interval)) + 1, file_other_write, &f);
-	engine_run_bounded(e, params_time(p, "scenario.max_sim_time"),
-	    params_count(p, "scenario.max_events"));
+	model_checks_start(&mc, k, p, strategy, fault, file_check, &f);
+	model_checks_run(&mc);
 	if (f.reading)
 		file_check_view(&f);
 	file_check_cache(&f);
-	if (f.done != f.ops) {
+	ok = model_checks_end(&mc, f.done == f.ops, error);
+	if (ok && f.done != f.ops) {
 		model_limit_error(error, k, f.done, f.ops, "operations");
-		ok = FALSE;
-	} else if (f.violations > 0) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken (strategy %s): %" G_GUINT64_FORMAT
-		    " violations: the process saw data that was not the "
-		    "file's at read() nor its own, got another's data back, "
-		    "or the file lost a write", strategy, f.violations);
 		ok = FALSE;
 	}
 	if (ok) {
@@ -871,7 +869,42 @@ file_run(const struct params *p, const char *strategy, uint64_t seed,
 		r->v[MODEL_VIOLATIONS] = (double)f.violations;
 	}
 	file_teardown(&f, &setup);
+	if (!model_checks_teardown(&mc, error))
+		ok = FALSE;
 	kernel_free(k);
 	engine_free(e);
 	return ok;
 }
+
+/* The file workload's own invariants (models/model.h): a size's worth
+ * of bytes delivered per operation done, warm-up included; no violation
+ * of copy semantics, under either strategy (file_check_view, _cache). */
+static gboolean
+file_check(void *ctx, gboolean end, GError **error)
+{
+	const struct fio	*f = ctx;
+	uint64_t		 delivered = f->k->c.bytes_delivered;
+
+	if (delivered != (f->warm + f->done) * f->size) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "%" G_GUINT64_FORMAT " bytes delivered, but %"
+		    G_GUINT64_FORMAT " operations of %" G_GUINT64_FORMAT
+		    " bytes done", delivered, f->warm + f->done, f->size);
+		return FALSE;
+	}
+	if (f->violations > 0) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "%" G_GUINT64_FORMAT " violations: the process saw data "
+		    "that was not the file's at read() nor its own, got "
+		    "another's data back, or the file lost a write",
+		    f->violations);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+const struct kernel_event_name file_event_names[] = {
+	KERNEL_EVENT(file_touch_after_read), KERNEL_EVENT(file_wake),
+	KERNEL_EVENT(file_op), KERNEL_EVENT(file_other_write)
+};
+const size_t file_event_name_count = G_N_ELEMENTS(file_event_names);

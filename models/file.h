@@ -10,12 +10,18 @@
 
 #include <glib.h>
 #include "sim/params.h"
+#include "models/kernel.h"
 #include "models/model.h"
 
 gboolean	 file_run(const struct params *, const char *strategy,
 		    uint64_t seed, uint32_t replication,
-		    struct model_result *, GError **);
+		    const struct model_fault *, struct model_result *,
+		    GError **);
 gboolean	 file_strategy_valid(const char *kind, const char *strategy,
 		    GError **);
+
+/* The handlers of its events, by name (model_event_name). */
+extern const struct kernel_event_name file_event_names[];
+extern const size_t file_event_name_count;
 
 #endif

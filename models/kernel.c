@@ -2,11 +2,6 @@
 #include "models/kernel.h"
 #include "models/socket.h"
 
-struct kernel_deferred {
-	kernel_deferred_fn	 fn;
-	void			*arg;
-};
-
 /* A shootdown's handler occupies its target CPU from now, behind what
  * that CPU is doing (the model has no preemption). */
 static void
@@ -15,6 +10,16 @@ kernel_ipi(void *arg, unsigned cpu, struct charge *ch)
 	struct kernel	*k = arg;
 
 	cpus_run(k->cpus, cpu, engine_now(k->engine), ch);
+}
+
+/* A model misused the vm (a bug): stop the run after this event, to
+ * report it. */
+static void
+kernel_broken(void *arg)
+{
+	struct kernel	*k = arg;
+
+	engine_stop(k->engine);
 }
 
 struct kernel *
@@ -27,13 +32,15 @@ kernel_new(struct engine *e, const struct machine *m)
 	k->cpus = cpus_new(m->cpus);
 	k->vm = vm_new(&k->m, m->cpus);
 	vm_set_ipi(k->vm, kernel_ipi, k);
+	vm_set_on_broken(k->vm, kernel_broken, k);
 	k->mbufs = mbuf_pool_new(&k->m);
 	/* Interrupts and the kernel thread go to the last CPU, the first
 	 * user thread to CPU 0: on a uniprocessor they all share CPU 0. */
 	k->net_cpu = m->cpus - 1;
 	k->kthread_cpu = m->cpus - 1;
 	k->latency = histogram_new();
-	k->deferred = g_array_new(FALSE, FALSE, sizeof(struct kernel_deferred));
+	k->deferred_cap = 16;
+	k->deferred = g_new(struct kernel_deferred, k->deferred_cap);
 	return k;
 }
 
@@ -43,7 +50,7 @@ kernel_free(struct kernel *k)
 	if (k == NULL)
 		return;
 	sopendfree_free(k->pendfree);
-	g_array_free(k->deferred, TRUE);
+	g_free(k->deferred);
 	histogram_free(k->latency);
 	mbuf_pool_free(k->mbufs);
 	vm_free(k->vm);
@@ -54,9 +61,14 @@ kernel_free(struct kernel *k)
 void
 kernel_defer(struct kernel *k, kernel_deferred_fn fn, void *arg)
 {
-	struct kernel_deferred	d = { fn, arg };
-
-	g_array_append_val(k->deferred, d);
+	if (k->ndeferred == k->deferred_cap) {
+		k->deferred_cap *= 2;
+		k->deferred = g_renew(struct kernel_deferred, k->deferred,
+		    k->deferred_cap);
+	}
+	k->deferred[k->ndeferred].fn = fn;
+	k->deferred[k->ndeferred].arg = arg;
+	k->ndeferred++;
 }
 
 sim_time
@@ -67,11 +79,11 @@ kernel_step_end(struct kernel *k, unsigned cpu, struct charge *ch)
 
 	end = cpus_run(k->cpus, cpu, engine_now(k->engine), ch);
 	/* Deferred calls may defer more: walk by index, then drop them. */
-	for (i = 0; i < k->deferred->len; i++) {
-		struct kernel_deferred d = g_array_index(k->deferred,
-		    struct kernel_deferred, i);
+	for (i = 0; i < k->ndeferred; i++) {
+		struct kernel_deferred d = k->deferred[i];
+
 		d.fn(d.arg, end);
 	}
-	g_array_set_size(k->deferred, 0);
+	k->ndeferred = 0;
 	return end;
 }

@@ -19,6 +19,19 @@
 
 typedef void (*kernel_deferred_fn)(void *arg, sim_time when);
 
+/* A model's event handlers by name, for the messages of broken
+ * invariants (model_event_name). */
+struct kernel_event_name {
+	engine_fn	 fn;
+	const char	*name;
+};
+#define KERNEL_EVENT(f)	{ f, #f }
+
+struct kernel_deferred {
+	kernel_deferred_fn	 fn;
+	void			*arg;
+};
+
 struct kernel_counters {
 	uint64_t	bytes_written;	/* accepted by write() */
 	uint64_t	bytes_delivered;	/* arrived at the receiver */
@@ -41,8 +54,12 @@ struct kernel {
 	unsigned		 kthread_cpu;	/* sopendfree */
 	sim_time		 link_free_at;
 	struct kernel_counters	 c;
+	uint64_t		 max_events;	/* the run's limits */
+	sim_time		 max_sim_time;
 	struct histogram	*latency;
-	GArray			*deferred;
+	struct kernel_deferred	*deferred;	/* calls for the step's end */
+	guint			 ndeferred;
+	guint			 deferred_cap;
 	struct sopendfree	*pendfree;
 };
 

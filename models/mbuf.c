@@ -4,10 +4,13 @@
 #include "models/mbuf.h"
 
 #include "sim/error.h"
+#include "sim/slab.h"
 
 struct mbuf_pool {
 	const struct machine	*m;
 	struct mbuf_stats	 st;
+	struct slab		 mbufs;		/* struct mbuf */
+	struct slab		 exts;		/* struct mbuf_ext */
 	uint64_t		 next_id;
 	struct mbuf		*live;		/* newest first */
 	struct mbuf		*oldest;
@@ -19,12 +22,28 @@ mbuf_pool_new(const struct machine *m)
 	struct mbuf_pool	*mp = g_new0(struct mbuf_pool, 1);
 
 	mp->m = m;
+	slab_init(&mp->mbufs, sizeof(struct mbuf));
+	slab_init(&mp->exts, sizeof(struct mbuf_ext));
 	return mp;
 }
 
 void
 mbuf_pool_free(struct mbuf_pool *mp)
 {
+	struct mbuf	*m, *next;
+
+	if (mp == NULL)
+		return;
+	/* Mbufs never freed (a bug mbuf_pool_check reports) go with the
+	 * pool, and their storage with its last reference. */
+	for (m = mp->live; m != NULL; m = next) {
+		next = m->next_live;
+		if (m->ext != NULL && --m->ext->refcnt == 0)
+			m_ext_destroy(m->ext);
+		slab_free(&mp->mbufs, m);
+	}
+	slab_clear(&mp->mbufs);
+	slab_clear(&mp->exts);
 	g_free(mp);
 }
 
@@ -47,7 +66,7 @@ mbuf_pool_check(const struct mbuf_pool *mp, GError **error)
 
 	if (m != NULL) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken: mbuf %" G_GUINT64_FORMAT " (%s, bytes %"
+		    "mbuf %" G_GUINT64_FORMAT " (%s, bytes %"
 		    G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT ") was never freed, "
 		    "one of %" G_GUINT64_FORMAT, m->id, m->ext == NULL ?
 		    "internal data" : m->ext->type == MBUF_EXT_CLUSTER ?
@@ -57,7 +76,7 @@ mbuf_pool_check(const struct mbuf_pool *mp, GError **error)
 	}
 	if (mbuf_pool_live(mp) != 0 || mp->st.ext_live != 0) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken: %" G_GUINT64_FORMAT " mbufs and %"
+		    "%" G_GUINT64_FORMAT " mbufs and %"
 		    G_GUINT64_FORMAT " storages counted live, none listed",
 		    mbuf_pool_live(mp), mp->st.ext_live);
 		return FALSE;
@@ -68,7 +87,7 @@ mbuf_pool_check(const struct mbuf_pool *mp, GError **error)
 struct mbuf *
 m_get(struct mbuf_pool *mp, struct charge *ch)
 {
-	struct mbuf	*m = g_new0(struct mbuf, 1);
+	struct mbuf	*m = slab_alloc0(&mp->mbufs);
 
 	m->id = ++mp->next_id;
 	m->next_live = mp->live;
@@ -85,8 +104,9 @@ m_get(struct mbuf_pool *mp, struct charge *ch)
 static struct mbuf_ext *
 m_ext_new(struct mbuf_pool *mp, enum mbuf_ext_type type, uint64_t size)
 {
-	struct mbuf_ext	*ext = g_new0(struct mbuf_ext, 1);
+	struct mbuf_ext	*ext = slab_alloc0(&mp->exts);
 
+	ext->pool = mp;
 	ext->refcnt = 1;
 	ext->type = type;
 	ext->size = size;
@@ -165,7 +185,7 @@ m_free(struct mbuf_pool *mp, struct mbuf *m, struct charge *ch)
 		m->next_live->prev_live = m->prev_live;
 	else
 		mp->oldest = m->prev_live;
-	g_free(m);
+	slab_free(&mp->mbufs, m);
 	if (ext == NULL)
 		return;
 	g_assert(ext->refcnt > 0);
@@ -189,7 +209,7 @@ m_ext_destroy(struct mbuf_ext *ext)
 {
 	g_free(ext->pages);
 	g_free(ext->versions);
-	g_free(ext);
+	slab_free(&ext->pool->exts, ext);
 }
 
 unsigned

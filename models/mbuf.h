@@ -19,6 +19,7 @@ enum mbuf_ext_type {
 };
 
 struct mbuf_ext;
+struct mbuf_pool;
 typedef void (*mbuf_ext_free_fn)(struct mbuf_ext *, void *arg,
     struct charge *);
 
@@ -32,9 +33,12 @@ struct mbuf_ext {
 	mbuf_ext_free_fn	 free_fn;
 	void			*free_arg;
 	void			*owner;		/* e.g. the user buffer */
+	struct mbuf_pool	*pool;		/* where it goes back to */
 };
 
 struct mbuf {
+	struct mbuf	*m_next;	/* the next of its chain: the send
+					   buffer, a segment's copies */
 	struct mbuf_ext	*ext;	/* NULL: data inside the mbuf (MHLEN) */
 	uint64_t	 off;	/* start of data in the storage */
 	uint64_t	 len;
@@ -52,8 +56,6 @@ struct mbuf_stats {
 	uint64_t	ext_live;
 	uint64_t	copym_refs;	/* references taken by m_copym */
 };
-
-struct mbuf_pool;
 
 struct mbuf_pool *mbuf_pool_new(const struct machine *);
 void		 mbuf_pool_free(struct mbuf_pool *);

@@ -1,7 +1,8 @@
 /* Runs one replication of one strategy and reports its metrics; checks
- * the run's invariants at the end (every byte delivered, no violation
- * for a safe strategy, pages conserved, no loan left, every mbuf freed)
- * and, after teardown, that every page and mbuf was freed. */
+ * the run's invariants (models/model.h): at the end (every byte
+ * delivered, no violation for a safe strategy, pages conserved, no loan
+ * left, every mbuf freed), after teardown (every page and mbuf freed),
+ * and with scenario.check_invariants after every event. */
 #include "models/model.h"
 
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "models/app.h"
+#include "models/estimate.h"
 #include "models/kernel.h"
 #include "models/machine.h"
 #include "models/socket.h"
@@ -109,46 +111,156 @@ model_strategy_valid(const struct params *p, const char *s, GError **error)
 	return TRUE;
 }
 
-static gboolean
-model_check(struct kernel *k, struct app *app, enum so_strategy st,
-    GError **error)
-{
-	const char		*what = NULL;
+/* --- invariants ------------------------------------------------------ */
 
-	if (!app_done(app))
-		what = "the run ended before every write was acknowledged";
-	else if (k->c.bytes_delivered != k->c.bytes_written)
-		what = "bytes delivered differ from bytes written";
-	else if (k->c.violations != 0 && (st == SO_COPY || st == SO_LOAN))
-		what = "a safe strategy delivered changed data";
-	if (what != NULL) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken (strategy %s): %s", so_strategy_name(st),
-		    what);
+static const struct kernel_event_name *const model_event_tables[] = {
+	so_event_names, app_event_names, rx_event_names, file_event_names,
+	pipe_event_names
+};
+static const size_t *const model_event_counts[] = {
+	&so_event_name_count, &app_event_name_count, &rx_event_name_count,
+	&file_event_name_count, &pipe_event_name_count
+};
+
+const char *
+model_event_name(engine_fn fn)
+{
+	size_t	t, i;
+
+	for (t = 0; t < G_N_ELEMENTS(model_event_tables); t++)
+		for (i = 0; i < *model_event_counts[t]; i++)
+			if (model_event_tables[t][i].fn == fn)
+				return model_event_tables[t][i].name;
+	return fn == NULL ? "none" : "an event";
+}
+
+/* Where an invariant broke. */
+enum model_when {
+	MODEL_AT_EVENT,		/* the last event run */
+	MODEL_AT_END,		/* the end of the run */
+	MODEL_AT_TEARDOWN
+};
+
+/* err, a broken invariant, with where it broke: "at event N (handler,
+ * T ns)", "at the end of the run (N events, T ns)" or "at teardown". */
+static void
+model_checks_fail(struct model_checks *mc, GError **error, GError *err,
+    enum model_when when)
+{
+	struct engine	*e = mc->k->engine;
+	char		*where;
+
+	if (when == MODEL_AT_EVENT)
+		where = g_strdup_printf("at event %" G_GUINT64_FORMAT " (%s, "
+		    "%" G_GUINT64_FORMAT " ns)", engine_events(e),
+		    model_event_name(engine_current(e)), engine_now(e));
+	else if (when == MODEL_AT_END)
+		where = g_strdup_printf("at the end of the run (%"
+		    G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " ns)",
+		    engine_events(e), engine_now(e));
+	else
+		where = g_strdup("at teardown");
+	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+	    "invariant broken %s, strategy %s: %s", where, mc->strategy,
+	    err->message);
+	g_free(where);
+	g_error_free(err);
+}
+
+/* The engine's hook: the fault of a test, then, in the debug mode, the
+ * invariants that hold after every event; a broken one stops the run. */
+static void
+model_checks_after_event(struct engine *e, void *arg)
+{
+	struct model_checks	*mc = arg;
+	GError			*err = NULL;
+
+	if (mc->fault != NULL && engine_events(e) == mc->fault->after)
+		mc->fault->fn(mc->k, mc->fault->arg);
+	if (!mc->every_event || mc->error != NULL)
+		return;
+	if (!vm_check_event(mc->k->vm, &err) ||
+	    !mc->check(mc->ctx, FALSE, &err)) {
+		model_checks_fail(mc, &mc->error, err, MODEL_AT_EVENT);
+		engine_stop(e);
+	}
+}
+
+void
+model_checks_start(struct model_checks *mc, struct kernel *k,
+    const struct params *p, const char *strategy,
+    const struct model_fault *fault, model_check_fn check, void *ctx)
+{
+	memset(mc, 0, sizeof(*mc));
+	mc->k = k;
+	mc->strategy = strategy;
+	mc->check = check;
+	mc->ctx = ctx;
+	mc->fault = fault;
+	mc->every_event = params_bool(p, "scenario.check_invariants");
+	/* A reader keeps the pages it took by exchange (or a pipe's gift)
+	 * in its buffer until its next read: for those strategies "no loan
+	 * left" waits for the teardown. */
+	mc->loans_end = strcmp(strategy, "exchange") != 0 &&
+	    (strcmp(strategy, "gift") != 0 ||
+	    strcmp(params_string(p, "workload.kind"), "pipe") != 0);
+	k->max_events = params_count(p, "scenario.max_events");
+	k->max_sim_time = params_time(p, "scenario.max_sim_time");
+	if (mc->every_event || fault != NULL)
+		engine_set_after_event(k->engine, model_checks_after_event, mc);
+}
+
+void
+model_checks_run(struct model_checks *mc)
+{
+	engine_run_bounded(mc->k->engine, mc->k->max_sim_time,
+	    mc->k->max_events);
+}
+
+gboolean
+model_checks_end(struct model_checks *mc, gboolean finished, GError **error)
+{
+	struct kernel	*k = mc->k;
+	GError		*err = NULL;
+
+	if (mc->error != NULL) {
+		g_propagate_error(error, mc->error);
+		mc->error = NULL;
 		return FALSE;
 	}
-	/* Pages conserved, no loan left, every mbuf freed. */
-	if (!vm_check(k->vm, FALSE, error) ||
-	    !mbuf_pool_check(k->mbufs, error)) {
-		g_prefix_error(error, "strategy %s: ", so_strategy_name(st));
+	/* A misuse of the vm stopped the run in the event that made it. */
+	if (!vm_check_misuse(k->vm, &err)) {
+		model_checks_fail(mc, error, err, MODEL_AT_EVENT);
+		return FALSE;
+	}
+	if (!finished)
+		return TRUE;
+	if (!(mc->loans_end ? vm_check(k->vm, FALSE, &err) :
+	    vm_check_counts(k->vm, &err)) ||
+	    !mbuf_pool_check(k->mbufs, &err) ||
+	    !mc->check(mc->ctx, TRUE, &err)) {
+		model_checks_fail(mc, error, err, MODEL_AT_END);
 		return FALSE;
 	}
 	return TRUE;
 }
 
-/* Once the process and its sockets are gone, so is every page but the
- * zero page and every mbuf, whether the run finished or a limit stopped
- * it; if not, that (a bug) is the error. */
-static gboolean
-model_check_teardown(struct kernel *k, enum so_strategy st, GError **error)
+gboolean
+model_checks_teardown(struct model_checks *mc, GError **error)
 {
-	GError	*e = NULL;
+	GError	*err = NULL, *broken = NULL;
 
-	if (vm_check(k->vm, TRUE, &e) && mbuf_pool_check(k->mbufs, &e))
+	if (vm_check(mc->k->vm, TRUE, &err) &&
+	    mbuf_pool_check(mc->k->mbufs, &err))
 		return TRUE;
-	g_prefix_error(&e, "strategy %s, at teardown: ", so_strategy_name(st));
+	if (error != NULL && *error != NULL &&
+	    g_error_matches(*error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL)) {
+		g_error_free(err);
+		return FALSE;
+	}
+	model_checks_fail(mc, &broken, err, MODEL_AT_TEARDOWN);
 	g_clear_error(error);
-	g_propagate_error(error, e);
+	g_propagate_error(error, broken);
 	return FALSE;
 }
 
@@ -175,30 +287,83 @@ model_size_dist_valid(const struct params *p, GError **error)
 	return none;
 }
 
+/* The socket-send workload's own invariants: bytes delivered never more
+ * than written, and all of them in the end, every write acknowledged;
+ * no copy-semantics violation but for a gift. */
+struct model_socket {
+	struct kernel	*k;
+	struct app	*app;
+	enum so_strategy st;
+};
+
+static gboolean
+model_socket_check(void *ctx, gboolean end, GError **error)
+{
+	const struct model_socket	*ms = ctx;
+	const struct kernel_counters	*c = &ms->k->c;
+
+	if (c->bytes_delivered > c->bytes_written || (end &&
+	    c->bytes_delivered != c->bytes_written)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "%" G_GUINT64_FORMAT " bytes delivered, but %"
+		    G_GUINT64_FORMAT " written", c->bytes_delivered,
+		    c->bytes_written);
+		return FALSE;
+	}
+	if (c->violations > 0 && ms->st != SO_GIFT) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "%" G_GUINT64_FORMAT " of the pages sent had changed "
+		    "since write(), under a safe strategy", c->violations);
+		return FALSE;
+	}
+	if (end && !app_done(ms->app)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "the run ended before every write was acknowledged");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 model_run(const struct params *p, const char *strategy, uint64_t seed,
     uint32_t rep, struct model_result *r, GError **error)
 {
+	return model_run_faulted(p, strategy, seed, rep, NULL, r, error);
+}
+
+gboolean
+model_run_faulted(const struct params *p, const char *strategy,
+    uint64_t seed, uint32_t rep, const struct model_fault *fault,
+    struct model_result *r, GError **error)
+{
 	struct machine		 m;
 	struct so_config	 so_cfg;
 	struct app_config	 app_cfg;
+	struct model_checks	 mc;
+	struct model_socket	 ms;
+	struct model_estimate	 est;
 	struct engine		*e;
 	struct kernel		*k;
 	struct app		*app;
 	enum so_strategy	 st;
-	uint64_t		 max_events, max_time;
-	gboolean		 ok;
+	gboolean		 ok, finished;
 
 	if (!model_strategy_valid(p, strategy, error))
 		return FALSE;
 	if (!model_size_dist_valid(p, error))
 		return FALSE;
+	/* Refused before anything is built, rather than killed for want of
+	 * memory once it is. */
+	model_estimate_params(p, &est);
+	if (!model_estimate_check(&est, params_size(p, "scenario.max_memory"),
+	    error))
+		return FALSE;
 	if (strcmp(params_string(p, "workload.kind"), "socket-recv") == 0)
-		return soreceive_run(p, strategy, seed, rep, r, error);
+		return soreceive_run(p, strategy, seed, rep, fault, r, error);
 	if (g_str_has_prefix(params_string(p, "workload.kind"), "file-"))
-		return file_run(p, strategy, seed, rep, r, error);
+		return file_run(p, strategy, seed, rep, fault, r, error);
 	if (strcmp(params_string(p, "workload.kind"), "pipe") == 0)
-		return pipe_run(p, strategy, seed, rep, r, error);
+		return pipe_run(p, strategy, seed, rep, fault, r, error);
 	so_strategy_parse(strategy, &st);
 	machine_init(&m, p);
 	if (!so_config_init(&so_cfg, p, st, &m, error))
@@ -208,26 +373,28 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
 	so_cfg.hot_source = app_cfg.reuse == APP_SENDFILE ?
 	    app_cfg.file_size <= m.cache_size : app_cfg.size <= m.cache_size;
 	so_cfg.hot_copy = app_cfg.size <= m.cache_size;
-	max_events = params_count(p, "scenario.max_events");
-	max_time = params_time(p, "scenario.max_sim_time");
 
 	e = engine_new();
 	k = kernel_new(e, &m);
 	app = app_new(k, &app_cfg, &so_cfg, seed, rep);
+	ms.k = k;
+	ms.app = app;
+	ms.st = st;
+	model_checks_start(&mc, k, p, strategy, fault, model_socket_check,
+	    &ms);
 	app_start(app);
-	engine_run_bounded(e, max_time, max_events);
-	ok = TRUE;
-	if (engine_pending(e) > 0) {
+	model_checks_run(&mc);
+	finished = engine_pending(e) == 0;
+	ok = model_checks_end(&mc, finished, error);
+	if (ok && !finished) {
 		model_limit_error(error, k, k->c.writes, app_cfg.messages *
 		    app_cfg.threads, "writes");
 		ok = FALSE;
 	}
 	if (ok)
-		ok = model_check(k, app, st, error);
-	if (ok)
 		model_result_fill(r, k);
 	app_free(app);
-	if (!model_check_teardown(k, st, error))
+	if (!model_checks_teardown(&mc, error))
 		ok = FALSE;
 	kernel_free(k);
 	engine_free(e);
@@ -313,10 +480,29 @@ void
 model_limit_error(GError **error, struct kernel *k, uint64_t done,
     uint64_t total, const char *what)
 {
-	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
-	    "run stopped at %" G_GUINT64_FORMAT " events and %.3f s of "
-	    "simulated time (scenario.max_events, scenario.max_sim_time) "
-	    "after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " %s",
-	    engine_events(k->engine), engine_now(k->engine) / 1e9, done,
-	    total, what);
+	struct engine	*e = k->engine;
+
+	/* Nothing left to do, neither limit reached: the model stalled, a
+	 * bug. */
+	if (engine_pending(e) == 0 && !engine_stopped(e)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "invariant broken at the end of the run (%" G_GUINT64_FORMAT
+		    " events, %" G_GUINT64_FORMAT " ns): nothing was left to "
+		    "do after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+		    " %s", engine_events(e), engine_now(e), done, total, what);
+		return;
+	}
+	if (engine_events(e) >= k->max_events)
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+		    "run stopped at scenario.max_events = %" G_GUINT64_FORMAT
+		    " (--max-events), %.6f s of simulated time, after %"
+		    G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " %s",
+		    k->max_events, engine_now(e) / 1e9, done, total, what);
+	else
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+		    "run stopped at scenario.max_sim_time = %.6f s "
+		    "(--max-sim-time), %" G_GUINT64_FORMAT " events, after %"
+		    G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " %s",
+		    k->max_sim_time / 1e9, engine_events(e), done, total,
+		    what);
 }

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include <stdint.h>
+#include "sim/engine.h"
 #include "sim/params.h"
 
 enum model_metric {
@@ -50,10 +51,23 @@ gboolean	 model_run(const struct params *, const char *strategy,
 		    uint64_t seed, uint32_t replication,
 		    struct model_result *, GError **);
 
+/* For tests of the invariant checks: after event 'after' of the run,
+ * fn(k, arg) breaks an invariant on purpose (a loan given back twice, a
+ * leaked mbuf, a page written behind a loan's back). */
+struct kernel;
+struct model_fault {
+	uint64_t	 after;
+	void		(*fn)(struct kernel *, void *arg);
+	void		*arg;
+};
+gboolean	 model_run_faulted(const struct params *, const char *strategy,
+		    uint64_t seed, uint32_t replication,
+		    const struct model_fault *, struct model_result *,
+		    GError **);
+
 /* For the models' run functions: every metric the kernel's counters
  * give (a model then sets its own), and the error of a run that a limit
  * stopped. */
-struct kernel;
 void		 model_result_fill(struct model_result *, struct kernel *);
 /* The counters when a warm-up ends; model_result_fill_since() then
  * reports only what came after (peaks and violations stay whole-run). */
@@ -72,5 +86,52 @@ void		 model_result_fill_since(struct model_result *,
 		    struct kernel *, const struct model_mark *);
 void		 model_limit_error(GError **, struct kernel *, uint64_t done,
 		    uint64_t total, const char *what);
+
+
+/* --- invariants, for the models' run functions ----------------------
+ *
+ * Every run checks its invariants at its end and after its teardown;
+ * with scenario.check_invariants (loansim --check-invariants) also after
+ * every event.  The kernel-wide ones (pages conserved, loan counts never
+ * negative and zero at the end, no page freed while loaned, held or
+ * mapped, every mbuf freed; models/vm.c, models/mbuf.c) are checked
+ * here; each workload kind adds its own: its bytes conserved, and no
+ * copy-semantics violation under a safe strategy (all but gift).  A
+ * broken one stops the run and is a LOANSIM_ERROR_INTERNAL naming the
+ * page, mbuf or counts, and the event (number, handler, time). */
+
+/* A kind's own invariants: those that hold after every event, and with
+ * end set those of a finished run as well.  FALSE with a
+ * LOANSIM_ERROR_INTERNAL saying what broke. */
+typedef gboolean (*model_check_fn)(void *ctx, gboolean end, GError **);
+
+struct model_checks {
+	struct kernel			*k;
+	const char			*strategy;
+	model_check_fn			 check;
+	void				*ctx;
+	gboolean			 every_event;
+	gboolean			 loans_end;	/* none left */
+	const struct model_fault	*fault;
+	GError				*error;	/* broken after an event */
+};
+
+/* Before the run: reads scenario.check_invariants and the limits. */
+void		 model_checks_start(struct model_checks *, struct kernel *,
+		    const struct params *, const char *strategy,
+		    const struct model_fault *, model_check_fn, void *ctx);
+/* The run itself, within scenario.max_events and max_sim_time. */
+void		 model_checks_run(struct model_checks *);
+/* After the run, before the teardown: FALSE with the first invariant
+ * broken (in an event, or at the end of a finished run).  Call
+ * model_limit_error() when it is TRUE and the run is not finished. */
+gboolean	 model_checks_end(struct model_checks *, gboolean finished,
+		    GError **);
+/* After the model's teardown, before kernel_free(): every page but the
+ * zero page and every mbuf freed.  Its error replaces a limit error
+ * in *error, not another broken invariant. */
+gboolean	 model_checks_teardown(struct model_checks *, GError **);
+/* The name of an event handler of the models, for messages. */
+const char	*model_event_name(engine_fn);
 
 #endif

@@ -792,11 +792,14 @@ pipe_teardown(struct pipe *pp)
 	dist_free(pp->rgap);
 }
 
-gboolean
-pipe_run_counted(const struct params *p, const char *strategy,
-    uint64_t seed, uint32_t rep, struct model_result *r,
+static gboolean	pipe_check(void *, gboolean, GError **);
+
+static gboolean
+pipe_run_full(const struct params *p, const char *strategy, uint64_t seed,
+    uint32_t rep, const struct model_fault *fault, struct model_result *r,
     struct pipe_counts *counts, GError **error)
 {
+	struct model_checks mc;
 	struct machine	 m;
 	struct engine	*e;
 	struct kernel	*k;
@@ -845,17 +848,13 @@ pipe_run_counted(const struct params *p, const char *strategy,
 	pp.wstart = g_array_new(FALSE, FALSE, sizeof(sim_time));
 	engine_schedule(e, 0, pipe_produce, &pp);
 	engine_schedule(e, 0, pipe_read, &pp);
-	engine_run_bounded(e, params_time(p, "scenario.max_sim_time"),
-	    params_count(p, "scenario.max_events"));
+	model_checks_start(&mc, k, p, strategy, fault, pipe_check, &pp);
+	model_checks_run(&mc);
 	pp.c.loan_breaks = vm_stats(k->vm)->loan_breaks;
-	if (pp.consumed != pp.msgs) {
+	ok = model_checks_end(&mc, pp.consumed == pp.msgs, error);
+	if (ok && pp.consumed != pp.msgs) {
 		model_limit_error(error, k, pp.consumed, pp.msgs,
 		    "messages read");
-		ok = FALSE;
-	} else if (pp.c.violations > 0 && pp.mode != PIPE_GIFT) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken (strategy %s): the reader saw data the "
-		    "writer changed after write()", strategy);
 		ok = FALSE;
 	}
 	if (ok) {
@@ -865,14 +864,71 @@ pipe_run_counted(const struct params *p, const char *strategy,
 	if (counts != NULL)
 		*counts = pp.c;
 	pipe_teardown(&pp);
+	if (!model_checks_teardown(&mc, error))
+		ok = FALSE;
 	kernel_free(k);
 	engine_free(e);
 	return ok;
 }
 
 gboolean
-pipe_run(const struct params *p, const char *strategy, uint64_t seed,
-    uint32_t rep, struct model_result *r, GError **error)
+pipe_run_counted(const struct params *p, const char *strategy,
+    uint64_t seed, uint32_t rep, struct model_result *r,
+    struct pipe_counts *counts, GError **error)
 {
-	return pipe_run_counted(p, strategy, seed, rep, r, NULL, error);
+	return pipe_run_full(p, strategy, seed, rep, NULL, r, counts, error);
 }
+
+gboolean
+pipe_run(const struct params *p, const char *strategy, uint64_t seed,
+    uint32_t rep, const struct model_fault *fault, struct model_result *r,
+    GError **error)
+{
+	return pipe_run_full(p, strategy, seed, rep, fault, r, NULL, error);
+}
+
+/* The pipe's own invariants (models/model.h): a message's bytes
+ * delivered per message read, the buffer within its size; the reader
+ * never sees data the writer changed after write(), but under gift; in
+ * the end every message read and nothing left in the pipe. */
+static gboolean
+pipe_check(void *ctx, gboolean end, GError **error)
+{
+	const struct pipe	*pp = ctx;
+	uint64_t		 delivered = pp->k->c.bytes_delivered;
+
+	if (delivered != pp->consumed * pp->size || pp->cnt > pp->bufsize) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "%" G_GUINT64_FORMAT " bytes delivered, but %"
+		    G_GUINT64_FORMAT " messages of %" G_GUINT64_FORMAT
+		    " bytes read; %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+		    " buffer bytes used", delivered, pp->consumed, pp->size,
+		    pp->cnt, pp->bufsize);
+		return FALSE;
+	}
+	if (pp->c.violations > 0 && pp->mode != PIPE_GIFT) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "%" G_GUINT64_FORMAT " of the pages the reader took had "
+		    "changed since write(), under a safe strategy",
+		    pp->c.violations);
+		return FALSE;
+	}
+	if (end && (pp->written != pp->msgs || pp->cnt != 0 ||
+	    pp->directw)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " writes "
+		    "returned, %" G_GUINT64_FORMAT " bytes left in the pipe%s",
+		    pp->written, pp->msgs, pp->cnt, pp->directw ?
+		    ", a direct write not taken" : "");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+const struct kernel_event_name pipe_event_names[] = {
+	KERNEL_EVENT(pipe_produce), KERNEL_EVENT(pipe_write),
+	KERNEL_EVENT(pipe_writer_woken), KERNEL_EVENT(pipe_read),
+	KERNEL_EVENT(pipe_reader_woken), KERNEL_EVENT(pipe_work),
+	KERNEL_EVENT(pipe_read_done)
+};
+const size_t pipe_event_name_count = G_N_ELEMENTS(pipe_event_names);

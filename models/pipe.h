@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include "sim/params.h"
+#include "models/kernel.h"
 #include "models/model.h"
 
 /* What one run did, for tests and for anyone reading a run closely. */
@@ -30,11 +31,16 @@ struct pipe_counts {
 
 gboolean	 pipe_run(const struct params *, const char *strategy,
 		    uint64_t seed, uint32_t replication,
-		    struct model_result *, GError **);
+		    const struct model_fault *, struct model_result *,
+		    GError **);
 /* pipe_run() that also fills *counts (which may be NULL). */
 gboolean	 pipe_run_counted(const struct params *, const char *strategy,
 		    uint64_t seed, uint32_t replication,
 		    struct model_result *, struct pipe_counts *, GError **);
 gboolean	 pipe_strategy_valid(const char *strategy, GError **);
+
+/* The handlers of its events, by name (model_event_name). */
+extern const struct kernel_event_name pipe_event_names[];
+extern const size_t pipe_event_name_count;
 
 #endif

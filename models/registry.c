@@ -20,6 +20,13 @@ static const struct param_def model_params[] = {
 	    "100000000000", NULL, "stop a run after this many events"),
 	P("scenario.max_sim_time", PARAM_TIME, "3600s", "1us", "1000000s",
 	    NULL, "stop a run after this much simulated time"),
+	P("scenario.max_memory", PARAM_SIZE, "4GiB", "1MiB", "1TiB", NULL,
+	    "refuse a run whose pages, mbufs and tables would take more "
+	    "memory than this (estimated before it starts), and a study "
+	    "whose table of results would"),
+	P("scenario.check_invariants", PARAM_BOOL, "false", NULL, NULL,
+	    NULL, "check the models' invariants after every event as well "
+	    "as at the end of each run (slower; --check-invariants)"),
 
 	P("machine.name", PARAM_STRING, "x86-64-current", NULL, NULL, NULL,
 	    "name of the machine profile"),

@@ -30,19 +30,51 @@
 #include <string.h>
 
 #include "sim/error.h"
+#include "sim/slab.h"
+
+/* A first-in first-out queue of structs whose first member is their
+ * link (struct mbuf's m_next, the others' next): nothing to allocate. */
+struct so_fifo {
+	void	*head;
+	void	*tail;
+};
+
+static inline void
+so_fifo_push(struct so_fifo *q, void *x)
+{
+	*(void **)x = NULL;
+	if (q->tail != NULL)
+		*(void **)q->tail = x;
+	else
+		q->head = x;
+	q->tail = x;
+}
+
+static inline void *
+so_fifo_pop(struct so_fifo *q)
+{
+	void	*x = q->head;
+
+	if (x != NULL && (q->head = *(void **)x) == NULL)
+		q->tail = NULL;
+	return x;
+}
 
 struct so_write {
-	sim_time	start;
-	uint64_t	end_seq;
+	struct so_write	*next;
+	sim_time	 start;
+	uint64_t	 end_seq;
 };
 
 struct so_seg {
+	struct so_seg	*next;		/* on the link */
 	struct socket	*so;
 	uint64_t	 seq;
 	uint64_t	 len;
 	gboolean	 psh;		/* empties the send buffer */
 	gboolean	 fin;
-	GPtrArray	*copies;	/* m_copym()s of the send buffer */
+	struct mbuf	*copies;	/* m_copym()s of the send buffer,
+					   chained by m_next */
 };
 
 /* One pr_send() of sosend: tcp_output() with the data up to 'limit' in
@@ -53,6 +85,7 @@ struct so_prsend {
 };
 
 struct so_ack {
+	struct so_ack	*next;
 	struct socket	*so;
 	uint64_t	 seq;
 	gboolean	 fin;
@@ -64,12 +97,14 @@ struct socket {
 	so_release_fn		 release;
 	void			*release_arg;
 
-	GQueue			 sb;		/* struct mbuf *, by seq */
+	struct so_fifo		 sb;		/* struct mbuf, by seq */
+	struct mbuf		*sb_sndptr;	/* the first not sent whole
+						   (FreeBSD's sb_sndptr) */
 	uint64_t		 sb_end;	/* accepted by sosend so far */
 	uint64_t		 snd_una;
 	uint64_t		 snd_nxt;
 	uint64_t		 snd_max;	/* appended to sb */
-	GQueue			 writes;	/* struct so_write *: latency */
+	struct so_fifo		 writes;	/* struct so_write: latency */
 	gboolean		 output_pending;
 	GArray			*prsend;	/* struct so_prsend, to run */
 	gboolean		 output_plain;	/* an ACK or close() calls */
@@ -77,8 +112,11 @@ struct socket {
 	gboolean		 closing;	/* close() called: FIN to send */
 	gboolean		 fin_sent;
 	gboolean		 fin_acked;
-	GQueue			 inflight;	/* struct so_seg *, on the link */
-	GQueue			 acks;		/* struct so_ack *, in flight */
+	struct so_fifo		 inflight;	/* struct so_seg, on the link */
+	struct so_fifo		 acks;		/* struct so_ack, in flight */
+	struct slab		 segs;		/* their storage */
+	struct slab		 ackmem;
+	struct slab		 writemem;
 
 	/* The receiving end. */
 	uint64_t		 rcv_nxt;
@@ -92,7 +130,7 @@ struct socket {
 	unsigned		 cpu;
 	so_done_fn		 done;
 	void			*done_arg;
-	GPtrArray		*pending;	/* mbufs built by this step */
+	struct so_fifo		 pending;	/* mbufs built by this step */
 	gboolean		 sleeping;	/* in sbwait or waiting for kva */
 };
 
@@ -210,11 +248,9 @@ socket_new(struct kernel *k, const struct so_config *cfg, so_release_fn rel,
 	so->cfg = *cfg;
 	so->release = rel;
 	so->release_arg = arg;
-	g_queue_init(&so->sb);
-	g_queue_init(&so->writes);
-	g_queue_init(&so->inflight);
-	g_queue_init(&so->acks);
-	so->pending = g_ptr_array_new();
+	slab_init(&so->segs, sizeof(struct so_seg));
+	slab_init(&so->ackmem, sizeof(struct so_ack));
+	slab_init(&so->writemem, sizeof(struct so_write));
 	so->prsend = g_array_new(FALSE, FALSE, sizeof(struct so_prsend));
 	sopendfree_get(k, cfg->somaxkva);
 	return so;
@@ -229,7 +265,7 @@ socket_free(struct socket *so)
 	struct charge	 ch = { { 0 } };
 	struct so_seg	*seg;
 	struct mbuf	*m;
-	guint		 i;
+	void		*x;
 
 	if (so == NULL)
 		return;
@@ -238,20 +274,24 @@ socket_free(struct socket *so)
 	 * segments still on the link drop their m_copym()s, the send buffer
 	 * and the mbufs of an unfinished round are freed (loaned storage
 	 * goes to so_pendfree), ACKs in flight are dropped. */
-	while ((seg = g_queue_pop_head(&so->inflight)) != NULL)
+	while ((seg = so_fifo_pop(&so->inflight)) != NULL)
 		so_seg_free(seg, &ch);
-	while ((m = g_queue_pop_head(&so->sb)) != NULL)
+	while ((m = so_fifo_pop(&so->sb)) != NULL)
 		m_free(so->k->mbufs, m, &ch);
-	for (i = 0; i < so->pending->len; i++)
-		m_free(so->k->mbufs, g_ptr_array_index(so->pending, i), &ch);
+	while ((m = so_fifo_pop(&so->pending)) != NULL)
+		m_free(so->k->mbufs, m, &ch);
 	/* What that queued on so_pendfree (this socket's, and any other's
 	 * not yet returned) is returned now, as sopendfree would. */
 	sodopendfree(so->k->pendfree, &ch);
 	g_queue_remove(&so->k->pendfree->kva_waiters, so);
-	g_array_set_size(so->k->deferred, 0);
-	g_queue_clear_full(&so->acks, g_free);
-	g_queue_clear_full(&so->writes, g_free);
-	g_ptr_array_free(so->pending, TRUE);
+	so->k->ndeferred = 0;
+	while ((x = so_fifo_pop(&so->acks)) != NULL)
+		slab_free(&so->ackmem, x);
+	while ((x = so_fifo_pop(&so->writes)) != NULL)
+		slab_free(&so->writemem, x);
+	slab_clear(&so->segs);
+	slab_clear(&so->ackmem);
+	slab_clear(&so->writemem);
 	g_array_free(so->prsend, TRUE);
 	g_free(so);
 }
@@ -259,7 +299,7 @@ socket_free(struct socket *so)
 gboolean
 socket_idle(const struct socket *so)
 {
-	return so->buf == NULL && so->sb.length == 0 &&
+	return so->buf == NULL && so->sb.head == NULL &&
 	    so->snd_una == so->sb_end && (!so->closing || so->fin_acked);
 }
 
@@ -425,7 +465,7 @@ sosend_copy(struct socket *so, uint64_t n, struct charge *ch)
 		m = m_get(k->mbufs, ch);
 		machine_charge_copy(&k->m, ch, n, so->cfg.hot_source);
 		m->len = n;
-		g_ptr_array_add(so->pending, m);
+		so_fifo_push(&so->pending, m);
 		return;
 	}
 	while (n > 0) {
@@ -434,7 +474,7 @@ sosend_copy(struct socket *so, uint64_t n, struct charge *ch)
 		m_clget(k->mbufs, m, so->cfg.cluster_size, ch);
 		machine_charge_copy(&k->m, ch, c, so->cfg.hot_source);
 		m->len = c;
-		g_ptr_array_add(so->pending, m);
+		so_fifo_push(&so->pending, m);
 		n -= c;
 	}
 }
@@ -468,7 +508,7 @@ sosend_pages(struct socket *so, uint64_t n, mbuf_ext_free_fn fn,
 	m_extadd_pages(k->mbufs, m, buf->pages + first, np, pos % ps, n, fn,
 	    so, buf, ch);
 	buf->busy++;
-	g_ptr_array_add(so->pending, m);
+	so_fifo_push(&so->pending, m);
 }
 
 /* How much of the write this round takes, and how: the rules of
@@ -560,22 +600,22 @@ sosend_round_end(void *arg, sim_time when)
 {
 	struct socket	*so = arg;
 	gboolean	 more = so->off < so->len;
-	guint		 i;
+	struct mbuf	*m;
 
 	/* NetBSD's sosend() hands TCP one mbuf per pr_send(), with
 	 * SS_MORETOCOME set while more of the write follows. */
-	for (i = 0; i < so->pending->len; i++) {
-		struct mbuf	*m = g_ptr_array_index(so->pending, i);
+	while ((m = so_fifo_pop(&so->pending)) != NULL) {
 		struct so_prsend p;
 
 		m->seq = so->snd_max;
 		so->snd_max += m->len;
-		g_queue_push_tail(&so->sb, m);
+		p.more = more || so->pending.head != NULL;
+		so_fifo_push(&so->sb, m);
+		if (so->sb_sndptr == NULL)
+			so->sb_sndptr = m;
 		p.limit = so->snd_max;
-		p.more = more || i + 1 < so->pending->len;
 		g_array_append_val(so->prsend, p);
 	}
-	g_ptr_array_set_size(so->pending, 0);
 	if (more) {
 		engine_schedule_at(so->k->engine, when, sosend_step_ev, so);
 	} else {
@@ -632,10 +672,10 @@ sosend(struct socket *so, struct vm_buf *buf, uint64_t len, unsigned cpu,
 	so->done_arg = arg;
 	so->k->c.writes++;
 	so->k->c.bytes_written += len;
-	w = g_new(struct so_write, 1);
+	w = slab_alloc0(&so->writemem);
 	w->start = engine_now(so->k->engine);
 	w->end_seq = so->sb_end + len;
-	g_queue_push_tail(&so->writes, w);
+	so_fifo_push(&so->writes, w);
 	charge_add(ch, CPU_SYSCALL, so->k->m.syscall);
 	sosend_step(so, ch);
 }
@@ -678,13 +718,13 @@ so_output_kick(struct socket *so, sim_time when)
 static void
 so_seg_free(struct so_seg *seg, struct charge *ch)
 {
-	guint	i;
+	struct mbuf	*m, *next;
 
-	for (i = 0; i < seg->copies->len; i++)
-		m_free(seg->so->k->mbufs, g_ptr_array_index(seg->copies, i),
-		    ch);
-	g_ptr_array_free(seg->copies, TRUE);
-	g_free(seg);
+	for (m = seg->copies; m != NULL; m = next) {
+		next = m->m_next;
+		m_free(seg->so->k->mbufs, m, ch);
+	}
+	slab_free(&seg->so->segs, seg);
 }
 
 static void
@@ -692,15 +732,12 @@ so_seg_start(struct engine *e, void *arg)
 {
 	struct so_seg	*seg = arg;
 	struct kernel	*k = seg->so->k;
-	guint		 i;
+	const struct mbuf *m;
 
 	/* The NIC reads memory now: what it reads must be what the
 	 * process had written when it called write(). */
-	for (i = 0; i < seg->copies->len; i++) {
-		struct mbuf *m = g_ptr_array_index(seg->copies, i);
-
+	for (m = seg->copies; m != NULL; m = m->m_next)
 		k->c.violations += m_verify(m, 0, m->len, k->m.page_size);
-	}
 	engine_fingerprint_add(e, 1);
 }
 
@@ -711,7 +748,7 @@ static void	so_ack_ev(struct engine *, void *);
 static void
 so_ack_send(struct socket *so, uint64_t seq, gboolean fin, sim_time when)
 {
-	struct so_ack	*a = g_new(struct so_ack, 1);
+	struct so_ack	*a = slab_alloc0(&so->ackmem);
 
 	a->so = so;
 	a->seq = seq;
@@ -723,7 +760,7 @@ so_ack_send(struct socket *so, uint64_t seq, gboolean fin, sim_time when)
 	}
 	/* ACKs go back in the order they are sent: the queue's head is
 	 * the next to arrive. */
-	g_queue_push_tail(&so->acks, a);
+	so_fifo_push(&so->acks, a);
 	engine_schedule_at(so->k->engine, when, so_ack_ev, so);
 }
 
@@ -752,15 +789,14 @@ so_seg_end(struct engine *e, void *arg)
 	sim_time	 arrive = now + k->m.rtt / 2;
 	uint64_t	 end = seg->seq + seg->len;
 
-	g_assert(g_queue_peek_head(&so->inflight) == seg);
-	g_queue_pop_head(&so->inflight);
+	g_assert(so->inflight.head == seg);
+	so_fifo_pop(&so->inflight);
 	/* Transmit-complete interrupt: the NIC's m_copym()s are freed. */
 	charge_add(&ch, CPU_INTERRUPT, k->m.interrupt);
 	k->c.bytes_delivered += seg->len;
-	while ((w = g_queue_peek_head(&so->writes)) != NULL &&
-	    w->end_seq <= end) {
+	while ((w = so->writes.head) != NULL && w->end_seq <= end) {
 		histogram_add(k->latency, (double)(arrive - w->start));
-		g_free(g_queue_pop_head(&so->writes));
+		slab_free(&so->writemem, so_fifo_pop(&so->writes));
 	}
 	/* The receiver: TCP_SETUP_ACK ACKs at once every ack_every-th
 	 * segment (a delayed ACK pending: "must send an ACK every two
@@ -797,23 +833,25 @@ so_seg_queue(void *arg, sim_time when)
  * copied bytes from the cache unless the write was larger than the
  * cache, and the user's pages from the cache only if they are there (a
  * buffer the process filled that fits, or a small file). */
-static GPtrArray *
+/* The copies start at snd_nxt, in the mbuf sb_sndptr keeps track of, as
+ * FreeBSD's sbsndptr() does, rather than by a walk from the head of the
+ * send buffer. */
+static struct mbuf *
 so_copym(struct socket *so, uint64_t seq, uint64_t len, struct charge *ch)
 {
 	struct kernel	*k = so->k;
-	GPtrArray	*copies = g_ptr_array_new();
-	GList		*l;
+	struct so_fifo	 copies = { NULL, NULL };
+	struct mbuf	*m;
 
-	for (l = so->sb.head; l != NULL && len > 0; l = l->next) {
-		struct mbuf	*m = l->data;
+	g_assert(seq == so->snd_nxt);
+	for (m = so->sb_sndptr; m != NULL && len > 0; m = m->m_next) {
 		uint64_t	 a, b;
 		gboolean	 copied;
 
-		if (m->seq + m->len <= seq)
-			continue;
+		g_assert(m->seq <= seq && m->seq + m->len > seq);
 		a = seq - m->seq;
 		b = MIN(m->len, a + len);
-		g_ptr_array_add(copies, m_copym(k->mbufs, m, a, b - a, ch));
+		so_fifo_push(&copies, m_copym(k->mbufs, m, a, b - a, ch));
 		copied = m->ext == NULL || m->ext->type == MBUF_EXT_CLUSTER;
 		if (!copied)
 			machine_charge_cksum(&k->m, ch, b - a,
@@ -825,7 +863,11 @@ so_copym(struct socket *so, uint64_t seq, uint64_t len, struct charge *ch)
 		seq += b - a;
 	}
 	g_assert(len == 0);
-	return copies;
+	/* The first mbuf not sent whole from here on. */
+	while (so->sb_sndptr != NULL &&
+	    so->sb_sndptr->seq + so->sb_sndptr->len <= seq)
+		so->sb_sndptr = so->sb_sndptr->m_next;
+	return copies.head;
 }
 
 /* One segment of [snd_nxt, snd_nxt+len), onto the link when the output
@@ -835,7 +877,7 @@ so_send_seg(struct socket *so, uint64_t len, gboolean psh, gboolean fin,
     struct charge *ch)
 {
 	struct kernel	*k = so->k;
-	struct so_seg	*seg = g_new0(struct so_seg, 1);
+	struct so_seg	*seg = slab_alloc0(&so->segs);
 
 	seg->so = so;
 	seg->seq = so->snd_nxt;
@@ -847,7 +889,7 @@ so_send_seg(struct socket *so, uint64_t len, gboolean psh, gboolean fin,
 	so->snd_nxt += len;
 	so->fin_sent |= fin;
 	k->c.segments++;
-	g_queue_push_tail(&so->inflight, seg);
+	so_fifo_push(&so->inflight, seg);
 	kernel_defer(k, so_seg_queue, seg);
 }
 
@@ -950,7 +992,7 @@ static void
 so_ack_ev(struct engine *e, void *arg)
 {
 	struct socket	*so = arg;
-	struct so_ack	*a = g_queue_pop_head(&so->acks);
+	struct so_ack	*a = so_fifo_pop(&so->acks);
 	struct kernel	*k = so->k;
 	struct charge	 ch = { { 0 } };
 	struct mbuf	*m;
@@ -963,9 +1005,9 @@ so_ack_ev(struct engine *e, void *arg)
 	so->snd_una = a->seq;
 	so->fin_acked |= a->fin;
 	/* sbdrop(): free what is wholly acknowledged. */
-	while ((m = g_queue_peek_head(&so->sb)) != NULL &&
-	    m->seq + m->len <= so->snd_una) {
-		g_queue_pop_head(&so->sb);
+	while ((m = so->sb.head) != NULL && m->seq + m->len <= so->snd_una) {
+		so_fifo_pop(&so->sb);
+		g_assert(m != so->sb_sndptr);
 		m_free(k->mbufs, m, &ch);
 	}
 	/* sowwakeup(): the writer sleeps until lowat fits again. */
@@ -979,6 +1021,15 @@ so_ack_ev(struct engine *e, void *arg)
 	}
 	kernel_defer(k, so_output_deferred, so);
 	engine_fingerprint_add(e, 3);
-	g_free(a);
+	slab_free(&so->ackmem, a);
 	kernel_step_end(k, k->net_cpu, &ch);
 }
+
+const struct kernel_event_name so_event_names[] = {
+	KERNEL_EVENT(sosend_resume), KERNEL_EVENT(sopendfree_run),
+	KERNEL_EVENT(sosend_step_ev), KERNEL_EVENT(so_seg_start),
+	KERNEL_EVENT(so_delack_ev), KERNEL_EVENT(so_seg_end),
+	KERNEL_EVENT(so_output_ev), KERNEL_EVENT(so_persist_ev),
+	KERNEL_EVENT(so_ack_ev)
+};
+const size_t so_event_name_count = G_N_ELEMENTS(so_event_names);

@@ -66,4 +66,8 @@ gboolean	 socket_idle(const struct socket *);
 
 void		 sopendfree_free(struct sopendfree *);
 
+/* The handlers of its events, by name (model_event_name). */
+extern const struct kernel_event_name so_event_names[];
+extern const size_t so_event_name_count;
+
 #endif

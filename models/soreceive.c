@@ -400,10 +400,58 @@ rx_init(struct rx *rx, struct kernel *k, const struct params *p,
 	return TRUE;
 }
 
+/* The receive workload's own invariants: the stream's counts in order
+ * (sent, arrived, taken up, read), the receive buffer holding what was
+ * taken up and not read, every byte read delivered, and in the end every
+ * read done and every byte sent read; no page of the process holding
+ * other bytes than those sent for it, under either strategy. */
+static gboolean
+rx_check(void *ctx, gboolean end, GError **error)
+{
+	const struct rx	*rx = ctx;
+	uint64_t	 delivered = rx->k->c.bytes_delivered;
+
+	if (rx->consumed > rx->appended || rx->appended > rx->arrived ||
+	    rx->arrived > rx->sent || rx->sent > rx->reads * rx->size) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "the stream's counts are out of order: %" G_GUINT64_FORMAT
+		    " bytes sent, %" G_GUINT64_FORMAT " arrived, %"
+		    G_GUINT64_FORMAT " taken up, %" G_GUINT64_FORMAT " read",
+		    rx->sent, rx->arrived, rx->appended, rx->consumed);
+		return FALSE;
+	}
+	if (sockbuf_cc(rx->sb) != rx->appended - rx->consumed ||
+	    delivered != rx->consumed) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "%" G_GUINT64_FORMAT " bytes delivered and %"
+		    G_GUINT64_FORMAT " in the receive buffer, but %"
+		    G_GUINT64_FORMAT " taken up and %" G_GUINT64_FORMAT " read",
+		    delivered, sockbuf_cc(rx->sb), rx->appended,
+		    rx->consumed);
+		return FALSE;
+	}
+	if (rx->violations > 0) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "%" G_GUINT64_FORMAT " pages of the process held bytes "
+		    "other than those sent for them", rx->violations);
+		return FALSE;
+	}
+	if (end && (rx->done != rx->reads || rx->consumed != rx->sent)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " reads done, "
+		    "%" G_GUINT64_FORMAT " bytes read of %" G_GUINT64_FORMAT
+		    " sent", rx->done, rx->reads, rx->consumed, rx->sent);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 soreceive_run(const struct params *p, const char *strategy, uint64_t seed,
-    uint32_t rep, struct model_result *r, GError **error)
+    uint32_t rep, const struct model_fault *fault, struct model_result *r,
+    GError **error)
 {
+	struct model_checks	 mc;
 	struct machine		 m;
 	struct engine		*e;
 	struct kernel		*k;
@@ -439,16 +487,11 @@ soreceive_run(const struct params *p, const char *strategy, uint64_t seed,
 	nic_plan_init(&rx.plan);
 	rx_send_next(&rx, 0);
 	engine_schedule(e, 0, rx_read, &rx);
-	engine_run_bounded(e, params_time(p, "scenario.max_sim_time"),
-	    params_count(p, "scenario.max_events"));
-	if (rx.done != rx.reads) {
+	model_checks_start(&mc, k, p, strategy, fault, rx_check, &rx);
+	model_checks_run(&mc);
+	ok = model_checks_end(&mc, rx.done == rx.reads, error);
+	if (ok && rx.done != rx.reads) {
 		model_limit_error(error, k, rx.done, rx.reads, "reads");
-		ok = FALSE;
-	} else if (rx.violations > 0) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken (strategy %s): %" G_GUINT64_FORMAT
-		    " pages of the process held bytes other than those "
-		    "sent for them", strategy, rx.violations);
 		ok = FALSE;
 	}
 	if (ok) {
@@ -464,8 +507,16 @@ soreceive_run(const struct params *p, const char *strategy, uint64_t seed,
 	nic_plan_clear(&rx.plan);
 	sockbuf_free(rx.sb);
 	vm_buf_free(k->vm, rx.buf, &setup);
+	if (!model_checks_teardown(&mc, error))
+		ok = FALSE;
 	dist_free(rx.gap);
 	kernel_free(k);
 	engine_free(e);
 	return ok;
 }
+
+const struct kernel_event_name rx_event_names[] = {
+	KERNEL_EVENT(rx_intr), KERNEL_EVENT(rx_frame),
+	KERNEL_EVENT(rx_window_update), KERNEL_EVENT(rx_read)
+};
+const size_t rx_event_name_count = G_N_ELEMENTS(rx_event_names);

@@ -5,10 +5,15 @@
 
 #include <glib.h>
 #include "sim/params.h"
+#include "models/kernel.h"
 #include "models/model.h"
 
 gboolean	 soreceive_run(const struct params *, const char *strategy,
 		    uint64_t seed, uint32_t replication,
-		    struct model_result *, GError **);
+		    const struct model_fault *, struct model_result *,
+		    GError **);
+/* The handlers of its events, by name (model_event_name). */
+extern const struct kernel_event_name rx_event_names[];
+extern const size_t rx_event_name_count;
 
 #endif

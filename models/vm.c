@@ -8,6 +8,7 @@
 #include "models/vm.h"
 
 #include "sim/error.h"
+#include "sim/slab.h"
 
 struct vm {
 	const struct machine	*m;
@@ -19,7 +20,15 @@ struct vm {
 	struct vm_page		*zero_page;
 	vm_ipi_fn		 ipi;
 	void			*ipi_arg;
+	struct slab		 pages;		/* struct vm_page */
+	uint64_t		 nlive;		/* pages on the live list */
+	char			*broken;	/* the first broken invariant */
+	void			(*on_broken)(void *);
+	void			*on_broken_arg;
 };
+
+static void	vm_page_destroy(struct vm *, struct vm_page *,
+		    struct charge *);
 
 struct vm *
 vm_new(const struct machine *m, unsigned ncpus)
@@ -31,6 +40,7 @@ vm_new(const struct machine *m, unsigned ncpus)
 	vm = g_new0(struct vm, 1);
 	vm->m = m;
 	vm->ncpus = ncpus;
+	slab_init(&vm->pages, sizeof(struct vm_page));
 	vm->kernel_map.name = "kernel";
 	vm->kernel_map.cpumask = ncpus == 64 ? UINT64_MAX :
 	    ((uint64_t)1 << ncpus) - 1;
@@ -45,9 +55,37 @@ vm_set_ipi(struct vm *vm, vm_ipi_fn fn, void *arg)
 	vm->ipi_arg = arg;
 }
 
+void
+vm_set_on_broken(struct vm *vm, void (*fn)(void *), void *arg)
+{
+	vm->on_broken = fn;
+	vm->on_broken_arg = arg;
+}
+
+static char *
+vm_page_describe(const struct vm_page *pg, const char *what)
+{
+	return g_strdup_printf("page %" G_GUINT64_FORMAT " (%s, loan count "
+	    "%u, wire count %u) %s", pg->id, vm_owner_name(pg->owner),
+	    pg->loan_count, pg->wire_count, what);
+}
+
+/* An operation would break an invariant at pg (a bug in a model): it is
+ * not done; the first such is kept, with the page as it was, and the
+ * run is stopped (vm_set_on_broken) to report it. */
+static void
+vm_broken(struct vm *vm, const struct vm_page *pg, const char *what)
+{
+	if (vm->broken == NULL)
+		vm->broken = vm_page_describe(pg, what);
+	if (vm->on_broken != NULL)
+		vm->on_broken(vm->on_broken_arg);
+}
+
 static void
 vm_unlink(struct vm *vm, struct vm_page *pg)
 {
+	vm->nlive--;
 	if (pg->prev_live != NULL)
 		pg->prev_live->next_live = pg->next_live;
 	else
@@ -65,8 +103,10 @@ vm_free(struct vm *vm)
 		return;
 	for (pg = vm->live; pg != NULL; pg = next) {
 		next = pg->next_live;
-		g_free(pg);
+		slab_free(&vm->pages, pg);
 	}
+	slab_clear(&vm->pages);
+	g_free(vm->broken);
 	g_free(vm);
 }
 
@@ -92,48 +132,132 @@ vm_owner_name(enum vm_owner o)
 	return names[o];
 }
 
+/* How much vm_check_walk() asks of every page. */
+enum vm_check_level {
+	VM_CHECK_COUNTS,	/* only the counts add up */
+	VM_CHECK_END,		/* and no loan, hold or kernel mapping left */
+	VM_CHECK_TORN_DOWN	/* and no page but the zero page */
+};
+
 /* What is wrong with pg at the end of a run, or NULL. */
 static const char *
 vm_check_page(const struct vm *vm, const struct vm_page *pg,
-    gboolean torn_down)
+    enum vm_check_level level)
 {
+	if (level == VM_CHECK_COUNTS)
+		return NULL;
 	if (pg->loan_count > 0)
 		return "is still loaned";
 	if (pg->wire_count > 0)
 		return "is still held";
 	if (pg->kmappings > 0)
 		return "is still mapped in the kernel";
-	if (torn_down && pg != vm->zero_page)
+	if (level == VM_CHECK_TORN_DOWN && pg != vm->zero_page)
 		return "was never freed";
 	return NULL;
+}
+
+static gboolean
+vm_check_conserved(const struct vm *vm, uint64_t n, GError **error)
+{
+	if (n == vm->st.allocated - vm->st.freed)
+		return TRUE;
+	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+	    "%" G_GUINT64_FORMAT " pages live, but %" G_GUINT64_FORMAT
+	    " allocated and %" G_GUINT64_FORMAT " freed", n,
+	    vm->st.allocated, vm->st.freed);
+	return FALSE;
+}
+
+static gboolean
+vm_check_walk(const struct vm *vm, enum vm_check_level level,
+    GError **error)
+{
+	const struct vm_page	*pg;
+	const char		*what;
+	char			*msg;
+	uint64_t		 n = 0, loans = 0;
+
+	if (!vm_check_misuse(vm, error))
+		return FALSE;
+	for (pg = vm->live; pg != NULL; pg = pg->next_live) {
+		n++;
+		loans += pg->loan_count;
+		if ((what = vm_check_page(vm, pg, level)) == NULL)
+			continue;
+		msg = vm_page_describe(pg, what);
+		g_set_error_literal(error, LOANSIM_ERROR,
+		    LOANSIM_ERROR_INTERNAL, msg);
+		g_free(msg);
+		return FALSE;
+	}
+	if (!vm_check_conserved(vm, n, error))
+		return FALSE;
+	if (loans != vm->st.loans - vm->st.unloans) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+		    "the pages' loan counts add up to %" G_GUINT64_FORMAT
+		    ", but %" G_GUINT64_FORMAT " loans and %" G_GUINT64_FORMAT
+		    " unloans were made", loans, vm->st.loans,
+		    vm->st.unloans);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 gboolean
 vm_check(const struct vm *vm, gboolean torn_down, GError **error)
 {
-	const struct vm_page	*pg;
-	const char		*what;
-	uint64_t		 n = 0;
+	return vm_check_walk(vm, torn_down ? VM_CHECK_TORN_DOWN :
+	    VM_CHECK_END, error);
+}
 
-	for (pg = vm->live; pg != NULL; pg = pg->next_live) {
-		n++;
-		if ((what = vm_check_page(vm, pg, torn_down)) == NULL)
-			continue;
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken: page %" G_GUINT64_FORMAT " (%s, loan "
-		    "count %u, wire count %u) %s", pg->id,
-		    vm_owner_name(pg->owner), pg->loan_count, pg->wire_count,
-		    what);
-		return FALSE;
-	}
-	if (n != vm->st.allocated - vm->st.freed) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
-		    "invariant broken: %" G_GUINT64_FORMAT " pages live, but "
-		    "%" G_GUINT64_FORMAT " allocated and %" G_GUINT64_FORMAT
-		    " freed", n, vm->st.allocated, vm->st.freed);
-		return FALSE;
-	}
-	return TRUE;
+gboolean
+vm_check_counts(const struct vm *vm, GError **error)
+{
+	return vm_check_walk(vm, VM_CHECK_COUNTS, error);
+}
+
+gboolean
+vm_check_misuse(const struct vm *vm, GError **error)
+{
+	if (vm->broken == NULL)
+		return TRUE;
+	g_set_error_literal(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
+	    vm->broken);
+	return FALSE;
+}
+
+gboolean
+vm_check_event(const struct vm *vm, GError **error)
+{
+	return vm_check_misuse(vm, error) &&
+	    vm_check_conserved(vm, vm->nlive, error);
+}
+
+struct vm_page *
+vm_test_page(struct vm *vm, gboolean (*pred)(const struct vm_page *))
+{
+	struct vm_page	*pg;
+
+	for (pg = vm->live; pg != NULL; pg = pg->next_live)
+		if (pred(pg))
+			return pg;
+	return NULL;
+}
+
+void
+vm_test_drop(struct vm *vm, struct vm_page *pg)
+{
+	vm_unlink(vm, pg);
+	slab_free(&vm->pages, pg);
+}
+
+void
+vm_test_destroy(struct vm *vm, struct vm_page *pg)
+{
+	struct charge	ch = { { 0 } };
+
+	vm_page_destroy(vm, pg, &ch);
 }
 
 struct vm_map *
@@ -159,9 +283,10 @@ vm_page_alloc(struct vm *vm, enum vm_owner owner, struct charge *ch)
 {
 	struct vm_page	*pg;
 
-	pg = g_new0(struct vm_page, 1);
+	pg = slab_alloc0(&vm->pages);
 	pg->id = ++vm->next_id;
 	pg->owner = owner;
+	vm->nlive++;
 	pg->next_live = vm->live;
 	if (vm->live != NULL)
 		vm->live->prev_live = pg;
@@ -174,21 +299,34 @@ vm_page_alloc(struct vm *vm, enum vm_owner owner, struct charge *ch)
 static void
 vm_page_destroy(struct vm *vm, struct vm_page *pg, struct charge *ch)
 {
-	g_assert(pg->loan_count == 0);
-	g_assert(pg->wire_count == 0);
-	g_assert(pg->nmappings == 0 && pg->kmappings == 0);
+	const char	*what = pg->loan_count > 0 ? "freed while loaned" :
+			    pg->wire_count > 0 ? "freed while held" :
+			    pg->kmappings > 0 ? "freed while mapped in the kernel" :
+			    pg->nmappings > 0 ? "freed while mapped" : NULL;
+
+	if (what != NULL) {
+		vm_broken(vm, pg, what);
+		return;
+	}
 	vm_unlink(vm, pg);
 	vm->st.freed++;
 	charge_add(ch, CPU_ALLOC, vm->m->page_free);
-	g_free(pg);
+	slab_free(&vm->pages, pg);
 }
 
 void
 vm_page_release(struct vm *vm, struct vm_page *pg, struct charge *ch)
 {
-	g_assert(pg->owner != VM_OWNER_NONE && pg->owner != VM_OWNER_ZERO);
+	if (pg->owner == VM_OWNER_NONE || pg->owner == VM_OWNER_ZERO) {
+		vm_broken(vm, pg, pg->owner == VM_OWNER_ZERO ?
+		    "freed: the shared zero page" : "freed twice by its owner");
+		return;
+	}
 	/* Only a borrower may still map a page its owner lets go. */
-	g_assert(pg->nmappings == 0 || pg->loan_count > 0);
+	if (pg->nmappings > 0 && pg->loan_count == 0) {
+		vm_broken(vm, pg, "freed while mapped");
+		return;
+	}
 	if (pg->loan_count > 0 || pg->wire_count > 0) {
 		/* uvm_pagefree(): a loaned page loses its owner and is
 		 * freed by the last uvm_unloan(). */
@@ -403,7 +541,11 @@ vm_page_hold(struct vm *vm, struct vm_page *pg, struct charge *ch)
 void
 vm_page_unhold(struct vm *vm, struct vm_page *pg, struct charge *ch)
 {
-	g_assert(pg->wire_count > 0);
+	if (pg->wire_count == 0) {
+		vm_broken(vm, pg, "let go with no reference held: its wire "
+		    "count would go negative");
+		return;
+	}
 	pg->wire_count--;
 	vm_unpin(vm, pg);
 	charge_add(ch, CPU_LOAN, vm->m->unloan_page);
@@ -415,7 +557,11 @@ vm_page_unhold(struct vm *vm, struct vm_page *pg, struct charge *ch)
 void
 vm_unloan(struct vm *vm, struct vm_page *pg, struct charge *ch)
 {
-	g_assert(pg->loan_count > 0);
+	if (pg->loan_count == 0) {
+		vm_broken(vm, pg, "unloaned with no loan on it: its loan "
+		    "count would go negative");
+		return;
+	}
 	pg->loan_count--;
 	vm_unpin(vm, pg);
 	vm->st.unloans++;

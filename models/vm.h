@@ -85,11 +85,26 @@ void		 vm_set_ipi(struct vm *, vm_ipi_fn, void *arg);
 void		 vm_free(struct vm *);
 const struct vm_stats *vm_stats(const struct vm *);
 uint64_t	 vm_live(const struct vm *);	/* allocated - freed */
-/* The page invariants at the end of a run: the live pages are the ones
- * allocated and not freed, none is loaned, held or mapped by the kernel,
- * and, once the run is torn down, none is left but the zero page.  A
- * broken one is a LOANSIM_ERROR_INTERNAL naming the page. */
+/* A model's misuse of the vm that would break an invariant (unloan a
+ * page with no loan, free a page still loaned, held or mapped, free the
+ * zero page or a page twice) is not carried out: the vm keeps the first
+ * one, with the page as it was, and calls fn(arg), which stops the run
+ * (the kernel's engine_stop()); vm_check*() then report it. */
+void		 vm_set_on_broken(struct vm *, void (*fn)(void *), void *arg);
+/* The page invariants at the end of a run: no misuse as above, the live
+ * pages are the ones allocated and not freed, their loan counts add up
+ * to the loans not yet returned, none is loaned, held or mapped by the
+ * kernel, and, once the run is torn down, none is left but the zero
+ * page.  A broken one is a LOANSIM_ERROR_INTERNAL naming the page.
+ * vm_check_event() is the part that holds after every event, in O(1):
+ * no misuse, and as many pages listed as allocated and not freed. */
 gboolean	 vm_check(const struct vm *, gboolean torn_down, GError **);
+gboolean	 vm_check_event(const struct vm *, GError **);
+/* Only the misuse kept (NULL error: none). */
+gboolean	 vm_check_misuse(const struct vm *, GError **);
+/* vm_check() but for the loans, holds and kernel mappings left: the end
+ * of a run whose reader keeps pages lent to it (an exchange). */
+gboolean	 vm_check_counts(const struct vm *, GError **);
 const char	*vm_owner_name(enum vm_owner);
 /* Kernel pmap: active on every CPU. */
 struct vm_map	*vm_kernel_map(struct vm *);
@@ -166,5 +181,14 @@ void		 vm_buf_free(struct vm *, struct vm_buf *, struct charge *);
 void		 vm_buf_write(struct vm *, struct vm_buf *, uint64_t off,
 		    uint64_t len, unsigned cpu, struct charge *);
 uint64_t	 vm_page_size(const struct vm *);
+
+/* For tests of the invariant checks only: the newest live page pred
+ * holds for (NULL if none); a page freed behind the vm's back (not
+ * counted, so that pages are no longer conserved); a page freed whatever
+ * still holds it. */
+struct vm_page	*vm_test_page(struct vm *,
+		    gboolean (*pred)(const struct vm_page *));
+void		 vm_test_drop(struct vm *, struct vm_page *);
+void		 vm_test_destroy(struct vm *, struct vm_page *);
 
 #endif

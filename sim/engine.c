@@ -90,6 +90,9 @@ struct engine {
 	uint64_t		 executed;
 	uint64_t		 fingerprint;
 	gboolean		 stop;
+	engine_fn		 current;	/* the handler run last */
+	engine_fn		 after;		/* engine_set_after_event() */
+	void			*after_ctx;
 	size_t			 live;
 	size_t			 dead;	/* cancelled entries still stored */
 	uint32_t		 levels;	/* bit k: level k > 0 has entries */
@@ -640,13 +643,14 @@ engine_fp_mix(uint64_t h, uint64_t x)
 	return h ^ (h >> 29);
 }
 
-static uint64_t
-engine_loop(struct engine *e, sim_time until, uint64_t max,
-    gboolean advance_when_empty)
+/* The events up to 'until', at most max of them; after() (a constant
+ * where it is inlined) after each. */
+G_ALWAYS_INLINE static inline void
+engine_events_run(struct engine *e, sim_time until, uint64_t max,
+    engine_fn after, void *after_ctx)
 {
 	uint64_t	start = e->executed;
 
-	e->stop = FALSE;
 	while (!e->stop && e->executed - start < max) {
 		struct engine_ev	*ev = engine_next(e, until);
 		engine_fn		 fn;
@@ -671,8 +675,24 @@ engine_loop(struct engine *e, sim_time until, uint64_t max,
 		e->live--;
 		e->executed++;
 		e->fingerprint = engine_fp_mix(e->fingerprint, e->now);
+		e->current = fn;
 		fn(e, ctx);
+		if (after != NULL)
+			after(e, after_ctx);
 	}
+}
+
+static uint64_t
+engine_loop(struct engine *e, sim_time until, uint64_t max,
+    gboolean advance_when_empty)
+{
+	uint64_t	start = e->executed;
+
+	e->stop = FALSE;
+	if (e->after == NULL)
+		engine_events_run(e, until, max, NULL, NULL);
+	else
+		engine_events_run(e, until, max, e->after, e->after_ctx);
 	if (e->live == 0)
 		engine_clear(e);
 	if (!e->stop && e->now < until && (e->live > 0 ?
@@ -698,6 +718,19 @@ uint64_t
 engine_run_bounded(struct engine *e, sim_time until, uint64_t max_events)
 {
 	return engine_loop(e, until, max_events, FALSE);
+}
+
+void
+engine_set_after_event(struct engine *e, engine_fn fn, void *ctx)
+{
+	e->after = fn;
+	e->after_ctx = ctx;
+}
+
+engine_fn
+engine_current(const struct engine *e)
+{
+	return e->current;
 }
 
 void

@@ -45,6 +45,16 @@ uint64_t	 engine_run_bounded(struct engine *, sim_time until,
 void		 engine_stop(struct engine *);
 gboolean	 engine_stopped(const struct engine *);
 
+/* A hook called after every event, once its handler has returned (NULL:
+ * none), as debug checks of a model's invariants need; it may call
+ * engine_stop().  It takes effect at the next engine_run*() call, and
+ * a run without one pays nothing for it (the loop is specialised). */
+void		 engine_set_after_event(struct engine *, engine_fn, void *ctx);
+/* The handler of the event running, or of the last one run (NULL before
+ * any): with engine_now() and engine_events(), the event an error
+ * names. */
+engine_fn	 engine_current(const struct engine *);
+
 uint64_t	 engine_events(const struct engine *);	/* executed in all */
 size_t		 engine_pending(const struct engine *);
 /* Bytes the engine holds (for tests and benchmarks). */

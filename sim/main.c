@@ -24,6 +24,7 @@
 #include "sim/params.h"
 #include "sim/plot.h"
 #include "sim/regress.h"
+#include "sim/slab.h"
 #include "sim/study.h"
 #include "sim/sweep.h"
 #include "sim/threshold.h"
@@ -44,6 +45,9 @@ struct main_opts {
 	char		 *shard;
 	double		  ci_target;
 	char		 *max_reps;
+	gboolean	  check_invariants;
+	char		 *max_events;
+	char		 *max_sim_time;
 	/* threshold */
 	char		 *vary;
 	char		 *metric;
@@ -143,6 +147,8 @@ main_opts_free(struct main_opts *o)
 	g_free(o->over);
 	g_free(o->shard);
 	g_free(o->max_reps);
+	g_free(o->max_events);
+	g_free(o->max_sim_time);
 }
 
 static const char *main_run_desc =
@@ -203,6 +209,15 @@ main_context(const char *cmd, struct main_opts *o)
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
 		  "Runs at once (default: one per CPU); output is the same "
 		  "for any N", "N" },
+		{ "check-invariants", 0, 0, G_OPTION_ARG_NONE,
+		  &o->check_invariants, "Check the models' invariants after "
+		  "every event too (scenario.check_invariants)", NULL },
+		{ "max-events", 0, 0, G_OPTION_ARG_STRING, &o->max_events,
+		  "Stop a run after N events, an error (scenario.max_events)",
+		  "N" },
+		{ "max-sim-time", 0, 0, G_OPTION_ARG_STRING, &o->max_sim_time,
+		  "Stop a run after this much simulated time, an error "
+		  "(scenario.max_sim_time)", "TIME" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionEntry run[] = {
@@ -263,7 +278,20 @@ main_context(const char *cmd, struct main_opts *o)
 	return ctx;
 }
 
-/* Scenario file, then -p overrides, then --sweep axes. */
+/* An option that sets a parameter, as -p would. */
+static gboolean
+main_set(struct params *p, const char *option, const char *name,
+    const char *value, GError **error)
+{
+	if (value == NULL ||
+	    params_set(p, name, value, SWEEP_COMMAND_LINE, error))
+		return TRUE;
+	g_prefix_error(error, "%s: ", option);
+	return FALSE;
+}
+
+/* Scenario file, then -p overrides and the options that set parameters,
+ * then --sweep axes. */
 static struct params *
 main_load(const char *path, struct main_opts *o, GError **error)
 {
@@ -275,6 +303,13 @@ main_load(const char *path, struct main_opts *o, GError **error)
 	for (i = 0; o->params && o->params[i]; i++)
 		if (!params_override(p, o->params[i], error))
 			goto fail;
+	if (!main_set(p, "--max-events", "scenario.max_events",
+	    o->max_events, error) ||
+	    !main_set(p, "--max-sim-time", "scenario.max_sim_time",
+	    o->max_sim_time, error) ||
+	    !main_set(p, "--check-invariants", "scenario.check_invariants",
+	    o->check_invariants ? "true" : NULL, error))
+		goto fail;
 	for (i = 0; o->sweeps && o->sweeps[i]; i++) {
 		char	*eq = strchr(o->sweeps[i], '=');
 		char	*name;
@@ -851,6 +886,7 @@ main(int argc, char **argv)
 	size_t			 n;
 
 	setlocale(LC_ALL, "C");
+	slab_tune_malloc();
 	main_signals();
 	if (argc < 2) {
 		main_usage(stderr);

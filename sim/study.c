@@ -16,6 +16,8 @@
 #include "sim/figure.h"
 #include "sim/stats.h"
 #include "sim/sweep.h"
+#include "sim/units.h"
+#include "models/estimate.h"
 #include "models/model.h"
 
 /* The first line of a journal and of a shard file, and of ROWS.done. */
@@ -166,6 +168,15 @@ study_unindex(const struct study *st, size_t r, size_t *point, size_t *s,
  * stride and the strategies, so that rows of another study are never
  * taken for this one's.  The keys the study itself reads are hashed as
  * resolved (--seed and scenario.seed give the same key). */
+/* Parameters that change no result, only what is checked or refused:
+ * rows made with or without them are the same rows. */
+static gboolean
+study_param_unkeyed(const char *name)
+{
+	return strcmp(name, "scenario.check_invariants") == 0 ||
+	    strcmp(name, "scenario.max_memory") == 0;
+}
+
 static char *
 study_key(const struct study *st)
 {
@@ -175,7 +186,8 @@ study_key(const struct study *st)
 	char			*key;
 
 	for (i = 0; i < n; i++)
-		if (!sweep_param_study(defs[i].name))
+		if (!sweep_param_study(defs[i].name) &&
+		    !study_param_unkeyed(defs[i].name))
 			g_string_append_printf(s, "%s=%s\n", defs[i].name,
 			    params_text(st->p, defs[i].name));
 	for (i = 0; i < sweep_axes(st->sw); i++)
@@ -305,6 +317,135 @@ study_free(struct study *st)
 	g_mutex_clear(&st->lock);
 }
 
+/* --- limits --------------------------------------------------------- */
+
+/* A study's results must fit in scenario.max_memory. */
+static gboolean
+study_check_tables(const struct study *st, GError **error)
+{
+	double		 need = (double)st->nruns * (sizeof(struct model_result)
+			    + 1) + (double)sweep_points(st->sw) * st->ns *
+			    sizeof(guint64);
+	uint64_t	 max = params_size(st->p, "scenario.max_memory");
+	char		*a, *b;
+
+	if (need <= (double)max)
+		return TRUE;
+	a = units_format_size(need);
+	b = units_format_size((double)max);
+	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+	    "%zu points x %zu strategies x %" G_GUINT64_FORMAT " replications "
+	    "= %zu runs would need %s for their results alone, more than "
+	    "scenario.max_memory = %s: fewer sweep points, strategies or "
+	    "replications", sweep_points(st->sw), st->ns, st->reps, st->nruns,
+	    a, b);
+	g_free(a);
+	g_free(b);
+	return FALSE;
+}
+
+/* The values of a sweep point for model_estimate(), without building
+ * its parameters: a swept parameter's from the sweep, the others'. */
+struct study_values {
+	const struct study	*st;
+	GHashTable		*axis;	/* name -> axis + 1 */
+	size_t			 point;
+};
+
+static double
+study_values_number(void *ctx, const char *name)
+{
+	struct study_values	*sv = ctx;
+	guint			 a = GPOINTER_TO_UINT(g_hash_table_lookup(
+				    sv->axis, name));
+	double			 x;
+
+	if (a == 0)
+		return model_values_number((void *)sv->st->p, name);
+	x = sweep_number(sv->st->sw, sv->point, a - 1);
+	/* An enumeration of numbers (machine.page_size). */
+	return isnan(x) ? g_ascii_strtod(sweep_text(sv->st->sw, sv->point,
+	    a - 1), NULL) : x;
+}
+
+static const char *
+study_values_text(void *ctx, const char *name)
+{
+	struct study_values	*sv = ctx;
+	guint			 a = GPOINTER_TO_UINT(g_hash_table_lookup(
+				    sv->axis, name));
+
+	return a == 0 ? params_string(sv->st->p, name) :
+	    sweep_text(sv->st->sw, sv->point, a - 1);
+}
+
+/* "point P (name=value, ...): " before an error about the point. */
+static void
+study_prefix_point(const struct study *st, size_t point, GError **error)
+{
+	GString	*s = g_string_new(NULL);
+	size_t	 i;
+
+	g_string_printf(s, "point %zu", point);
+	for (i = 0; i < sweep_axes(st->sw); i++)
+		g_string_append_printf(s, "%s%s=%s", i == 0 ? " (" : ", ",
+		    sweep_axis_name(st->sw, i), sweep_text(st->sw, point, i));
+	if (sweep_axes(st->sw) > 0)
+		g_string_append(s, ")");
+	g_prefix_error(error, "%s: ", s->str);
+	g_string_free(s, TRUE);
+}
+
+/* Most events a study may take: at ten million a second, more than a
+ * day of one CPU. */
+#define STUDY_MAX_EVENTS	1e12
+
+/* Before any run of todo: each fits in scenario.max_memory, and all of
+ * them are not absurdly long (their estimated events added up). */
+static gboolean
+study_check_work(const struct study *st, const GArray *todo,
+    GError **error)
+{
+	struct study_values	 sv = { st, g_hash_table_new(g_str_hash,
+				    g_str_equal), SIZE_MAX };
+	struct model_values	 v = { study_values_number, study_values_text,
+				    &sv };
+	struct model_estimate	 est;
+	uint64_t		 max = params_size(st->p, "scenario.max_memory");
+	double			 events = 0, most = 0;
+	size_t			 i, point, s;
+	guint64			 rep;
+	gboolean		 ok = TRUE;
+
+	for (i = 0; i < sweep_axes(st->sw); i++)
+		g_hash_table_insert(sv.axis, (gpointer)sweep_axis_name(st->sw,
+		    i), GUINT_TO_POINTER(i + 1));
+	for (i = 0; ok && i < todo->len; i++) {
+		study_unindex(st, g_array_index(todo, size_t, i), &point, &s,
+		    &rep);
+		if (point != sv.point) {
+			sv.point = point;
+			model_estimate(&v, &est);
+			if (!(ok = model_estimate_check(&est, max, error)))
+				study_prefix_point(st, point, error);
+			est.events = MIN(est.events, est.max_events);
+			most = MAX(most, est.events);
+		}
+		events += est.events;
+	}
+	g_hash_table_destroy(sv.axis);
+	if (ok && events > STUDY_MAX_EVENTS) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+		    "the study would take about %.2g events (%u runs of up "
+		    "to %.2g events), more than %.0e (over a day of one CPU): "
+		    "lower workload.messages or scenario.max_events, sweep "
+		    "fewer points, or split the runs with --shard", events,
+		    todo->len, most, STUDY_MAX_EVENTS);
+		ok = FALSE;
+	}
+	return ok;
+}
+
 static gboolean
 study_init(struct study *st, const struct params *p,
     const struct study_options *o, GError **error)
@@ -342,6 +483,8 @@ study_init(struct study *st, const struct params *p,
 		return FALSE;
 	}
 	st->nruns = sweep_points(st->sw) * st->ns * st->reps;
+	if (!study_check_tables(st, error))
+		return FALSE;
 	st->res = g_new0(struct model_result, st->nruns);
 	st->done = g_new0(guint8, st->nruns);
 	st->want = g_new0(guint64, sweep_points(st->sw) * st->ns);
@@ -929,10 +1072,12 @@ study_stamp_text(const struct study *st, const char *rows,
 	char	*opts, *key, *text = NULL;
 
 	if (prog != NULL && dr != NULL && (summary == NULL || ds != NULL)) {
+		/* Asked for checks, a finished study is done again. */
 		opts = g_strdup_printf("%s\nreplications=%" G_GUINT64_FORMAT
-		    "\nci_target=%.17g\nshard=%u/%u\nprogram=%s\n", st->key,
-		    st->reps_min, st->o->ci_target, st->o->shard,
-		    st->o->nshards, prog);
+		    "\nci_target=%.17g\nshard=%u/%u\nprogram=%s\n"
+		    "check_invariants=%d\n", st->key, st->reps_min,
+		    st->o->ci_target, st->o->shard, st->o->nshards, prog,
+		    params_bool(st->p, "scenario.check_invariants"));
 		key = g_compute_checksum_for_string(G_CHECKSUM_SHA256, opts,
 		    -1);
 		char *rb = g_path_get_basename(rows);
@@ -1013,9 +1158,10 @@ study_run(const struct params *p, const struct study_options *o,
 	 * same study are results already. */
 	study_load_rows(&st, jpath, FALSE, &st.resumed, NULL);
 	out->resumed = st.resumed;
-	if (!study_journal_start(&st, jpath, error))
-		goto out;
 	todo = study_plan(&st);
+	if (!study_check_work(&st, todo, error) ||
+	    !study_journal_start(&st, jpath, error))
+		goto out;
 	st.prog = progress_new(st.name, todo->len, o->quiet);
 	while (todo->len > 0) {
 		if (!study_do(&st, todo, error))

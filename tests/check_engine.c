@@ -399,6 +399,56 @@ nothing(struct engine *e, void *ctx)
 {
 }
 
+/* The after-event hook: what it saw, and when it stops the run. */
+struct hook_log {
+	GString		*seen;
+	uint64_t	 stop_at;
+};
+
+static void
+hook(struct engine *e, void *ctx)
+{
+	struct hook_log	*h = ctx;
+
+	g_string_append_printf(h->seen, "%" G_GUINT64_FORMAT "@%"
+	    G_GUINT64_FORMAT "%s ", engine_events(e), engine_now(e),
+	    engine_current(e) == stopper ? "s" :
+	    engine_current(e) == nothing ? "n" : "?");
+	if (engine_events(e) == h->stop_at)
+		engine_stop(e);
+}
+
+START_TEST(test_events_after_hook)
+{
+	struct engine	*e = engine_new();
+	struct hook_log	 h = { g_string_new(NULL), 3 };
+	int		 n = 0;
+
+	ck_assert_ptr_null(engine_current(e));
+	engine_schedule_at(e, 10, nothing, NULL);
+	engine_schedule_at(e, 20, nothing, NULL);
+	engine_schedule_at(e, 30, stopper, &n);
+	engine_schedule_at(e, 40, nothing, NULL);
+	engine_schedule_at(e, 50, nothing, NULL);
+	engine_set_after_event(e, hook, &h);
+	/* After every event, the handler known; a stop from the hook ends
+	 * the run after the event. */
+	h.stop_at = 2;
+	ck_assert_uint_eq(engine_run(e), 2);
+	ck_assert_str_eq(h.seen->str, "1@10n 2@20n ");
+	ck_assert_uint_eq(engine_run(e), 1);
+	ck_assert_str_eq(h.seen->str, "1@10n 2@20n 3@30s ");
+	ck_assert_ptr_eq(engine_current(e), stopper);
+	/* Unset: not called. */
+	engine_set_after_event(e, NULL, NULL);
+	ck_assert_uint_eq(engine_run(e), 2);
+	ck_assert_str_eq(h.seen->str, "1@10n 2@20n 3@30s ");
+	ck_assert_ptr_eq(engine_current(e), nothing);
+	g_string_free(h.seen, TRUE);
+	engine_free(e);
+}
+END_TEST
+
 /* engine_run_until is a horizon: the clock ends at 'until' whether or
  * not anything is pending; engine_run_bounded ends at the last event
  * when nothing is left. */
@@ -1141,6 +1191,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_events_cancel);
 	tcase_add_test(tc, test_events_cancel_stress);
 	tcase_add_test(tc, test_events_until_and_stop);
+	tcase_add_test(tc, test_events_after_hook);
 	tcase_add_test(tc, test_events_fingerprint);
 	tcase_add_test(tc, test_events_fingerprint_times);
 	tcase_add_test(tc, test_events_until_empty);

@@ -217,14 +217,14 @@ START_TEST(test_vm_check_names_page)
 	vm_tlb_flush(vm, &tlb, 0, &ch);
 	ck_assert(!vm_check(vm, FALSE, &e));
 	ck_assert(g_error_matches(e, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL));
-	ck_assert_str_eq(e->message, "invariant broken: page 2 (anon, loan "
+	ck_assert_str_eq(e->message, "page 2 (anon, loan "
 	    "count 1, wire count 0) is still loaned");
 	g_clear_error(&e);
 	vm_unloan(vm, b->pages[0], &ch);
 	ck_assert(vm_check(vm, FALSE, NULL));
 	/* Torn down, only the zero page may be left. */
 	ck_assert(!vm_check(vm, TRUE, &e));
-	ck_assert_str_eq(e->message, "invariant broken: page 2 (anon, loan "
+	ck_assert_str_eq(e->message, "page 2 (anon, loan "
 	    "count 0, wire count 0) was never freed");
 	g_clear_error(&e);
 	vm_buf_free(vm, b, &ch);
@@ -333,7 +333,7 @@ START_TEST(test_mbuf_check_names_mbuf)
 	m_free(mp, a, &ch);
 	ck_assert(!mbuf_pool_check(mp, &e));
 	ck_assert(g_error_matches(e, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL));
-	ck_assert_str_eq(e->message, "invariant broken: mbuf 2 (a cluster, "
+	ck_assert_str_eq(e->message, "mbuf 2 (a cluster, "
 	    "bytes 4096..6144) was never freed, one of 2");
 	g_clear_error(&e);
 	m_free(mp, b, &ch);
