@@ -79,6 +79,7 @@ struct pipe {
 	uint64_t	 mindirect;
 	double		 wrate, rrate;
 	gboolean	 fill;		/* the writer writes its buffer */
+	gboolean	 user_hot;	/* a message fits in the cache */
 	struct dist	*wgap, *rgap;
 	struct rng	 wrng, rrng;
 	unsigned	 wcpu, rcpu;
@@ -311,13 +312,26 @@ pipe_wakeup(struct pipe *pp, int who, struct charge *ch)
 	    pipe_reader_woken);
 }
 
+/* A uiomove() of n bytes, charged by where they are (machine_move_ns(),
+ * the one cache rule): the pipe's own buffer is always in the cache
+ * (PIPE_SIZE to BIG_PIPE_SIZE, reused); a process's buffer is when the
+ * message fits in the cache. */
 static void
-pipe_copy(struct pipe *pp, uint64_t n, struct charge *ch)
+pipe_move(struct pipe *pp, uint64_t n, gboolean src_hot, gboolean dst_hot,
+    struct charge *ch)
 {
-	machine_charge_copy(&pp->k->m, ch, n, TRUE);
+	charge_add(ch, CPU_COPY, pp->k->m.copy_fixed +
+	    machine_move_ns(&pp->k->m, n, src_hot, dst_hot));
 	pp->k->c.bytes_copied += n;
 	pp->c.copies++;
 	pp->c.copied += n;
+}
+
+/* A copy from one process's buffer to the other's (the direct read). */
+static void
+pipe_copy(struct pipe *pp, uint64_t n, struct charge *ch)
+{
+	pipe_move(pp, n, pp->user_hot, pp->user_hot, ch);
 }
 
 /* --- the writer ------------------------------------------------------ */
@@ -440,9 +454,9 @@ pipe_copyin(struct pipe *pp, uint64_t n, struct charge *ch)
 {
 	uint64_t	seg = MIN(pp->bufsize - pp->in, n);
 
-	pipe_copy(pp, seg, ch);
+	pipe_move(pp, seg, pp->user_hot, TRUE, ch);
 	if (seg < n)
-		pipe_copy(pp, n - seg, ch);
+		pipe_move(pp, n - seg, pp->user_hot, TRUE, ch);
 	pp->in += n;
 	if (pp->in >= pp->bufsize)
 		pp->in = n - seg;
@@ -553,7 +567,7 @@ pipe_writer_woken(struct engine *e, void *arg)
 static void
 pipe_copyout(struct pipe *pp, uint64_t n, struct charge *ch)
 {
-	pipe_copy(pp, n, ch);
+	pipe_move(pp, n, TRUE, pp->user_hot, ch);
 	pp->out += n;
 	if (pp->out >= pp->bufsize)
 		pp->out = 0;
@@ -821,6 +835,7 @@ pipe_run_full(const struct params *p, const char *strategy, uint64_t seed,
 	    strcmp(strategy, "exchange") == 0 ? PIPE_EXCHANGE :
 	    strcmp(strategy, "gift") == 0 ? PIPE_GIFT : PIPE_COPY;
 	pp.size = params_size(p, "workload.size");
+	pp.user_hot = pp.size <= m.cache_size;
 	pp.msgs = params_count(p, "workload.messages");
 	pp.nbufs = (unsigned)params_count(p, "workload.buffers");
 	pp.mindirect = params_size(p, "pipe.mindirect");

@@ -132,6 +132,30 @@ START_TEST(test_pipe_one_cpu_copy_exact)
 }
 END_TEST
 
+/* The same run with messages larger than the cache (4 KiB): write()
+ * copies from the writer's buffer out of memory (copy_bw_cold, 1 GB/s)
+ * into the pipe's buffer, which is in the cache; read() copies into the
+ * reader's buffer, not in the cache, at the page-zeroing rate
+ * (machine_move_ns: 1200 ns a 4 KiB page).  Nothing else moves. */
+START_TEST(test_pipe_cold_messages_exact)
+{
+	static const char *const kv[] = {
+		"workload.kind=pipe", "workload.size=8KiB",
+		"workload.messages=4", "machine.cache_size=4KiB", NULL
+	};
+	struct pipe_counts c;
+	struct model_result r = pipe_test_run(kv, "copy", 1, &c);
+	uint64_t busy;
+
+	ck_assert_uint_eq(c.copies, 8);
+	ck_assert_uint_eq(c.switches, 4);
+	busy = 2 * 4 * WORK_NS(8192) + 8 * SYSCALL +
+	    4 * (COPY_FIXED + 8192) + 4 * (COPY_FIXED + 2 * 1200) +
+	    4 * CSW + WAKEUP;
+	ck_assert_uint_eq(r.sim_time_ns, busy);
+}
+END_TEST
+
 /* 20 KiB writes grow the buffer to BIG_PIPE_SIZE at the first one; the
  * writer then fills it (m0 to m2, and 4 KiB of m3 at its end) and sleeps.
  * The reader wakes it only once less than PIPE_SIZE/3 is left, however big
@@ -344,6 +368,7 @@ pipe_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_pipe_copies_and_breaks);
 	tcase_add_test(tc, test_pipe_one_cpu_copy_exact);
+	tcase_add_test(tc, test_pipe_cold_messages_exact);
 	tcase_add_test(tc, test_pipe_big_buffer_hysteresis);
 	tcase_add_test(tc, test_pipe_growth_rule);
 	tcase_add_test(tc, test_pipe_direct_write_exact);
