@@ -15,6 +15,7 @@ struct machine {
 	uint64_t	cache_size;	/* a copy of at most this is cache-hot */
 	double		copy_bw_hot;	/* bytes/s */
 	double		copy_bw_cold;
+	double		read_bw_cold;	/* a read pass over memory */
 	uint64_t	copy_fixed;	/* ns per copy call */
 	uint64_t	syscall;
 	uint64_t	fault_trap;
@@ -28,6 +29,8 @@ struct machine {
 	uint64_t	tlb_flush_ceiling;	/* pages; then a full flush */
 	uint64_t	tlb_shootdown;	/* initiator, per target CPU per round */
 	uint64_t	tlb_shootdown_target;	/* each target CPU per round */
+	uint64_t	map_entry;	/* a mapping's life: mmap + munmap */
+	uint64_t	fault_around;	/* pages a read fault maps */
 	uint64_t	context_switch;
 	uint64_t	wakeup;
 	uint64_t	interrupt;
