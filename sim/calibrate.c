@@ -2,7 +2,8 @@
  * one primitive of this machine, as the figures of repeated trials, in
  * the spirit of lmbench (McVoy and Staelin, USENIX 1996): a null system
  * call, a page zeroed, a first-touch fault, a copy-on-write fault, munmap
- * and mprotect per page, a TLB shootdown (mprotect with a second thread
+ * and mprotect per page, a one-page mapping's life (mmap, a read,
+ * munmap), a TLB shootdown (mprotect with a second thread
  * of the process running on another CPU), a context switch (lat_ctx's
  * pipe ping-pong), and memcpy's bandwidth over sizes in and out of the
  * cache.  A probe that cannot run (mmap refused, one CPU) says why and
@@ -543,6 +544,40 @@ calibrate_read_fault1(struct calibrate *c)
 		c->v[t] = (calibrate_now() - t0) / (double)n;
 		munmap(p, 2 * n * c->ps);
 	}
+	hostprof_stat_set(s, c->v, c->trials);
+}
+
+/* A mapping's whole life at its smallest: mmap(MAP_PRIVATE) of one page
+ * of the file, a read of it (a fault in an empty stretch of address
+ * space, with its page-table page), munmap.  What is left when the
+ * models' keys for the two system calls, the fault and the page's
+ * mapping and unmapping are taken off is machine.map_entry
+ * (sim/hostprof.c). */
+static void
+calibrate_map_cycle(struct calibrate *c)
+{
+	struct hostprof_stat	*s = &c->h->p[HP_MAP_CYCLE];
+	size_t			 k = calibrate_size(c, 200, 50), i;
+	unsigned char		*p;
+	unsigned		 t, sum = 0;
+	double			 t0;
+
+	if (!calibrate_can_file(c, "map-cycle", s))
+		return;
+	for (t = 0; t < c->trials; t++) {
+		t0 = calibrate_now();
+		for (i = 0; i < k; i++) {
+			if ((p = calibrate_map_file(c, 1)) == NULL) {
+				hostprof_stat_fail(s, "mmap of the file "
+				    "refused: %s", g_strerror(errno));
+				return;
+			}
+			sum += calibrate_read(p, 1, c->ps);
+			munmap(p, c->ps);
+		}
+		c->v[t] = (calibrate_now() - t0) / (double)k;
+	}
+	CALIBRATE_USE(sum);
 	hostprof_stat_set(s, c->v, c->trials);
 }
 
@@ -1176,6 +1211,8 @@ calibrate_measure(const struct calibrate_options *o, struct hostprof_host *h,
 	STEP("read fault, one page per mapping", calibrate_read_fault1(&c));
 	STEP("copy-on-write fault", calibrate_cow(&c));
 	STEP("munmap of file pages", calibrate_munmap(&c, TRUE));
+	STEP("mmap, read and munmap of one file page",
+	    calibrate_map_cycle(&c));
 	STEP("mprotect, one thread", calibrate_mprotect(&c));
 	STEP("mprotect, two threads (TLB shootdown)",
 	    calibrate_shootdown(&c));

@@ -55,6 +55,9 @@ enum hostprof_probe {
 				   memory (64 KiB chunks, random order) */
 	HP_COPY_COLD_SRC,	/* bytes/s of memcpy of the same chunks into
 				   one 64 KiB buffer in the cache */
+	HP_MAP_CYCLE,		/* mmap of one page of the file, its first
+				   read, munmap: one operation of
+				   bench_fileread's map at its smallest */
 	HP_NPROBES
 };
 
