@@ -71,6 +71,16 @@ struct calibrate_spin {
 	double		 gap[3];	/* time lost in gaps, per phase */
 };
 
+/* This process's CPU time, ns. */
+static double
+calibrate_cpu_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
 static double
 calibrate_now(void)
 {
@@ -915,20 +925,33 @@ calibrate_echo(int in, int out)
 
 /* Two processes on one CPU pass a byte back and forth through two
  * pipes: each handoff is a write(), a wakeup, a read() that sleeps and
- * a switch to the other process (lmbench lat_ctx, size 0). */
+ * a switch to the other process (lmbench lat_ctx, size 0).  With two,
+ * the echoing child runs on the second CPU: each handoff then wakes a
+ * process on another CPU, whose wall time (and the parent's CPU time)
+ * the profile reports beside the model's figure, as a check. */
 static void
-calibrate_context_switch(struct calibrate *c)
+calibrate_context_switch(struct calibrate *c, gboolean two)
 {
-	struct hostprof_stat	*s = &c->h->p[HP_PIPE_HANDOFF];
+	struct hostprof_stat	*s = &c->h->p[two ? HP_HANDOFF2 :
+				    HP_PIPE_HANDOFF];
+	struct hostprof_stat	*sc = &c->h->p[HP_HANDOFF2_CPU];
 	size_t			 k = calibrate_size(c, 500, 200), i;
 	unsigned		 t;
 	int			 ab[2], ba[2], status;
 	char			 b = 'x';
 	pid_t			 pid;
-	double			 t0;
+	double			 t0, c0;
 
-	if (calibrate_simulated(c, "context-switch", s))
+	if (calibrate_simulated(c, "context-switch", s)) {
+		if (two)
+			(void)calibrate_simulated(c, "context-switch", sc);
 		return;
+	}
+	if (two && c->cpu_b < 0) {
+		hostprof_stat_fail(s, "only one CPU available");
+		hostprof_stat_fail(sc, "only one CPU available");
+		return;
+	}
 	if (pipe(ab) != 0 || pipe(ba) != 0) {
 		hostprof_stat_fail(s, "pipe() failed: %s", g_strerror(errno));
 		return;
@@ -945,12 +968,15 @@ calibrate_context_switch(struct calibrate *c)
 	if (pid == 0) {
 		close(ab[1]);
 		close(ba[0]);
+		if (two)
+			(void)calibrate_pin(c->cpu_b);
 		calibrate_echo(ab[0], ba[1]);
 	}
 	close(ab[0]);
 	close(ba[1]);
 	for (t = 0; t <= c->trials; t++) {
 		t0 = calibrate_now();
+		c0 = calibrate_cpu_now();
 		for (i = 0; i < k; i++)
 			if (write(ab[1], &b, 1) != 1 || read(ba[0], &b, 1) != 1)
 				break;
@@ -960,15 +986,82 @@ calibrate_context_switch(struct calibrate *c)
 			break;
 		}
 		/* Trial 0 warms up. */
-		if (t > 0)
+		if (t > 0) {
 			c->v[t - 1] = (calibrate_now() - t0) / (2.0 * (double)k);
+			c->v2[t - 1] = (calibrate_cpu_now() - c0) /
+			    (2.0 * (double)k);
+		}
 	}
 	close(ab[1]);
 	close(ba[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (t > c->trials)
+	if (t > c->trials) {
 		hostprof_stat_set(s, c->v, c->trials);
+		if (two)
+			hostprof_stat_set(sc, c->v2, c->trials);
+	}
+}
+
+/* read() in 64 KiB pieces, in order, through a file larger than the
+ * last-level cache that is in the page cache a page at a time (written
+ * page by page, as calibrate's own file and bench_fileread's): per page.
+ * A check of what the models charge for read()'s copy. */
+static void
+calibrate_read_pages(struct calibrate *c)
+{
+	struct hostprof_stat	*s = &c->h->p[HP_READ_PAGE];
+	size_t			 piece = 65536, n = c->arena / c->ps, i;
+	size_t			 reads = MAX(1, c->per_point / piece), j;
+	unsigned char		*page = NULL, *buf = NULL;
+	char			*name = NULL;
+	GError			*e = NULL;
+	off_t			 at = 0;
+	unsigned		 t;
+	double			 t0;
+	int			 fd;
+
+	if (calibrate_simulated(c, "read-page", s))
+		return;
+	if ((fd = g_file_open_tmp("loansim-calibrate-XXXXXX", &name,
+	    &e)) < 0) {
+		hostprof_stat_fail(s, "no scratch file: %s", e->message);
+		g_error_free(e);
+		return;
+	}
+	g_unlink(name);
+	g_free(name);
+	page = g_malloc(c->ps);
+	buf = g_malloc(piece);
+	for (i = 0; i < n; i++) {
+		memset(page, (int)(i & 0xff), c->ps);
+		if (write(fd, page, c->ps) != (ssize_t)c->ps) {
+			hostprof_stat_fail(s, "cannot write the scratch file: "
+			    "%s", g_strerror(errno));
+			goto out;
+		}
+	}
+	(void)fdatasync(fd);
+	for (t = 0; t < c->trials; t++) {
+		t0 = calibrate_now();
+		for (j = 0; j < reads; j++) {
+			if ((size_t)at + piece > n * c->ps)
+				at = 0;
+			if (pread(fd, buf, piece, at) != (ssize_t)piece) {
+				hostprof_stat_fail(s, "read failed: %s",
+				    g_strerror(errno));
+				goto out;
+			}
+			at += (off_t)piece;
+		}
+		c->v[t] = (calibrate_now() - t0) / (double)(reads * piece /
+		    c->ps);
+	}
+	hostprof_stat_set(s, c->v, c->trials);
+out:
+	close(fd);
+	g_free(page);
+	g_free(buf);
 }
 
 /* Cache sizes from sysfs: the level-2 cache and the last level. */
@@ -1218,7 +1311,10 @@ calibrate_measure(const struct calibrate_options *o, struct hostprof_host *h,
 	    calibrate_shootdown(&c));
 	STEP("pipe write and read", calibrate_pipe_self(&c));
 	STEP("context switch (pipe ping-pong)",
-	    calibrate_context_switch(&c));
+	    calibrate_context_switch(&c, FALSE));
+	STEP("pipe ping-pong on two CPUs", calibrate_context_switch(&c, TRUE));
+	STEP("read() of a large file, page by page",
+	    calibrate_read_pages(&c));
 #undef STEP
 	ok = TRUE;
 out:

@@ -39,6 +39,9 @@ static const char *const hostprof_what[HP_NPROBES] = {
 	"read pass over data in memory (GB/s)",
 	"memcpy from memory into the cache (GB/s)",
 	"mmap, first read and munmap of one file page",
+	"read() of a large cached file, 64 KiB reads, per page",
+	"pipe ping-pong on two CPUs, per handoff (wall)",
+	"pipe ping-pong on two CPUs, per handoff (CPU of one)",
 };
 
 struct hp_derive {
@@ -982,6 +985,55 @@ hostprof_check_copy(GString *s, const struct hostprof_host *h,
 	g_free(t);
 }
 
+/* read() of a large file (models/file.c): per page the lookup
+ * (loan_page + unloan_page), a copy call and the page from memory into
+ * the cache, and a sixteenth of the system call; against the read()
+ * measured.  And the sleeps: the models charge a sleep and its wakeup
+ * as two context switches and a wakeup, and wake at once; against the
+ * ping-pong across two CPUs. */
+static void
+hostprof_check_read(GString *s, const struct hostprof_host *h,
+    const GPtrArray *keys)
+{
+	const struct hostprof_stat *rp = &h->p[HP_READ_PAGE];
+	const struct hostprof_stat *w2 = &h->p[HP_HANDOFF2];
+	const struct hostprof_stat *c2 = &h->p[HP_HANDOFF2_CPU];
+	double	ps = hostprof_key_num(keys, "page_size");
+	double	rb = hostprof_key_num(keys, "read_bw_cold");
+	double	lk = hostprof_key_num(keys, "loan_page") +
+	    hostprof_key_num(keys, "unloan_page");
+	double	cf = hostprof_key_num(keys, "copy_fixed");
+	double	sc = hostprof_key_num(keys, "syscall") / 16;
+	double	cp = rb > 0 ? ps * 1e9 / rb : 0;
+	double	sl = 2 * hostprof_key_num(keys, "context_switch") +
+	    hostprof_key_num(keys, "wakeup");
+	char	*t;
+
+	if (rp->n > 0 && rb > 0) {
+		t = g_strdup_printf("Check (a prediction, not fitted): the "
+		    "file model charges read() of a large file, per page, "
+		    "loan_page + unloan_page + copy_fixed + "
+		    "page_size/read_bw_cold + syscall/16 = %.0f + %.0f + %.0f "
+		    "+ %.0f = %.0f ns; read() measured %.0f ns: model/measured "
+		    "= %.2f.", lk, cf, cp, sc, lk + cf + cp + sc, rp->median,
+		    (lk + cf + cp + sc) / rp->median);
+		g_string_append(s, "#\n");
+		hostprof_comment(s, t);
+		g_free(t);
+	}
+	if (w2->n > 0 && c2->n > 0) {
+		t = g_strdup_printf("Check (not fitted): the models charge a "
+		    "sleep and the wakeup that ends it 2 x context_switch + "
+		    "wakeup = %.0f ns of CPU, and the woken process runs at "
+		    "once; a ping-pong across two CPUs took %.0f ns of wall "
+		    "time and %.0f ns of one process's CPU per handoff.", sl,
+		    w2->median, c2->median);
+		g_string_append(s, "#\n");
+		hostprof_comment(s, t);
+		g_free(t);
+	}
+}
+
 /* A prediction the calibration did not fit: what the model charges for
  * a loan break (models/vm.c vm_write_fault) against a measured
  * copy-on-write fault, the same work on Linux (mm/memory.c
@@ -1009,6 +1061,7 @@ hostprof_check(GString *s, const struct hostprof_host *h,
 		return;
 	}
 	hostprof_check_copy(s, h, keys);
+	hostprof_check_read(s, h, keys);
 	t = g_strdup_printf("Check (a prediction, not fitted): the model "
 	    "charges a loan break (models/vm.c vm_write_fault) fault_trap + "
 	    "page_alloc + copy_fixed + page_size/copy_bw_hot + pmap_remove + "

@@ -58,6 +58,13 @@ enum hostprof_probe {
 	HP_MAP_CYCLE,		/* mmap of one page of the file, its first
 				   read, munmap: one operation of
 				   bench_fileread's map at its smallest */
+	HP_READ_PAGE,		/* read() of a file larger than the cache,
+				   in the page cache page by page, in
+				   64 KiB reads: per page (a check) */
+	HP_HANDOFF2,		/* the ping-pong with the processes on two
+				   CPUs: wall time per handoff (a check) */
+	HP_HANDOFF2_CPU,	/* the same: CPU time of one process per
+				   handoff (a check) */
 	HP_NPROBES
 };
 

@@ -94,6 +94,9 @@ test_host(struct hostprof_host *h)
 	stat_one(&h->p[HP_READ_COLD], 11e9);
 	stat_one(&h->p[HP_COPY_COLD_SRC], 10e9);
 	stat_one(&h->p[HP_MAP_CYCLE], 7000);
+	stat_one(&h->p[HP_READ_PAGE], 500);
+	stat_one(&h->p[HP_HANDOFF2], 20000);
+	stat_one(&h->p[HP_HANDOFF2_CPU], 9000);
 }
 
 static const struct hostprof_key *
@@ -331,7 +334,7 @@ START_TEST(test_text_loads)
 	GPtrArray		*keys;
 	GKeyFile		*kf = g_key_file_new();
 	GError			*e = NULL;
-	char			*text, *dir, *path;
+	char			*text, *dir, *path, *flat, **lines;
 	const struct param_def	*defs;
 	size_t			 i, n;
 
@@ -364,11 +367,22 @@ START_TEST(test_text_loads)
 	/* read_bw_cold 11 GB/s against the memcpy into the cache, 10. */
 	ck_assert_ptr_nonnull(strstr(text, "measured 10 GB/s: "
 	    "model/measured = 1.10"));
+	/* The comments unwrapped. */
+	flat = g_strjoinv(" ", lines = g_strsplit(text, "\n# ", -1));
+	g_strfreev(lines);
+	/* read() per page: 38 + 30, 20, 4096/11e9 s = 372, 165/16 = 10. */
+	ck_assert_ptr_nonnull(strstr(flat, "= 68 + 20 + 372 + 10 = 471 ns; "
+	    "read() measured 500 ns: model/measured = 0.94"));
+	/* 2 x 1200 + 800 */
+	ck_assert_ptr_nonnull(strstr(flat, "wakeup = 3200 ns of CPU"));
+	ck_assert_ptr_nonnull(strstr(flat, "took 20000 ns of wall time and "
+	    "9000 ns of one process's CPU"));
 	g_unlink(path);
 	g_rmdir(dir);
 	g_free(path);
 	g_free(dir);
 	g_free(text);
+	g_free(flat);
 	g_key_file_free(kf);
 	g_ptr_array_unref(keys);
 	params_free(p);
