@@ -168,6 +168,27 @@ file_move_ns(const struct fio *f, uint64_t len, gboolean src_hot,
 	return machine_bytes_ns(m->copy_bw_hot, len);
 }
 
+/* The process's pass over len bytes of file pages where the page cache
+ * keeps them (exchanged or mapped): at copy_bw_hot when the file is in
+ * the CPU cache; from memory, at read_bw_seq when it reads the file in
+ * order, for its loop walks the pages in address order and the memory
+ * stream keeps ahead of it (lmbench bw_mmap_rd, "Mmap reread", runs at
+ * bw_mem rd's rate); at read_bw_cold when its reads land at random.
+ * read()'s copy out of the same pages stays at read_bw_cold
+ * (file_move_ns): the kernel copies page by page (Linux
+ * mm/filemap.c filemap_read, copy_folio_to_iter; uiomove), each page
+ * a stream of its own. */
+static uint64_t
+file_pass_ns(const struct fio *f, uint64_t len)
+{
+	const struct machine	*m = &f->k->m;
+
+	if (f->hot)
+		return file_move_ns(f, len, TRUE, TRUE);
+	return machine_bytes_ns(f->random ? m->read_bw_cold : m->read_bw_seq,
+	    len);
+}
+
 /* ncalls copy calls (uiomove, uvm_pagecopy) moving len bytes. */
 static void
 file_charge_copy(const struct fio *f, struct charge *ch, uint64_t len,
@@ -533,7 +554,7 @@ file_read_pages(struct fio *f, struct charge *ch)
 	/* The process uses what it read: copied bytes are where the copy
 	 * left them, exchanged pages where the page cache keeps them. */
 	charge_add(ch, CPU_APP, file_move_ns(f, copied, f->buf_hot, TRUE) +
-	    file_move_ns(f, f->size - copied, f->hot, TRUE));
+	    file_pass_ns(f, f->size - copied));
 	if (f->stdio) {
 		/* fread()s copying the records out of the buffer. */
 		charge_add(ch, CPU_APP, file_move_ns(f, f->size, f->buf_hot,
@@ -579,7 +600,7 @@ file_map_pages(struct fio *f, struct charge *ch)
 	vm_tlb_flush(k->vm, &tlb, 0, ch);
 	file_check_view(f);
 	/* The process reads every byte where the page cache keeps it. */
-	charge_add(ch, CPU_APP, file_move_ns(f, f->size, f->hot, TRUE));
+	charge_add(ch, CPU_APP, file_pass_ns(f, f->size));
 	kernel_defer(k, file_after_read, f);
 	kernel_step_end(k, 0, ch);
 }

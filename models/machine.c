@@ -12,6 +12,7 @@ machine_init(struct machine *m, const struct params *p)
 	m->copy_bw_hot = params_bandwidth(p, "machine.copy_bw_hot");
 	m->copy_bw_cold = params_bandwidth(p, "machine.copy_bw_cold");
 	m->read_bw_cold = params_bandwidth(p, "machine.read_bw_cold");
+	m->read_bw_seq = params_bandwidth(p, "machine.read_bw_seq");
 	m->copy_fixed = params_time(p, "machine.copy_fixed");
 	m->syscall = params_time(p, "machine.syscall");
 	m->fault_trap = params_time(p, "machine.fault_trap");

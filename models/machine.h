@@ -16,6 +16,7 @@ struct machine {
 	double		copy_bw_hot;	/* bytes/s */
 	double		copy_bw_cold;
 	double		read_bw_cold;	/* a read pass over memory */
+	double		read_bw_seq;	/* the same in address order */
 	uint64_t	copy_fixed;	/* ns per copy call */
 	uint64_t	syscall;
 	uint64_t	fault_trap;

@@ -38,6 +38,10 @@ static const struct param_def model_params[] = {
 	P("machine.read_bw_cold", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
 	    "10000GB/s", NULL, "a read pass over data only in memory (lmbench "
 	    "bw_mem rd), and a copy from memory into the cache"),
+	P("machine.read_bw_seq", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
+	    "10000GB/s", NULL, "a process's read pass over pages only in "
+	    "memory in address order, its loop reading each word (a mapped "
+	    "file read in order)"),
 	P("machine.copy_fixed", PARAM_TIME, "20ns", "0", "1ms", NULL,
 	    "fixed cost of one copyin/copyout call"),
 	P("machine.syscall", PARAM_TIME, "200ns", "0", "1ms", NULL,

@@ -41,7 +41,7 @@
  * one longer than the maximum is a preemption, not a shootdown. */
 #define CALIBRATE_GAP_MIN	200.0
 #define CALIBRATE_GAP_MAX	200000.0
-#define CALIBRATE_STEPS		16
+#define CALIBRATE_STEPS		20
 #define CALIBRATE_MIB		((size_t)1 << 20)
 
 struct calibrate {
@@ -297,19 +297,21 @@ calibrate_copy(struct calibrate *c, gboolean cold)
  * memory: a read pass (64-bit sums, as a checksum reads: the memory read
  * stream of one CPU), or a memcpy into one 64 KiB buffer that stays in
  * the cache (as read() copies a cold page-cache page into a buffer the
- * process reuses). */
+ * process reuses); with inorder, the read pass over the chunks in
+ * address order (lmbench bw_mem rd: the prefetcher streams ahead). */
 static void
-calibrate_from_memory(struct calibrate *c, gboolean copy)
+calibrate_from_memory(struct calibrate *c, gboolean copy, gboolean inorder)
 {
 	struct hostprof_stat	*s = &c->h->p[copy ? HP_COPY_COLD_SRC :
-				    HP_READ_COLD];
+				    inorder ? HP_READ_SEQ : HP_READ_COLD];
 	size_t			 size = 65536, n, count, at = 0, j, *perm;
 	const uint64_t		*w;
 	uint64_t		 sum = 0;
 	unsigned		 t;
 	double			 t0;
 
-	if (calibrate_simulated(c, copy ? "copy-cold" : "read-cold", s))
+	if (calibrate_simulated(c, copy ? "copy-cold" : inorder ? "read-seq" :
+	    "read-cold", s))
 		return;
 	if (c->src == NULL) {
 		hostprof_stat_fail(s, "%s", c->buf_why);
@@ -321,7 +323,8 @@ calibrate_from_memory(struct calibrate *c, gboolean copy)
 	for (t = 0; t < c->trials; t++) {
 		t0 = calibrate_now();
 		for (j = 0; j < count; j++, at = (at + 1) % n) {
-			w = (const uint64_t *)(c->src + perm[at] * size);
+			w = (const uint64_t *)(c->src + (inorder ? at :
+			    perm[at]) * size);
 			if (copy) {
 				memcpy(c->dst, w, size);
 				CALIBRATE_USE(c->dst);
@@ -1293,9 +1296,11 @@ calibrate_measure(const struct calibrate_options *o, struct hostprof_host *h,
 	STEP("memcpy, cache-hot, over sizes", calibrate_copy(&c, FALSE));
 	STEP("memcpy, cache-cold, over sizes", calibrate_copy(&c, TRUE));
 	STEP("read pass over data in memory", calibrate_from_memory(&c,
-	    FALSE));
+	    FALSE, FALSE));
+	STEP("read pass over data in memory, in order",
+	    calibrate_from_memory(&c, FALSE, TRUE));
 	STEP("memcpy from memory into the cache", calibrate_from_memory(&c,
-	    TRUE));
+	    TRUE, FALSE));
 	STEP("null system call", calibrate_syscall(&c));
 	STEP("page zeroing", calibrate_page_zero(&c));
 	STEP("anonymous first-touch fault", calibrate_first_touch(&c));

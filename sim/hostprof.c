@@ -37,6 +37,7 @@ static const char *const hostprof_what[HP_NPROBES] = {
 	"pipe write()+read() of 1 byte, one process",
 	"pipe ping-pong, per handoff (one CPU)",
 	"read pass over data in memory (GB/s)",
+	"read pass over data in memory, in order (GB/s)",
 	"memcpy from memory into the cache (GB/s)",
 	"mmap, first read and munmap of one file page",
 	"read() of a large cached file, 64 KiB reads, per page",
@@ -731,6 +732,18 @@ hp_derive_copy(struct hp_derive *d)
 	} else
 		hp_base_all(d, (const char *const[]){ "read_bw_cold",
 		    "checksum_bw_cold" }, 2, HP_READ_COLD);
+	if (h->p[HP_READ_SEQ].n > 0) {
+		list = hostprof_stat_text(&h->p[HP_READ_SEQ], 1e9, "GB/s");
+		hp_set(d, "read_bw_seq", HP_MEASURED,
+		    h->p[HP_READ_SEQ].median, "MEASURED: the same read pass "
+		    "over the arena's chunks in address order (lmbench bw_mem "
+		    "rd): %s.  The models charge a process's pass over the "
+		    "pages of a file it maps or exchanges, read in order, at "
+		    "this rate (models/file.c).", list);
+		g_free(list);
+	} else
+		hp_base_all(d, (const char *const[]){ "read_bw_seq" }, 1,
+		    HP_READ_SEQ);
 	knee = hostprof_knee(&h->hot, hp_num(d, "copy_bw_cold"));
 	if (knee > 0)
 		hp_set(d, "cache_size", HP_MEASURED, (double)knee, "MEASURED: "
@@ -956,7 +969,7 @@ hostprof_probes(GString *s, const struct hostprof_host *h)
 	    "otherwise):\n");
 	for (i = 0; i < HP_NPROBES; i++) {
 		t = hostprof_stat_text(&h->p[i], i == HP_READ_COLD ||
-		    i == HP_COPY_COLD_SRC ? 1e9 : 1, "");
+		    i == HP_READ_SEQ || i == HP_COPY_COLD_SRC ? 1e9 : 1, "");
 		g_string_append_printf(s, "#   %-58s %s\n", hostprof_what[i], t);
 		g_free(t);
 	}

@@ -53,6 +53,8 @@ enum hostprof_probe {
 				   processes on one CPU */
 	HP_READ_COLD,		/* bytes/s of a read pass over data only in
 				   memory (64 KiB chunks, random order) */
+	HP_READ_SEQ,		/* the same pass over the arena in address
+				   order (lmbench bw_mem rd) */
 	HP_COPY_COLD_SRC,	/* bytes/s of memcpy of the same chunks into
 				   one 64 KiB buffer in the cache */
 	HP_MAP_CYCLE,		/* mmap of one page of the file, its first

@@ -92,6 +92,7 @@ test_host(struct hostprof_host *h)
 	stat_one(&h->p[HP_PIPE_SELF], 680);
 	stat_one(&h->p[HP_PIPE_HANDOFF], 2680);
 	stat_one(&h->p[HP_READ_COLD], 11e9);
+	stat_one(&h->p[HP_READ_SEQ], 19e9);
 	stat_one(&h->p[HP_COPY_COLD_SRC], 10e9);
 	stat_one(&h->p[HP_MAP_CYCLE], 7000);
 	stat_one(&h->p[HP_READ_PAGE], 500);
@@ -243,6 +244,7 @@ START_TEST(test_derive_exact)
 	key_is(keys, "wakeup", "800ns", HP_DERIVED);
 	key_is(keys, "read_bw_cold", "11GB/s", HP_MEASURED);
 	key_is(keys, "checksum_bw_cold", "11GB/s", HP_DERIVED);
+	key_is(keys, "read_bw_seq", "19GB/s", HP_MEASURED);
 	key_is(keys, "fault_around", "16", HP_MEASURED);
 	/* 7000 - 2 x 165 - 995 - 39 - 38 - 50 - 30 - 60 */
 	key_is(keys, "map_entry", "5458ns", HP_DERIVED);
@@ -286,6 +288,7 @@ START_TEST(test_derive_failed_probes)
 	    "machine.checksum_bw_cold"), HP_BASE);
 	key_is(keys, "read_bw_cold", params_text(base,
 	    "machine.read_bw_cold"), HP_BASE);
+	key_is(keys, "read_bw_seq", "19GB/s", HP_MEASURED);
 	missing = hostprof_missing(keys);
 	ck_assert_ptr_nonnull(strstr(missing, "only one CPU available"));
 	ck_assert_ptr_nonnull(strstr(missing, "  fault_trap "));

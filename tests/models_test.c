@@ -9,6 +9,7 @@ static const char *const test_machine[] = {
 	"machine.cpus=1", "machine.page_size=4096",
 	"machine.cache_size=1MiB", "machine.copy_bw_hot=4GB/s",
 	"machine.copy_bw_cold=1GB/s", "machine.read_bw_cold=2GB/s",
+	"machine.read_bw_seq=4GB/s",
 	"machine.copy_fixed=100ns",
 	"machine.syscall=500ns", "machine.fault_trap=1000ns",
 	"machine.page_alloc=200ns", "machine.page_free=150ns",
