@@ -162,7 +162,7 @@ file_rows(void)
 	struct model_result r = test_run(miss, "copy");
 	double	step = 500 + 2 * 200 + 900 + 2 * 250 + (2 * 100 + 2048) +
 	    2048 + 2000;
-	double	map = 500 + 5000 + 1000 + 4 * (130 + 300) + 8192;
+	double	map = 500 + 5000 + 1000 + 4 * (130 + 300) + 4096;
 	double	unmap = 500 + 4 * (250 + 120 + 110);
 	double	brk = 1000 + 200 + (100 + 1024) + 250 + 120 + 300 + 110;
 
@@ -180,7 +180,7 @@ file_rows(void)
 	    10 * (500 + 2 * 250 + 2 * 100 + 4096 + 2048),
 	    total(&r, "cpu_ns_per_byte", 81920));
 	r = test_run(cold, "exchange");
-	row("file, the same, exchange: the process's pass (ns)", 10 * 4096,
+	row("file, the same, exchange: the process's pass (ns)", 10 * 2048,
 	    total(&r, "cpu_app_ns_per_byte", 81920));
 	r = test_run(mm, "mmap");
 	row("file, 10 mmaps of 16 KiB beyond the cache (ns)",
