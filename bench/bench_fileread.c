@@ -18,6 +18,15 @@
  * over measured points.  A table on stdout; the measured points and the
  * summary in CSV files.
  *
+ * The file is written a page at a time (--write-size), as loansim
+ * calibrate writes its own: the page cache then holds it in single
+ * pages, as the model has it (and as NetBSD's UVM did), and the
+ * calibration's per-page figures are those of the pages read here.
+ * Written in large pieces, a current Linux keeps it in large folios,
+ * which it maps, unmaps and copies from a folio at a time: per page far
+ * cheaper than the calibration's figures (--write-size 1MiB shows it;
+ * docs/validation.md).
+ *
  * A benchmark, not a test: its figures depend on the machine and its
  * load.  The process runs on one CPU (as the model's process does): a
  * CPU it left could still be sent the TLB flushes of its munmaps. */
@@ -201,14 +210,15 @@ fr_fstar(struct fr *r, size_t size, gboolean wins0, double *lo, double *hi)
 	return TRUE;
 }
 
-/* A file of file_size bytes in the page cache, unlinked at once. */
+/* A file of file_size bytes in the page cache, written len bytes at a
+ * time, unlinked at once. */
 static int
-fr_file(uint64_t size, size_t ps, GError **error)
+fr_file(uint64_t size, size_t len, GError **error)
 {
 	char		*name = NULL;
 	unsigned char	*chunk;
 	uint64_t	 done;
-	size_t		 len = 1 << 20, i;
+	size_t		 i;
 	int		 fd = g_file_open_tmp("bench-fileread-XXXXXX", &name,
 			    error);
 
@@ -231,7 +241,6 @@ fr_file(uint64_t size, size_t ps, GError **error)
 	/* Clean pages: no writeback during the measurements. */
 	if (fd >= 0)
 		(void)fdatasync(fd);
-	(void)ps;
 	return fd;
 }
 
@@ -250,7 +259,9 @@ main(int argc, char **argv)
 {
 	gboolean	 quick = FALSE;
 	gint		 trials = 0, cpu = -1, steps = 0;
-	char		*outdir = NULL, *fsize = NULL, *path, *sz, *ft;
+	char		*outdir = NULL, *fsize = NULL, *wsize = NULL, *path;
+	char		*sz, *ft;
+	uint64_t	 wlen;
 	GOptionEntry	 entries[] = {
 		{ "quick", 0, 0, G_OPTION_ARG_NONE, &quick,
 		  "Few trials, a small file, coarse f*", NULL },
@@ -260,6 +271,9 @@ main(int argc, char **argv)
 		  "Bisection steps on f (default: 6)", "N" },
 		{ "file-size", 0, 0, G_OPTION_ARG_STRING, &fsize,
 		  "File in the page cache (default: 64MiB)", "SIZE" },
+		{ "write-size", 0, 0, G_OPTION_ARG_STRING, &wsize,
+		  "Write the file in pieces of SIZE (default: a page)",
+		  "SIZE" },
 		{ "cpu", 0, 0, G_OPTION_ARG_INT, &cpu,
 		  "CPU to run on (default: the first allowed)", "N" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
@@ -302,12 +316,19 @@ main(int argc, char **argv)
 		    e ? e->message : "at least 2MiB");
 		return 2;
 	}
+	wlen = r.ps;
+	if (wsize != NULL && (!units_parse_size(wsize, &wlen, &e) ||
+	    wlen < r.ps || wlen > (64 << 20) || wlen % r.ps != 0)) {
+		fprintf(stderr, "bench_fileread: --write-size %s: %s\n", wsize,
+		    e ? e->message : "a whole number of pages up to 64MiB");
+		return 2;
+	}
 	if (outdir == NULL)
 		outdir = g_strdup("out/bench-fileread");
 	if ((r.points = real_open_csv("bench_fileread", outdir,
 	    "fileread.csv", &path)) == NULL)
 		return 1;
-	if ((r.fd = fr_file(r.file_size, r.ps, &e)) < 0) {
+	if ((r.fd = fr_file(r.file_size, (size_t)wlen, &e)) < 0) {
 		fprintf(stderr, "bench_fileread: no file: %s\n", e->message);
 		return 1;
 	}
@@ -324,13 +345,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_fileread: cannot pin to a CPU: %s\n",
 		    g_strerror(errno));
 	sz = units_format_size((double)r.file_size);
+	ft = units_format_size((double)wlen);
 	printf("read() into a buffer (copy) against mmap(MAP_PRIVATE) (map) "
-	    "of a %s file in the page cache;\nthe process reads every byte and "
-	    "writes a fraction f of the pages.  CPU ns per byte,\nmedian of "
-	    "%u trials of %u MiB [interquartile range]; f*: the largest f at "
-	    "which map wins.\n\n", sz, r.trials,
-	    (unsigned)(r.trial_bytes >> 20));
+	    "of a %s file in the page cache\n(written %s at a time); the "
+	    "process reads every byte and writes a fraction f of the pages.\n"
+	    "CPU ns per byte, median of %u trials of %u MiB [interquartile "
+	    "range]; f*: the largest f at which map wins.\n\n", sz, ft,
+	    r.trials, (unsigned)(r.trial_bytes >> 20));
 	g_free(sz);
+	g_free(ft);
 	printf("%-8s %-22s %-22s %-9s %s\n", "size", "copy (f=0)", "map (f=0)",
 	    "map/copy", "f*");
 	for (size = r.ps; size <= (1 << 20); size *= 2) {
@@ -387,6 +410,7 @@ main(int argc, char **argv)
 	g_free(path);
 	g_free(outdir);
 	g_free(fsize);
+	g_free(wsize);
 	g_option_context_free(ctx);
 	munmap(r.buf, 1 << 20);
 	close(r.fd);

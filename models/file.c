@@ -21,6 +21,14 @@
  * the process's anon takes the old page over (uvm_anon_lockloanpg), so
  * that its own later write only faults.
  *
+ * mmap, no read() at all: each operation maps its pages of the file
+ * (mmap MAP_PRIVATE), the process's first touch faults them in a
+ * fault-around block at a time, it reads and writes them there (a write
+ * copies the page, as a loan break does), and munmap()s them.  The
+ * Linux analogue of exchange (bench/bench_fileread.c measures it), with
+ * the costs exchange does without: the two system calls, the mapping's
+ * own work and the faults.
+ *
  * write(), copy: uiomove into the page-cache pages.  donate ("don't
  * care" flag): every aligned whole page of the buffer moves into the
  * page cache as it is, and the process gets a replacement page: zeroed at
@@ -69,6 +77,7 @@ struct fio {
 	struct kernel	*k;
 	gboolean	 reading;	/* file-read, else file-write */
 	gboolean	 special;	/* exchange or donate */
+	gboolean	 mapping;	/* mmap */
 	enum file_repl	 repl;
 	gboolean	 random;	/* file.access = random */
 	gboolean	 stdio;
@@ -125,11 +134,12 @@ file_strategy_valid(const char *kind, const char *s, GError **error)
 	gboolean reading = strcmp(kind, "file-read") == 0;
 
 	if (strcmp(s, "copy") == 0 ||
-	    strcmp(s, reading ? "exchange" : "donate") == 0)
+	    strcmp(s, reading ? "exchange" : "donate") == 0 ||
+	    (reading && strcmp(s, "mmap") == 0))
 		return TRUE;
 	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-	    "unknown strategy \"%s\" for workload kind %s (expected copy or "
-	    "%s)", s, kind, reading ? "exchange" : "donate");
+	    "unknown strategy \"%s\" for workload kind %s (expected %s)", s,
+	    kind, reading ? "copy, exchange or mmap" : "copy or donate");
 	return FALSE;
 }
 
@@ -141,6 +151,27 @@ file_move_ns(const struct fio *f, uint64_t len, gboolean src_hot,
 	return machine_move_ns(&f->k->m, len, src_hot, dst_hot);
 }
 
+/* The process's pass over len bytes of file pages where the page cache
+ * keeps them (exchanged or mapped): at copy_bw_hot when the file is in
+ * the CPU cache; from memory, at read_bw_seq when it reads the file in
+ * order, for its loop walks the pages in address order and the memory
+ * stream keeps ahead of it (lmbench bw_mmap_rd, "Mmap reread", runs at
+ * bw_mem rd's rate); at read_bw_cold when its reads land at random.
+ * read()'s copy out of the same pages stays at read_bw_cold
+ * (file_move_ns): the kernel copies page by page (Linux
+ * mm/filemap.c filemap_read, copy_folio_to_iter; uiomove), each page
+ * a stream of its own. */
+static uint64_t
+file_pass_ns(const struct fio *f, uint64_t len)
+{
+	const struct machine	*m = &f->k->m;
+
+	if (f->hot)
+		return file_move_ns(f, len, TRUE, TRUE);
+	return machine_bytes_ns(f->random ? m->read_bw_cold : m->read_bw_seq,
+	    len);
+}
+
 /* ncalls copy calls (uiomove, uvm_pagecopy) moving len bytes. */
 static void
 file_charge_copy(const struct fio *f, struct charge *ch, uint64_t len,
@@ -149,6 +180,20 @@ file_charge_copy(const struct fio *f, struct charge *ch, uint64_t len,
 	charge_add(ch, CPU_COPY, f->k->m.copy_fixed * ncalls +
 	    file_move_ns(f, len, src_hot, dst_hot));
 	f->k->c.bytes_copied += len;
+}
+
+/* read() and write() find each page-cache page they copy from or into
+ * and hold it for the copy (NetBSD ffs_read/ffs_write: ubc_alloc, whose
+ * ubc_fault gets the pages from uvn_get -> uvn_findpages, busy, then
+ * unbusied; Linux filemap_get_read_batch and folio_put): the lookup and
+ * reference exchange pays as its loan, loan_page + unloan_page a page.
+ * (UBC also maps the pages into its kernel window and unmaps them when
+ * the window is reused; the model leaves that out.) */
+static void
+file_charge_lookup(const struct fio *f, struct charge *ch, uint64_t npages)
+{
+	charge_add(ch, CPU_LOAN, npages * (f->k->m.loan_page +
+	    f->k->m.unloan_page));
 }
 
 /* Bytes [*a, *b) of the operation that buffer page pg holds. */
@@ -252,8 +297,10 @@ file_check_view(struct fio *f)
 {
 	uint64_t	pg;
 
+	/* An unmapped page (mmap, between operations) shows nothing. */
 	for (pg = 0; pg < f->buf->npages; pg++)
-		if (f->buf->pages[pg]->version != f->expect[pg])
+		if (f->buf->pages[pg] != NULL &&
+		    f->buf->pages[pg]->version != f->expect[pg])
 			f->violations++;
 }
 
@@ -319,8 +366,49 @@ file_next(void *arg, sim_time when)
 	f->end = when;
 }
 
+/* Buffer page pg leaves the process's address space: unmapped, and
+ * freed if it is the process's own (an anon page not on loan), or its
+ * loan (the page-cache page's reference) given back. */
+static void
+file_page_unmap(struct fio *f, uint64_t pg, struct vm_tlb *tlb,
+    struct charge *ch)
+{
+	struct kernel	*k = f->k;
+	struct vm_page	*old = f->buf->pages[pg];
+
+	vm_remove(k->vm, old, &f->map, 0, tlb, ch);
+	if (old->owner == VM_OWNER_ANON && old->loan_count == 0)
+		vm_page_release(k->vm, old, ch);
+	else
+		vm_unloan(k->vm, old, ch);
+	f->buf->pages[pg] = NULL;
+}
+
+/* munmap() of the operation's mapping: the system call, and each page's
+ * mapping removed in one range removal (pmap_remove: the TLB
+ * invalidated page by page up to tlb_flush_ceiling pages, flushed whole
+ * beyond, at the ceiling's cost; NetBSD i386 PMAP_RR_MAX, Linux x86
+ * tlb_single_page_flush_ceiling), the page-cache pages given back
+ * (uvm_unloan here: the reference taken at the fault) and the process's
+ * copies of the pages it wrote freed.  The mapping's own removal is in
+ * machine.map_entry, charged at mmap. */
+static void
+file_unmap(struct fio *f, struct charge *ch)
+{
+	struct kernel	*k = f->k;
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	uint64_t	 pg;
+
+	charge_add(ch, CPU_SYSCALL, k->m.syscall);
+	for (pg = 0; pg < f->buf->npages; pg++)
+		file_page_unmap(f, pg, &tlb, ch);
+	tlb.local_pages = MIN(tlb.local_pages, k->m.tlb_flush_ceiling);
+	vm_tlb_flush(k->vm, &tlb, 0, ch);
+}
+
 /* write_delay after read() returned, the process writes the pages it
- * chose, having looked at what it read. */
+ * chose, having looked at what it read; with mmap it then unmaps
+ * them. */
 static void
 file_touch_after_read(struct engine *e, void *arg)
 {
@@ -341,6 +429,8 @@ file_touch_after_read(struct engine *e, void *arg)
 		charge_add(&ch, CPU_APP, file_move_ns(f, b - a, TRUE,
 		    f->buf_hot));
 	}
+	if (f->mapping)
+		file_unmap(f, &ch);
 	kernel_defer(k, file_next, f);
 	kernel_step_end(k, 0, &ch);
 }
@@ -356,6 +446,7 @@ file_after_read(void *arg, sim_time when)
 }
 
 static void	file_read_pages(struct fio *, struct charge *);
+static void	file_map_pages(struct fio *, struct charge *);
 static void	file_write_pages(struct fio *, struct charge *);
 
 /* Back from the disk: the completion interrupts, biodone() wakes the
@@ -369,7 +460,9 @@ file_wake(struct engine *e, void *arg)
 	charge_add(&ch, CPU_INTERRUPT, f->ios * f->k->m.interrupt);
 	charge_add(&ch, CPU_SCHED, f->k->m.wakeup + f->k->m.context_switch);
 	f->ios = 0;
-	if (f->reading)
+	if (f->mapping)
+		file_map_pages(f, &ch);
+	else if (f->reading)
 		file_read_pages(f, &ch);
 	else
 		file_write_pages(f, &ch);
@@ -403,14 +496,9 @@ file_read_pages(struct fio *f, struct charge *ch)
 		struct vm_page *old = f->buf->pages[pg];
 
 		file_piece(f, pg, &a, &b);
-		if (f->special && aligned && b - a == ps) {
-			vm_remove(k->vm, old, &f->map, 0, &tlb, ch);
-			if (old->owner == VM_OWNER_ANON && old->loan_count == 0)
-				vm_page_release(k->vm, old, ch);
-			else
-				vm_unloan(k->vm, old, ch);
-			f->buf->pages[pg] = NULL;
-		} else if (!vm_page_writable_in(old, &f->map))
+		if (f->special && aligned && b - a == ps)
+			file_page_unmap(f, pg, &tlb, ch);
+		else if (!vm_page_writable_in(old, &f->map))
 			/* uiomove into a page still on loan breaks it. */
 			f->buf->pages[pg] = vm_write_fault(k->vm, old, &f->map,
 			    0, &tlb, ch);
@@ -434,19 +522,68 @@ file_read_pages(struct fio *f, struct charge *ch)
 		}
 		f->expect[pg] = file_content(f, pg, FALSE);
 	}
+	/* The old pages go in one range removal (pmap_remove), as at
+	 * munmap: page by page up to the flush ceiling, a whole flush at
+	 * its cost beyond. */
+	tlb.local_pages = MIN(tlb.local_pages, k->m.tlb_flush_ceiling);
 	vm_tlb_flush(k->vm, &tlb, 0, ch);
+	/* Aligned, buffer page pg holds file page pg of the operation;
+	 * otherwise nothing was exchanged and every file page was copied
+	 * from. */
+	file_charge_lookup(f, ch, aligned ? pieces : (f->pos + f->size - 1) /
+	    ps - f->pos / ps + 1);
 	file_charge_copy(f, ch, copied, pieces, f->hot, f->buf_hot);
 	file_check_view(f);
 	/* The process uses what it read: copied bytes are where the copy
 	 * left them, exchanged pages where the page cache keeps them. */
 	charge_add(ch, CPU_APP, file_move_ns(f, copied, f->buf_hot, TRUE) +
-	    file_move_ns(f, f->size - copied, f->hot, TRUE));
+	    file_pass_ns(f, f->size - copied));
 	if (f->stdio) {
 		/* fread()s copying the records out of the buffer. */
 		charge_add(ch, CPU_APP, file_move_ns(f, f->size, f->buf_hot,
 		    TRUE) + k->m.copy_fixed * (f->size / f->record));
 		f->stdio_copied += f->size;
 	}
+	kernel_defer(k, file_after_read, f);
+	kernel_step_end(k, 0, ch);
+}
+
+/* mmap(MAP_PRIVATE) of the operation's pages (their misses read
+ * first, as the faults would), then the process's pass over them: its
+ * first touch of each block of machine.fault_around pages faults
+ * (Linux mm/memory.c do_fault_around, fault_around_bytes = 64 KiB;
+ * UVM's fault-ahead, uvm_fault.c uvmadvice[]), and the fault maps every
+ * page of the block read-only: a reference to the page-cache page and a
+ * PTE each (loan_page + pmap_enter, as calibrate derives them).  UVM
+ * maps the object's page itself into a private mapping, without a
+ * loan; the model takes the loan so that a write copies the page and a
+ * writer of the file leaves the process its snapshot, exactly as under
+ * exchange.  machine.map_entry is the mapping's own work at mmap and at
+ * munmap (uvm_map, uvm_unmap; Linux's VMA and page-table page). */
+static void
+file_map_pages(struct fio *f, struct charge *ch)
+{
+	struct kernel	*k = f->k;
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	uint64_t	 ps = k->m.page_size, pg;
+
+	charge_add(ch, CPU_SYSCALL, k->m.map_entry);
+	for (pg = 0; pg < f->buf->npages; pg++) {
+		struct vm_page *cp = f->cache[f->pos / ps + pg];
+
+		g_assert(f->buf->pages[pg] == NULL);
+		if (pg % k->m.fault_around == 0)
+			charge_add(ch, CPU_FAULT, k->m.fault_trap);
+		vm_loan(k->vm, cp, 0, &tlb, ch);
+		vm_enter(k->vm, cp, &f->map, FALSE, ch);
+		f->buf->pages[pg] = cp;
+		f->expect[pg] = file_content(f, pg, FALSE);
+		f->exchanged++;
+	}
+	vm_tlb_flush(k->vm, &tlb, 0, ch);
+	file_check_view(f);
+	/* The process reads every byte where the page cache keeps it. */
+	charge_add(ch, CPU_APP, file_pass_ns(f, f->size));
 	kernel_defer(k, file_after_read, f);
 	kernel_step_end(k, 0, ch);
 }
@@ -463,6 +600,8 @@ file_read(struct fio *f, struct charge *ch)
 	wait = file_fetch(f, f->pos / ps, (f->pos + f->size - 1) / ps, ch);
 	if (wait > 0)
 		file_sleep(f, wait, ch);
+	else if (f->mapping)
+		file_map_pages(f, ch);
 	else
 		file_read_pages(f, ch);
 }
@@ -558,6 +697,7 @@ file_write_pages(struct fio *f, struct charge *ch)
 		pieces++;
 	}
 	vm_tlb_flush(k->vm, &tlb, 0, ch);
+	file_charge_lookup(f, ch, pieces);
 	file_charge_copy(f, ch, copied, pieces, f->buf_hot, f->hot);
 	kernel_defer(k, file_next, f);
 	kernel_step_end(k, 0, ch);
@@ -702,7 +842,8 @@ file_init(struct fio *f, struct kernel *k, const struct params *p,
 	f->k = k;
 	f->reading = strcmp(params_string(p, "workload.kind"),
 	    "file-read") == 0;
-	f->special = strcmp(strategy, "copy") != 0;
+	f->mapping = strcmp(strategy, "mmap") == 0;
+	f->special = strcmp(strategy, "copy") != 0 && !f->mapping;
 	f->repl = strcmp(repl, "zero-cow") == 0 ? REPL_ZERO_COW :
 	    strcmp(repl, "stale") == 0 ? REPL_STALE : REPL_ZERO;
 	f->random = strcmp(params_string(p, "file.access"), "random") == 0;
@@ -726,6 +867,14 @@ file_init(struct fio *f, struct kernel *k, const struct params *p,
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
 		    "[workload] offset must be below the page size and size "
 		    "at most [file] size");
+		return FALSE;
+	}
+	if (f->mapping && (f->offset != 0 || f->size % ps != 0 ||
+	    f->stdio)) {
+		/* mmap() maps whole pages at page-aligned file offsets. */
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "[workload] strategy mmap needs offset 0, a size that is a "
+		    "whole number of pages and no stdio");
 		return FALSE;
 	}
 	if (f->stdio && (f->record == 0 || f->record > f->size)) {
@@ -764,7 +913,7 @@ file_teardown(struct fio *f, struct charge *ch)
 
 	for (i = 0; f->buf != NULL && i < f->buf->npages; i++) {
 		pg = f->buf->pages[i];
-		if (pg->owner == VM_OWNER_ZERO)
+		if (pg == NULL || pg->owner == VM_OWNER_ZERO)
 			continue;
 		vm_remove(k->vm, pg, &f->map, 0, &tlb, ch);
 		if (pg->owner == VM_OWNER_ANON && pg->loan_count == 0)
@@ -832,7 +981,9 @@ file_run(const struct params *p, const char *strategy, uint64_t seed,
 		if (rng_uniform(&f.wrng) < f.residency)
 			(void)file_cache_new(&f, i, &setup);
 	}
-	f.buf = vm_buf_new(k->vm, &f.map, f.offset, f.size, &setup);
+	/* mmap: no buffer, only the address space the mappings take. */
+	f.buf = f.mapping ? vm_buf_new_empty(k->vm, &f.map, f.size) :
+	    vm_buf_new(k->vm, &f.map, f.offset, f.size, &setup);
 	f.expect = g_new0(uint64_t, f.buf->npages);
 	f.buf_cold = g_new0(gboolean, f.buf->npages);
 	engine_schedule(e, 0, file_op, &f);

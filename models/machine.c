@@ -11,6 +11,8 @@ machine_init(struct machine *m, const struct params *p)
 	m->cache_size = params_size(p, "machine.cache_size");
 	m->copy_bw_hot = params_bandwidth(p, "machine.copy_bw_hot");
 	m->copy_bw_cold = params_bandwidth(p, "machine.copy_bw_cold");
+	m->read_bw_cold = params_bandwidth(p, "machine.read_bw_cold");
+	m->read_bw_seq = params_bandwidth(p, "machine.read_bw_seq");
 	m->copy_fixed = params_time(p, "machine.copy_fixed");
 	m->syscall = params_time(p, "machine.syscall");
 	m->fault_trap = params_time(p, "machine.fault_trap");
@@ -25,6 +27,8 @@ machine_init(struct machine *m, const struct params *p)
 	m->tlb_shootdown = params_time(p, "machine.tlb_shootdown");
 	m->tlb_shootdown_target = params_time(p,
 	    "machine.tlb_shootdown_target");
+	m->map_entry = params_time(p, "machine.map_entry");
+	m->fault_around = params_count(p, "machine.fault_around");
 	m->context_switch = params_time(p, "machine.context_switch");
 	m->wakeup = params_time(p, "machine.wakeup");
 	m->interrupt = params_time(p, "machine.interrupt");
@@ -65,7 +69,8 @@ machine_move_ns(const struct machine *m, uint64_t len, gboolean src_hot,
     gboolean dst_hot)
 {
 	if (!src_hot)
-		return machine_bytes_ns(m->copy_bw_cold, len);
+		return machine_bytes_ns(dst_hot ? m->read_bw_cold :
+		    m->copy_bw_cold, len);
 	if (!dst_hot)
 		return (uint64_t)llround((double)len * (double)m->page_zero /
 		    (double)m->page_size);

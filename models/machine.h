@@ -15,6 +15,8 @@ struct machine {
 	uint64_t	cache_size;	/* a copy of at most this is cache-hot */
 	double		copy_bw_hot;	/* bytes/s */
 	double		copy_bw_cold;
+	double		read_bw_cold;	/* a read pass over memory */
+	double		read_bw_seq;	/* the same in address order */
 	uint64_t	copy_fixed;	/* ns per copy call */
 	uint64_t	syscall;
 	uint64_t	fault_trap;
@@ -28,6 +30,8 @@ struct machine {
 	uint64_t	tlb_flush_ceiling;	/* pages; then a full flush */
 	uint64_t	tlb_shootdown;	/* initiator, per target CPU per round */
 	uint64_t	tlb_shootdown_target;	/* each target CPU per round */
+	uint64_t	map_entry;	/* a mapping's life: mmap + munmap */
+	uint64_t	fault_around;	/* pages a read fault maps */
 	uint64_t	context_switch;
 	uint64_t	wakeup;
 	uint64_t	interrupt;
@@ -54,12 +58,15 @@ uint64_t	 machine_bytes_ns(double bw, uint64_t len);
  * bandwidth; charged to CPU_COPY. */
 void		 machine_charge_copy(const struct machine *, struct charge *,
 		    uint64_t len, gboolean hot);
-/* A move of len bytes by the CPU, by where they are: copy_bw_hot when
- * source and destination are in the cache; copy_bw_cold when the source
- * is not (lmbench bcopy of buffers larger than the cache); and at the
- * rate of writing memory when only the destination is not: page_zero a
- * page, for writing a page that is not in the cache costs the same
- * whether the bytes are zeros or copied (lmbench "mem write"). */
+/* A move of len bytes by the CPU, by where they are (the one cache
+ * rule): copy_bw_hot when source and destination are in the cache;
+ * copy_bw_cold when neither is (lmbench bcopy of buffers larger than the
+ * cache); read_bw_cold when only the source is not, since the memory read
+ * stream bounds it (lmbench "mem read"; read() of a large file into a
+ * small buffer, "File reread", runs near it); and at the rate of writing
+ * memory when only the destination is not: page_zero a page, for writing
+ * a page that is not in the cache costs the same whether the bytes are
+ * zeros or copied (lmbench "mem write"). */
 uint64_t	 machine_move_ns(const struct machine *, uint64_t len,
 		    gboolean src_hot, gboolean dst_hot);
 /* A software checksum pass over len bytes (nothing if offloaded), at the

@@ -23,6 +23,12 @@
  *   gift      as exchange, but nothing is protected (Linux vmsplice
  *             SPLICE_F_GIFT): a writer that refills a page the reader has
  *             not finished with changes what the reader sees: violations.
+ *             With pipe.gift_read = copy, Linux's whole path: the pages
+ *             are referenced, at most a pipe's worth at a time (its 16
+ *             slots: PIPE_DEF_BUFFERS), and the reader's read() copies
+ *             out of them (pipe_read, copy_page_to_iter) and drops the
+ *             references; a page refilled before that copy is a
+ *             violation.
  *
  * The writer produces each message in its buffers (N of them, used in
  * turn: with three, the reader has released a page before the writer
@@ -80,6 +86,7 @@ struct pipe {
 	double		 wrate, rrate;
 	gboolean	 fill;		/* the writer writes its buffer */
 	gboolean	 user_hot;	/* a message fits in the cache */
+	gboolean	 gift_copy;	/* gift: the reader copies out */
 	struct dist	*wgap, *rgap;
 	struct rng	 wrng, rrng;
 	unsigned	 wcpu, rcpu;
@@ -399,7 +406,10 @@ pipe_direct_write(struct pipe *pp, struct charge *ch)
 	/* uvm_loan(..., UVM_LOAN_TOPAGE) of at most PIPE_DIRECT_CHUNK, and
 	 * pmap_kenter_pa() of each page, read-only. */
 	off = pp->size - pp->wresid;
-	len = MIN(pp->wresid, PIPE_DIRECT_CHUNK);
+	/* Linux's vmsplice() fills the pipe's slots and sleeps ("pipe
+	 * full") until the reader frees them: a buffer's worth at a
+	 * time. */
+	len = MIN(pp->wresid, pp->gift_copy ? pp->bufsize : PIPE_DIRECT_CHUNK);
 	pp->map_first = (unsigned)(off / ps);
 	pp->map_npages = (unsigned)((off + len + ps - 1) / ps) - pp->map_first;
 	for (i = 0; i < pp->map_npages; i++) {
@@ -610,6 +620,25 @@ pipe_exchange(struct pipe *pp, struct charge *ch)
 	vm_tlb_flush(k->vm, &tlb, pp->rcpu, ch);
 }
 
+/* Linux's pipe_read() of gifted pages: it copies out of each page what
+ * the reader has room for, and drops the page's reference once it is
+ * empty (anon_pipe_buf_release, put_page).  Here the whole chunk is
+ * taken: the reader's read() asks for the rest of the message and a
+ * chunk never crosses one.  A page the writer has refilled since
+ * vmsplice() hands over its new bytes: a violation. */
+static void
+pipe_gift_copyout(struct pipe *pp, struct charge *ch)
+{
+	unsigned	i;
+
+	pipe_copy(pp, pp->map_cnt, ch);
+	for (i = 0; i < pp->map_npages; i++) {
+		if (pp->map_pages[i]->version != pp->map_version[i])
+			pp->c.violations++;
+		vm_page_unhold(pp->k->vm, pp->map_pages[i], ch);
+	}
+}
+
 /* The direct read: copy out of the loaned pages, or take them. */
 static void
 pipe_direct_read(struct pipe *pp, struct charge *ch)
@@ -618,7 +647,10 @@ pipe_direct_read(struct pipe *pp, struct charge *ch)
 
 	if (pp->mode == PIPE_LOAN)
 		pipe_copy(pp, n, ch);
-	else {
+	else if (pp->gift_copy) {
+		g_assert(n == pp->map_cnt);
+		pipe_gift_copyout(pp, ch);
+	} else {
 		/* A chunk never crosses a message. */
 		g_assert(n == pp->map_cnt);
 		pipe_exchange(pp, ch);
@@ -748,8 +780,8 @@ pipe_read_done(struct engine *e, void *arg)
 	unsigned	 i;
 
 	engine_fingerprint_add(e, PIPE_EV_READ_DONE);
-	for (i = 0; (pp->mode == PIPE_EXCHANGE || pp->mode == PIPE_GIFT) &&
-	    i < pp->rbuf->npages; i++)
+	for (i = 0; (pp->mode == PIPE_EXCHANGE || (pp->mode == PIPE_GIFT &&
+	    !pp->gift_copy)) && i < pp->rbuf->npages; i++)
 		if (pp->rseen[i] != pp->rbuf->pages[i]->version)
 			pp->c.violations++;
 	pp->consumed++;
@@ -785,6 +817,10 @@ pipe_teardown(struct pipe *pp)
 	}
 	g_free(pp->rbuf->pages);
 	g_free(pp->rbuf);
+	/* A gift the reader had not copied out yet (a run a limit
+	 * stopped). */
+	for (i = 0; pp->gift_copy && pp->directw && i < pp->map_npages; i++)
+		vm_page_unhold(k->vm, pp->map_pages[i], &ch);
 	for (i = 0; i < pp->nbufs; i++) {
 		struct vm_buf *b = pp->wbufs[i];
 
@@ -840,6 +876,8 @@ pipe_run_full(const struct params *p, const char *strategy, uint64_t seed,
 	pp.nbufs = (unsigned)params_count(p, "workload.buffers");
 	pp.mindirect = params_size(p, "pipe.mindirect");
 	pp.fill = params_bool(p, "workload.fill");
+	pp.gift_copy = pp.mode == PIPE_GIFT &&
+	    strcmp(params_string(p, "pipe.gift_read"), "copy") == 0;
 	pp.wrate = params_bandwidth(p, "pipe.writer_rate");
 	pp.rrate = params_bandwidth(p, "pipe.reader_rate");
 	pp.wgap = params_dist(p, "pipe.writer_gap");

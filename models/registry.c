@@ -42,6 +42,13 @@ static const struct param_def model_params[] = {
 	    "10000GB/s", NULL, "memcpy bandwidth, source and destination cached"),
 	P("machine.copy_bw_cold", PARAM_BANDWIDTH, "12GB/s", "1MB/s",
 	    "10000GB/s", NULL, "memcpy bandwidth from and to memory"),
+	P("machine.read_bw_cold", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
+	    "10000GB/s", NULL, "a read pass over data only in memory (lmbench "
+	    "bw_mem rd), and a copy from memory into the cache"),
+	P("machine.read_bw_seq", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
+	    "10000GB/s", NULL, "a process's read pass over pages only in "
+	    "memory in address order, its loop reading each word (a mapped "
+	    "file read in order)"),
 	P("machine.copy_fixed", PARAM_TIME, "20ns", "0", "1ms", NULL,
 	    "fixed cost of one copyin/copyout call"),
 	P("machine.syscall", PARAM_TIME, "200ns", "0", "1ms", NULL,
@@ -72,6 +79,12 @@ static const struct param_def model_params[] = {
 	P("machine.tlb_shootdown_target", PARAM_TIME, "500ns", "0", "10ms",
 	    NULL, "remote TLB shootdown, each target CPU's time per round "
 	    "(interrupt entry and exit, ack; plus tlb_local per page)"),
+	P("machine.map_entry", PARAM_TIME, "3us", "0", "10ms", NULL,
+	    "a mapping's own work besides its system calls and its pages: "
+	    "create it at mmap, remove it at munmap (file-read mmap)"),
+	P("machine.fault_around", PARAM_COUNT, "16", "1", "4096", NULL,
+	    "pages of a file mapping one read fault maps in a sequential pass "
+	    "(Linux fault-around, UVM's fault-ahead)"),
 	P("machine.context_switch", PARAM_TIME, "1500ns", "0", "10ms", NULL,
 	    "switch to another thread"),
 	P("machine.wakeup", PARAM_TIME, "1us", "0", "10ms", NULL,
@@ -221,6 +234,10 @@ static const struct param_def model_params[] = {
 	P("pipe.mindirect", PARAM_SIZE, "8KiB", "4KiB", "1GiB", NULL,
 	    "PIPE_MINDIRECT: writes of at least this go direct (loan, "
 	    "exchange, gift)"),
+	P("pipe.gift_read", PARAM_ENUM, "map", NULL, NULL, "map,copy",
+	    "gift: the reader's read() maps the gifted pages in place of its "
+	    "buffer's (as exchange), or copies out of them as Linux's "
+	    "pipe_read() does after vmsplice(SPLICE_F_GIFT)"),
 	P("pipe.writer_rate", PARAM_BANDWIDTH, "1GB/s", "1kB/s", "10000GB/s",
 	    NULL, "how fast the writer produces data (its work per byte)"),
 	P("pipe.reader_rate", PARAM_BANDWIDTH, "1GB/s", "1kB/s", "10000GB/s",
@@ -250,7 +267,7 @@ static const struct param_def model_params[] = {
 	    "the NIC places received data in the cache (DCA/DDIO)"),
 
 	P("compare.strategies", PARAM_LIST, "copy,loan", NULL, NULL,
-	    "copy,loan,gift,zbuf,flip,exchange,donate",
+	    "copy,loan,gift,zbuf,flip,exchange,donate,mmap",
 	    "strategies run side by side"),
 };
 

@@ -642,6 +642,12 @@ vm_buf_alloc(struct vm *vm, struct vm_map *map, uint64_t offset,
 }
 
 struct vm_buf *
+vm_buf_new_empty(struct vm *vm, struct vm_map *map, uint64_t len)
+{
+	return vm_buf_alloc(vm, map, 0, len);
+}
+
+struct vm_buf *
 vm_buf_new(struct vm *vm, struct vm_map *map, uint64_t offset, uint64_t len,
     struct charge *ch)
 {

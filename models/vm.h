@@ -172,6 +172,9 @@ struct vm_buf {
 /* Anonymous buffer, pages faulted in (zero-fill) and mapped writable. */
 struct vm_buf	*vm_buf_new(struct vm *, struct vm_map *, uint64_t offset,
 		    uint64_t len, struct charge *);
+/* Address space for len bytes with nothing mapped yet (an mmap before
+ * its first fault): every page NULL. */
+struct vm_buf	*vm_buf_new_empty(struct vm *, struct vm_map *, uint64_t len);
 /* Pages of an object (file) mapped read-only; npages from first. */
 struct vm_buf	*vm_buf_new_object(struct vm *, struct vm_map *,
 		    uint64_t len, struct charge *);

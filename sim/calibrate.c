@@ -2,7 +2,8 @@
  * one primitive of this machine, as the figures of repeated trials, in
  * the spirit of lmbench (McVoy and Staelin, USENIX 1996): a null system
  * call, a page zeroed, a first-touch fault, a copy-on-write fault, munmap
- * and mprotect per page, a TLB shootdown (mprotect with a second thread
+ * and mprotect per page, a one-page mapping's life (mmap, a read,
+ * munmap), a TLB shootdown (mprotect with a second thread
  * of the process running on another CPU), a context switch (lat_ctx's
  * pipe ping-pong), and memcpy's bandwidth over sizes in and out of the
  * cache.  A probe that cannot run (mmap refused, one CPU) says why and
@@ -40,7 +41,7 @@
  * one longer than the maximum is a preemption, not a shootdown. */
 #define CALIBRATE_GAP_MIN	200.0
 #define CALIBRATE_GAP_MAX	200000.0
-#define CALIBRATE_STEPS		16
+#define CALIBRATE_STEPS		20
 #define CALIBRATE_MIB		((size_t)1 << 20)
 
 struct calibrate {
@@ -69,6 +70,16 @@ struct calibrate_spin {
 	gint		 phase;		/* 0 wait, 1 flushes, 2 quiet, 3 stop */
 	double		 gap[3];	/* time lost in gaps, per phase */
 };
+
+/* This process's CPU time, ns. */
+static double
+calibrate_cpu_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
 
 static double
 calibrate_now(void)
@@ -286,19 +297,21 @@ calibrate_copy(struct calibrate *c, gboolean cold)
  * memory: a read pass (64-bit sums, as a checksum reads: the memory read
  * stream of one CPU), or a memcpy into one 64 KiB buffer that stays in
  * the cache (as read() copies a cold page-cache page into a buffer the
- * process reuses). */
+ * process reuses); with inorder, the read pass over the chunks in
+ * address order (lmbench bw_mem rd: the prefetcher streams ahead). */
 static void
-calibrate_from_memory(struct calibrate *c, gboolean copy)
+calibrate_from_memory(struct calibrate *c, gboolean copy, gboolean inorder)
 {
 	struct hostprof_stat	*s = &c->h->p[copy ? HP_COPY_COLD_SRC :
-				    HP_READ_COLD];
+				    inorder ? HP_READ_SEQ : HP_READ_COLD];
 	size_t			 size = 65536, n, count, at = 0, j, *perm;
 	const uint64_t		*w;
 	uint64_t		 sum = 0;
 	unsigned		 t;
 	double			 t0;
 
-	if (calibrate_simulated(c, copy ? "copy-cold" : "read-cold", s))
+	if (calibrate_simulated(c, copy ? "copy-cold" : inorder ? "read-seq" :
+	    "read-cold", s))
 		return;
 	if (c->src == NULL) {
 		hostprof_stat_fail(s, "%s", c->buf_why);
@@ -310,7 +323,8 @@ calibrate_from_memory(struct calibrate *c, gboolean copy)
 	for (t = 0; t < c->trials; t++) {
 		t0 = calibrate_now();
 		for (j = 0; j < count; j++, at = (at + 1) % n) {
-			w = (const uint64_t *)(c->src + perm[at] * size);
+			w = (const uint64_t *)(c->src + (inorder ? at :
+			    perm[at]) * size);
 			if (copy) {
 				memcpy(c->dst, w, size);
 				CALIBRATE_USE(c->dst);
@@ -543,6 +557,40 @@ calibrate_read_fault1(struct calibrate *c)
 		c->v[t] = (calibrate_now() - t0) / (double)n;
 		munmap(p, 2 * n * c->ps);
 	}
+	hostprof_stat_set(s, c->v, c->trials);
+}
+
+/* A mapping's whole life at its smallest: mmap(MAP_PRIVATE) of one page
+ * of the file, a read of it (a fault in an empty stretch of address
+ * space, with its page-table page), munmap.  What is left when the
+ * models' keys for the two system calls, the fault and the page's
+ * mapping and unmapping are taken off is machine.map_entry
+ * (sim/hostprof.c). */
+static void
+calibrate_map_cycle(struct calibrate *c)
+{
+	struct hostprof_stat	*s = &c->h->p[HP_MAP_CYCLE];
+	size_t			 k = calibrate_size(c, 200, 50), i;
+	unsigned char		*p;
+	unsigned		 t, sum = 0;
+	double			 t0;
+
+	if (!calibrate_can_file(c, "map-cycle", s))
+		return;
+	for (t = 0; t < c->trials; t++) {
+		t0 = calibrate_now();
+		for (i = 0; i < k; i++) {
+			if ((p = calibrate_map_file(c, 1)) == NULL) {
+				hostprof_stat_fail(s, "mmap of the file "
+				    "refused: %s", g_strerror(errno));
+				return;
+			}
+			sum += calibrate_read(p, 1, c->ps);
+			munmap(p, c->ps);
+		}
+		c->v[t] = (calibrate_now() - t0) / (double)k;
+	}
+	CALIBRATE_USE(sum);
 	hostprof_stat_set(s, c->v, c->trials);
 }
 
@@ -880,20 +928,33 @@ calibrate_echo(int in, int out)
 
 /* Two processes on one CPU pass a byte back and forth through two
  * pipes: each handoff is a write(), a wakeup, a read() that sleeps and
- * a switch to the other process (lmbench lat_ctx, size 0). */
+ * a switch to the other process (lmbench lat_ctx, size 0).  With two,
+ * the echoing child runs on the second CPU: each handoff then wakes a
+ * process on another CPU, whose wall time (and the parent's CPU time)
+ * the profile reports beside the model's figure, as a check. */
 static void
-calibrate_context_switch(struct calibrate *c)
+calibrate_context_switch(struct calibrate *c, gboolean two)
 {
-	struct hostprof_stat	*s = &c->h->p[HP_PIPE_HANDOFF];
+	struct hostprof_stat	*s = &c->h->p[two ? HP_HANDOFF2 :
+				    HP_PIPE_HANDOFF];
+	struct hostprof_stat	*sc = &c->h->p[HP_HANDOFF2_CPU];
 	size_t			 k = calibrate_size(c, 500, 200), i;
 	unsigned		 t;
 	int			 ab[2], ba[2], status;
 	char			 b = 'x';
 	pid_t			 pid;
-	double			 t0;
+	double			 t0, c0;
 
-	if (calibrate_simulated(c, "context-switch", s))
+	if (calibrate_simulated(c, "context-switch", s)) {
+		if (two)
+			(void)calibrate_simulated(c, "context-switch", sc);
 		return;
+	}
+	if (two && c->cpu_b < 0) {
+		hostprof_stat_fail(s, "only one CPU available");
+		hostprof_stat_fail(sc, "only one CPU available");
+		return;
+	}
 	if (pipe(ab) != 0 || pipe(ba) != 0) {
 		hostprof_stat_fail(s, "pipe() failed: %s", g_strerror(errno));
 		return;
@@ -910,12 +971,15 @@ calibrate_context_switch(struct calibrate *c)
 	if (pid == 0) {
 		close(ab[1]);
 		close(ba[0]);
+		if (two)
+			(void)calibrate_pin(c->cpu_b);
 		calibrate_echo(ab[0], ba[1]);
 	}
 	close(ab[0]);
 	close(ba[1]);
 	for (t = 0; t <= c->trials; t++) {
 		t0 = calibrate_now();
+		c0 = calibrate_cpu_now();
 		for (i = 0; i < k; i++)
 			if (write(ab[1], &b, 1) != 1 || read(ba[0], &b, 1) != 1)
 				break;
@@ -925,15 +989,82 @@ calibrate_context_switch(struct calibrate *c)
 			break;
 		}
 		/* Trial 0 warms up. */
-		if (t > 0)
+		if (t > 0) {
 			c->v[t - 1] = (calibrate_now() - t0) / (2.0 * (double)k);
+			c->v2[t - 1] = (calibrate_cpu_now() - c0) /
+			    (2.0 * (double)k);
+		}
 	}
 	close(ab[1]);
 	close(ba[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (t > c->trials)
+	if (t > c->trials) {
 		hostprof_stat_set(s, c->v, c->trials);
+		if (two)
+			hostprof_stat_set(sc, c->v2, c->trials);
+	}
+}
+
+/* read() in 64 KiB pieces, in order, through a file larger than the
+ * last-level cache that is in the page cache a page at a time (written
+ * page by page, as calibrate's own file and bench_fileread's): per page.
+ * A check of what the models charge for read()'s copy. */
+static void
+calibrate_read_pages(struct calibrate *c)
+{
+	struct hostprof_stat	*s = &c->h->p[HP_READ_PAGE];
+	size_t			 piece = 65536, n = c->arena / c->ps, i;
+	size_t			 reads = MAX(1, c->per_point / piece), j;
+	unsigned char		*page = NULL, *buf = NULL;
+	char			*name = NULL;
+	GError			*e = NULL;
+	off_t			 at = 0;
+	unsigned		 t;
+	double			 t0;
+	int			 fd;
+
+	if (calibrate_simulated(c, "read-page", s))
+		return;
+	if ((fd = g_file_open_tmp("loansim-calibrate-XXXXXX", &name,
+	    &e)) < 0) {
+		hostprof_stat_fail(s, "no scratch file: %s", e->message);
+		g_error_free(e);
+		return;
+	}
+	g_unlink(name);
+	g_free(name);
+	page = g_malloc(c->ps);
+	buf = g_malloc(piece);
+	for (i = 0; i < n; i++) {
+		memset(page, (int)(i & 0xff), c->ps);
+		if (write(fd, page, c->ps) != (ssize_t)c->ps) {
+			hostprof_stat_fail(s, "cannot write the scratch file: "
+			    "%s", g_strerror(errno));
+			goto out;
+		}
+	}
+	(void)fdatasync(fd);
+	for (t = 0; t < c->trials; t++) {
+		t0 = calibrate_now();
+		for (j = 0; j < reads; j++) {
+			if ((size_t)at + piece > n * c->ps)
+				at = 0;
+			if (pread(fd, buf, piece, at) != (ssize_t)piece) {
+				hostprof_stat_fail(s, "read failed: %s",
+				    g_strerror(errno));
+				goto out;
+			}
+			at += (off_t)piece;
+		}
+		c->v[t] = (calibrate_now() - t0) / (double)(reads * piece /
+		    c->ps);
+	}
+	hostprof_stat_set(s, c->v, c->trials);
+out:
+	close(fd);
+	g_free(page);
+	g_free(buf);
 }
 
 /* Cache sizes from sysfs: the level-2 cache and the last level. */
@@ -1165,9 +1296,11 @@ calibrate_measure(const struct calibrate_options *o, struct hostprof_host *h,
 	STEP("memcpy, cache-hot, over sizes", calibrate_copy(&c, FALSE));
 	STEP("memcpy, cache-cold, over sizes", calibrate_copy(&c, TRUE));
 	STEP("read pass over data in memory", calibrate_from_memory(&c,
-	    FALSE));
+	    FALSE, FALSE));
+	STEP("read pass over data in memory, in order",
+	    calibrate_from_memory(&c, FALSE, TRUE));
 	STEP("memcpy from memory into the cache", calibrate_from_memory(&c,
-	    TRUE));
+	    TRUE, FALSE));
 	STEP("null system call", calibrate_syscall(&c));
 	STEP("page zeroing", calibrate_page_zero(&c));
 	STEP("anonymous first-touch fault", calibrate_first_touch(&c));
@@ -1176,12 +1309,17 @@ calibrate_measure(const struct calibrate_options *o, struct hostprof_host *h,
 	STEP("read fault, one page per mapping", calibrate_read_fault1(&c));
 	STEP("copy-on-write fault", calibrate_cow(&c));
 	STEP("munmap of file pages", calibrate_munmap(&c, TRUE));
+	STEP("mmap, read and munmap of one file page",
+	    calibrate_map_cycle(&c));
 	STEP("mprotect, one thread", calibrate_mprotect(&c));
 	STEP("mprotect, two threads (TLB shootdown)",
 	    calibrate_shootdown(&c));
 	STEP("pipe write and read", calibrate_pipe_self(&c));
 	STEP("context switch (pipe ping-pong)",
-	    calibrate_context_switch(&c));
+	    calibrate_context_switch(&c, FALSE));
+	STEP("pipe ping-pong on two CPUs", calibrate_context_switch(&c, TRUE));
+	STEP("read() of a large file, page by page",
+	    calibrate_read_pages(&c));
 #undef STEP
 	ok = TRUE;
 out:

@@ -37,7 +37,12 @@ static const char *const hostprof_what[HP_NPROBES] = {
 	"pipe write()+read() of 1 byte, one process",
 	"pipe ping-pong, per handoff (one CPU)",
 	"read pass over data in memory (GB/s)",
+	"read pass over data in memory, in order (GB/s)",
 	"memcpy from memory into the cache (GB/s)",
+	"mmap, first read and munmap of one file page",
+	"read() of a large cached file, 64 KiB reads, per page",
+	"pipe ping-pong on two CPUs, per handoff (wall)",
+	"pipe ping-pong on two CPUs, per handoff (CPU of one)",
 };
 
 struct hp_derive {
@@ -597,6 +602,38 @@ hp_derive_faults(struct hp_derive *d)
 	hp_derive_unmap(d);
 }
 
+/* The pages a read fault maps, as counted; and a one-page mapping's
+ * life less what the models charge for its parts: the mmap and munmap
+ * calls (syscall each), the read fault (fault_trap, and pmap_enter +
+ * loan_page for its page) and the unmapping of the page (pmap_remove +
+ * unloan_page + tlb_local).  The rest (Linux: the VMA's allocation and
+ * maple-tree insertion and removal, the page-table page allocated at
+ * the fault and freed at munmap) is the mapping's own work, map_entry. */
+static void
+hp_derive_map(struct hp_derive *d)
+{
+	static const char *const parts[] = { "syscall", "syscall",
+	    "fault_trap", "pmap_enter", "loan_page", "pmap_remove",
+	    "unloan_page", "tlb_local" };
+
+	if (hp_has(d, HP_FAULT_AROUND)) {
+		char *c = hp_cite(d, HP_FAULT_AROUND);
+
+		hp_set(d, "fault_around", HP_MEASURED,
+		    llround(hp_med(d, HP_FAULT_AROUND)), "MEASURED: the %s "
+		    "(minor faults counted by getrusage; Linux mm/memory.c "
+		    "do_fault_around, fault_around_bytes).", c);
+		g_free(c);
+	} else
+		hp_base_all(d, (const char *const[]){ "fault_around" }, 1,
+		    HP_FAULT_AROUND);
+	hp_less(d, HP_MAP_CYCLE, parts, G_N_ELEMENTS(parts), HP_DERIVED,
+	    (const char *const[]){ "map_entry" }, 1, "the mapping's own work "
+	    "at mmap and munmap (Linux: the VMA, its maple-tree entry, the "
+	    "page-table page; UVM: uvm_map, uvm_unmap), which the models "
+	    "charge once per mapping (models/file.c, strategy mmap)");
+}
+
 static void
 hp_derive_tlb(struct hp_derive *d)
 {
@@ -681,15 +718,32 @@ hp_derive_copy(struct hp_derive *d)
 	g_free(list);
 	if (h->p[HP_READ_COLD].n > 0) {
 		list = hostprof_stat_text(&h->p[HP_READ_COLD], 1e9, "GB/s");
+		hp_set(d, "read_bw_cold", HP_MEASURED,
+		    h->p[HP_READ_COLD].median, "MEASURED: the memory read "
+		    "stream, a read pass (64-bit sums) over 64 KiB chunks of "
+		    "the arena in a random order: %s.  The models also charge "
+		    "a copy from memory into the cache at this rate (the check "
+		    "above compares it with the memcpy measured).", list);
 		hp_set(d, "checksum_bw_cold", HP_DERIVED,
 		    h->p[HP_READ_COLD].median, "DERIVED: a software checksum "
 		    "over data only in memory is bound by the memory read "
-		    "stream, measured as a read pass (64-bit sums) over 64 KiB "
-		    "chunks of the arena in a random order: %s.", list);
+		    "stream: read_bw_cold, %s.", list);
 		g_free(list);
 	} else
-		hp_base_all(d, (const char *const[]){ "checksum_bw_cold" }, 1,
-		    HP_READ_COLD);
+		hp_base_all(d, (const char *const[]){ "read_bw_cold",
+		    "checksum_bw_cold" }, 2, HP_READ_COLD);
+	if (h->p[HP_READ_SEQ].n > 0) {
+		list = hostprof_stat_text(&h->p[HP_READ_SEQ], 1e9, "GB/s");
+		hp_set(d, "read_bw_seq", HP_MEASURED,
+		    h->p[HP_READ_SEQ].median, "MEASURED: the same read pass "
+		    "over the arena's chunks in address order (lmbench bw_mem "
+		    "rd): %s.  The models charge a process's pass over the "
+		    "pages of a file it maps or exchanges, read in order, at "
+		    "this rate (models/file.c).", list);
+		g_free(list);
+	} else
+		hp_base_all(d, (const char *const[]){ "read_bw_seq" }, 1,
+		    HP_READ_SEQ);
 	knee = hostprof_knee(&h->hot, hp_num(d, "copy_bw_cold"));
 	if (knee > 0)
 		hp_set(d, "cache_size", HP_MEASURED, (double)knee, "MEASURED: "
@@ -783,6 +837,7 @@ hostprof_derive(const struct hostprof_host *h, const struct params *base,
 	hp_derive_faults(&d);
 	hp_derive_tlb(&d);
 	hp_derive_sched(&d);
+	hp_derive_map(&d);
 	hp_text_key(&d, "name", "host", "This host, as loansim calibrate "
 	    "measured it.");
 	desc = g_strdup_printf("measured by loansim calibrate on %s",
@@ -914,8 +969,80 @@ hostprof_probes(GString *s, const struct hostprof_host *h)
 	    "otherwise):\n");
 	for (i = 0; i < HP_NPROBES; i++) {
 		t = hostprof_stat_text(&h->p[i], i == HP_READ_COLD ||
-		    i == HP_COPY_COLD_SRC ? 1e9 : 1, "");
+		    i == HP_READ_SEQ || i == HP_COPY_COLD_SRC ? 1e9 : 1, "");
 		g_string_append_printf(s, "#   %-58s %s\n", hostprof_what[i], t);
+		g_free(t);
+	}
+}
+
+/* The models charge a copy from memory into the cache (read() of a
+ * large file into a small buffer) at read_bw_cold, the read stream's
+ * rate: against the memcpy measured so. */
+static void
+hostprof_check_copy(GString *s, const struct hostprof_host *h,
+    const GPtrArray *keys)
+{
+	const struct hostprof_stat *cp = &h->p[HP_COPY_COLD_SRC];
+	double	rb = hostprof_key_num(keys, "read_bw_cold");
+	char	*t;
+
+	if (cp->n == 0 || rb <= 0)
+		return;
+	t = g_strdup_printf("Check (a prediction, not fitted): the models "
+	    "charge a copy from memory into the cache at read_bw_cold, %.4g "
+	    "GB/s; the memcpy from memory into the cache measured %.4g GB/s: "
+	    "model/measured = %.2f.", rb / 1e9, cp->median / 1e9,
+	    rb / cp->median);
+	g_string_append(s, "#\n");
+	hostprof_comment(s, t);
+	g_free(t);
+}
+
+/* read() of a large file (models/file.c): per page the lookup
+ * (loan_page + unloan_page), a copy call and the page from memory into
+ * the cache, and a sixteenth of the system call; against the read()
+ * measured.  And the sleeps: the models charge a sleep and its wakeup
+ * as two context switches and a wakeup, and wake at once; against the
+ * ping-pong across two CPUs. */
+static void
+hostprof_check_read(GString *s, const struct hostprof_host *h,
+    const GPtrArray *keys)
+{
+	const struct hostprof_stat *rp = &h->p[HP_READ_PAGE];
+	const struct hostprof_stat *w2 = &h->p[HP_HANDOFF2];
+	const struct hostprof_stat *c2 = &h->p[HP_HANDOFF2_CPU];
+	double	ps = hostprof_key_num(keys, "page_size");
+	double	rb = hostprof_key_num(keys, "read_bw_cold");
+	double	lk = hostprof_key_num(keys, "loan_page") +
+	    hostprof_key_num(keys, "unloan_page");
+	double	cf = hostprof_key_num(keys, "copy_fixed");
+	double	sc = hostprof_key_num(keys, "syscall") / 16;
+	double	cp = rb > 0 ? ps * 1e9 / rb : 0;
+	double	sl = 2 * hostprof_key_num(keys, "context_switch") +
+	    hostprof_key_num(keys, "wakeup");
+	char	*t;
+
+	if (rp->n > 0 && rb > 0) {
+		t = g_strdup_printf("Check (a prediction, not fitted): the "
+		    "file model charges read() of a large file, per page, "
+		    "loan_page + unloan_page + copy_fixed + "
+		    "page_size/read_bw_cold + syscall/16 = %.0f + %.0f + %.0f "
+		    "+ %.0f = %.0f ns; read() measured %.0f ns: model/measured "
+		    "= %.2f.", lk, cf, cp, sc, lk + cf + cp + sc, rp->median,
+		    (lk + cf + cp + sc) / rp->median);
+		g_string_append(s, "#\n");
+		hostprof_comment(s, t);
+		g_free(t);
+	}
+	if (w2->n > 0 && c2->n > 0) {
+		t = g_strdup_printf("Check (not fitted): the models charge a "
+		    "sleep and the wakeup that ends it 2 x context_switch + "
+		    "wakeup = %.0f ns of CPU, and the woken process runs at "
+		    "once; a ping-pong across two CPUs took %.0f ns of wall "
+		    "time and %.0f ns of one process's CPU per handoff.", sl,
+		    w2->median, c2->median);
+		g_string_append(s, "#\n");
+		hostprof_comment(s, t);
 		g_free(t);
 	}
 }
@@ -946,6 +1073,8 @@ hostprof_check(GString *s, const struct hostprof_host *h,
 		    "(%s).\n", cow->why ? cow->why : "not measured");
 		return;
 	}
+	hostprof_check_copy(s, h, keys);
+	hostprof_check_read(s, h, keys);
 	t = g_strdup_printf("Check (a prediction, not fitted): the model "
 	    "charges a loan break (models/vm.c vm_write_fault) fault_trap + "
 	    "page_alloc + copy_fixed + page_size/copy_bw_hot + pmap_remove + "

@@ -53,8 +53,20 @@ enum hostprof_probe {
 				   processes on one CPU */
 	HP_READ_COLD,		/* bytes/s of a read pass over data only in
 				   memory (64 KiB chunks, random order) */
+	HP_READ_SEQ,		/* the same pass over the arena in address
+				   order (lmbench bw_mem rd) */
 	HP_COPY_COLD_SRC,	/* bytes/s of memcpy of the same chunks into
 				   one 64 KiB buffer in the cache */
+	HP_MAP_CYCLE,		/* mmap of one page of the file, its first
+				   read, munmap: one operation of
+				   bench_fileread's map at its smallest */
+	HP_READ_PAGE,		/* read() of a file larger than the cache,
+				   in the page cache page by page, in
+				   64 KiB reads: per page (a check) */
+	HP_HANDOFF2,		/* the ping-pong with the processes on two
+				   CPUs: wall time per handoff (a check) */
+	HP_HANDOFF2_CPU,	/* the same: CPU time of one process per
+				   handoff (a check) */
 	HP_NPROBES
 };
 

@@ -92,6 +92,12 @@ test_host(struct hostprof_host *h)
 	stat_one(&h->p[HP_PIPE_SELF], 680);
 	stat_one(&h->p[HP_PIPE_HANDOFF], 2680);
 	stat_one(&h->p[HP_READ_COLD], 11e9);
+	stat_one(&h->p[HP_READ_SEQ], 19e9);
+	stat_one(&h->p[HP_COPY_COLD_SRC], 10e9);
+	stat_one(&h->p[HP_MAP_CYCLE], 7000);
+	stat_one(&h->p[HP_READ_PAGE], 500);
+	stat_one(&h->p[HP_HANDOFF2], 20000);
+	stat_one(&h->p[HP_HANDOFF2_CPU], 9000);
 }
 
 static const struct hostprof_key *
@@ -236,7 +242,12 @@ START_TEST(test_derive_exact)
 	/* 2680 - 680 = 2000 split 1500:1000 */
 	key_is(keys, "context_switch", "1200ns", HP_DERIVED);
 	key_is(keys, "wakeup", "800ns", HP_DERIVED);
+	key_is(keys, "read_bw_cold", "11GB/s", HP_MEASURED);
 	key_is(keys, "checksum_bw_cold", "11GB/s", HP_DERIVED);
+	key_is(keys, "read_bw_seq", "19GB/s", HP_MEASURED);
+	key_is(keys, "fault_around", "16", HP_MEASURED);
+	/* 7000 - 2 x 165 - 995 - 39 - 38 - 50 - 30 - 60 */
+	key_is(keys, "map_entry", "5458ns", HP_DERIVED);
 	key_is(keys, "copy_fixed", "20ns", HP_BASE);
 	ck_assert_ptr_nonnull(strstr(key(keys, "copy_fixed")->note,
 	    "NOT MEASURED (no probe measures it): the value of "
@@ -261,8 +272,13 @@ START_TEST(test_derive_failed_probes)
 	hostprof_stat_fail(&h.p[HP_FIRST_TOUCH], "simulated failure");
 	hostprof_stat_fail(&h.p[HP_SHOOTDOWN], "only one CPU available");
 	hostprof_stat_fail(&h.p[HP_READ_COLD], "mmap refused");
+	hostprof_stat_fail(&h.p[HP_MAP_CYCLE], "mmap of the file refused");
 	keys = hostprof_derive(&h, base, "test-base.ini");
 	key_is(keys, "fault_trap", "600ns", HP_BASE);
+	key_is(keys, "map_entry", params_text(base, "machine.map_entry"),
+	    HP_BASE);
+	ck_assert_ptr_nonnull(strstr(key(keys, "map_entry")->why,
+	    "mmap of the file refused"));
 	key_is(keys, "page_alloc", "100ns", HP_BASE);
 	ck_assert_ptr_nonnull(strstr(key(keys, "fault_trap")->why,
 	    "simulated failure"));
@@ -270,6 +286,9 @@ START_TEST(test_derive_failed_probes)
 	key_is(keys, "tlb_shootdown", "3us", HP_BASE);
 	key_is(keys, "checksum_bw_cold", params_text(base,
 	    "machine.checksum_bw_cold"), HP_BASE);
+	key_is(keys, "read_bw_cold", params_text(base,
+	    "machine.read_bw_cold"), HP_BASE);
+	key_is(keys, "read_bw_seq", "19GB/s", HP_MEASURED);
 	missing = hostprof_missing(keys);
 	ck_assert_ptr_nonnull(strstr(missing, "only one CPU available"));
 	ck_assert_ptr_nonnull(strstr(missing, "  fault_trap "));
@@ -318,7 +337,7 @@ START_TEST(test_text_loads)
 	GPtrArray		*keys;
 	GKeyFile		*kf = g_key_file_new();
 	GError			*e = NULL;
-	char			*text, *dir, *path;
+	char			*text, *dir, *path, *flat, **lines;
 	const struct param_def	*defs;
 	size_t			 i, n;
 
@@ -331,6 +350,8 @@ START_TEST(test_text_loads)
 	ck_assert_msg(params_load_file(p, path, &e), "%s", e ? e->message :
 	    "");
 	ck_assert_uint_eq(params_time(p, "machine.fault_trap"), 995);
+	ck_assert_uint_eq(params_time(p, "machine.map_entry"), 5458);
+	ck_assert_uint_eq(params_count(p, "machine.fault_around"), 16);
 	ck_assert_uint_eq(params_size(p, "machine.cache_size"), 4 << 20);
 	ck_assert_double_eq(params_bandwidth(p, "machine.copy_bw_cold"),
 	    8.5e9);
@@ -346,11 +367,25 @@ START_TEST(test_text_loads)
 	 * 30 + 39 + 60 = 1431 ns against 1600 measured. */
 	ck_assert_ptr_nonnull(strstr(text, "= 1431 ns; the copy-on-write "));
 	ck_assert_ptr_nonnull(strstr(text, "model/measured = 0.89"));
+	/* read_bw_cold 11 GB/s against the memcpy into the cache, 10. */
+	ck_assert_ptr_nonnull(strstr(text, "measured 10 GB/s: "
+	    "model/measured = 1.10"));
+	/* The comments unwrapped. */
+	flat = g_strjoinv(" ", lines = g_strsplit(text, "\n# ", -1));
+	g_strfreev(lines);
+	/* read() per page: 38 + 30, 20, 4096/11e9 s = 372, 165/16 = 10. */
+	ck_assert_ptr_nonnull(strstr(flat, "= 68 + 20 + 372 + 10 = 471 ns; "
+	    "read() measured 500 ns: model/measured = 0.94"));
+	/* 2 x 1200 + 800 */
+	ck_assert_ptr_nonnull(strstr(flat, "wakeup = 3200 ns of CPU"));
+	ck_assert_ptr_nonnull(strstr(flat, "took 20000 ns of wall time and "
+	    "9000 ns of one process's CPU"));
 	g_unlink(path);
 	g_rmdir(dir);
 	g_free(path);
 	g_free(dir);
 	g_free(text);
+	g_free(flat);
 	g_key_file_free(kf);
 	g_ptr_array_unref(keys);
 	params_free(p);

@@ -2,8 +2,9 @@
  * donation on write, stdio, the page cache and the disk, with exact
  * counts and costs in small deterministic runs on the test machine
  * (tests/models_test.c: 4 KiB pages, a 1 MiB cache, hot copies at
- * 4 GB/s, cold at 1 GB/s, a page zeroed or written to memory in
- * 1200 ns). */
+ * 4 GB/s, cold at 1 GB/s, memory read at 2 GB/s, a page zeroed or
+ * written to memory in 1200 ns; a page-cache lookup, loan_page +
+ * unloan_page, 250 ns). */
 #include <check.h>
 #include <string.h>
 
@@ -148,6 +149,126 @@ START_TEST(test_file_write_delay_with_writers)
 }
 END_TEST
 
+/* What a read() of a file larger than the cache costs by where things
+ * are: the copy from memory into a buffer in the cache at the memory
+ * read rate (read_bw_cold, 2 GB/s); the process's pass over exchanged
+ * pages of the file read in order at the in-order rate (read_bw_seq,
+ * 4 GB/s), read at random at read_bw_cold; a copy into a buffer larger
+ * than the cache at the cold copy rate (1 GB/s). */
+START_TEST(test_file_read_cold_rates)
+{
+	static const char *const small[] = {
+		"workload.kind=file-read", "workload.size=8KiB",
+		"workload.messages=10", "file.size=2MiB", NULL
+	};
+	static const char *const rnd[] = {
+		"workload.kind=file-read", "workload.size=8KiB",
+		"workload.messages=10", "file.size=2MiB",
+		"file.access=random", NULL
+	};
+	static const char *const huge[] = {
+		"workload.kind=file-read", "workload.size=2MiB",
+		"workload.messages=2", "file.size=4MiB", NULL
+	};
+	struct model_result c = test_run(small, "copy");
+	struct model_result x = test_run(small, "exchange");
+	struct model_result xr = test_run(rnd, "exchange");
+	struct model_result h = test_run(huge, "copy");
+
+	/* Two lookups and two copy calls a read, 8 KiB at 2 GB/s; the
+	 * process's pass over its buffer, in the cache, at 4 GB/s. */
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_copy_ns_per_byte") *
+	    81920, 10 * (2 * 100 + 4096), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_loan_ns_per_byte") *
+	    81920, 10 * 2 * 250, 1e-6);
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_app_ns_per_byte") *
+	    81920, 10 * 2048, 1e-6);
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_ns_per_byte") * 81920,
+	    10 * (500 + 2 * 250 + 2 * 100 + 4096 + 2048), 1e-6);
+	/* Exchanged, the process reads the file's pages from memory, in
+	 * order at read_bw_seq; at random, at read_bw_cold. */
+	ck_assert_double_eq_tol(test_metric(&x, "cpu_app_ns_per_byte") *
+	    81920, 10 * 2048, 1e-6);
+	ck_assert_double_eq_tol(test_metric(&xr, "cpu_app_ns_per_byte") *
+	    81920, 10 * 4096, 1e-6);
+	/* 2 MiB does not fit: the copy runs memory to memory (512 calls),
+	 * the process's pass at the read rate. */
+	ck_assert_double_eq_tol(test_metric(&h, "cpu_copy_ns_per_byte") *
+	    4194304, 2 * (512 * 100 + 2097152), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&h, "cpu_app_ns_per_byte") *
+	    4194304, 2 * 1048576, 1e-6);
+}
+END_TEST
+
+/* Exchange lets the buffer's old pages go in one range removal: on the
+ * ceiling's terms (16 pages here), not an invalidation per page. */
+START_TEST(test_file_exchange_range_removal)
+{
+	static const char *const kv[] = {
+		"workload.kind=file-read", "workload.size=256KiB",
+		"workload.messages=4", "file.size=2MiB",
+		"machine.tlb_flush_ceiling=16", NULL
+	};
+	struct model_result x = test_run(kv, "exchange");
+
+	ck_assert_double_eq_tol(test_metric(&x, "cpu_tlb_ns_per_byte") *
+	    4 * 262144, 4 * 16 * 110, 1e-6);
+}
+END_TEST
+
+/* mmap: per operation of 4 pages of a file larger than the cache, the
+ * mmap call and the mapping's own work, one fault for the fault-around
+ * block of 4 (two when it is 3), a reference and a PTE per page, the
+ * process's pass in order (read_bw_seq, 4 GB/s), and munmap: the call, and per
+ * page the PTE removed, the reference dropped, an invalidation.  A page
+ * the process writes is copied as a loan break (and freed at munmap). */
+START_TEST(test_file_mmap_costs)
+{
+	static const char *const kv[] = {
+		"workload.kind=file-read", "workload.size=16KiB",
+		"workload.messages=10", "file.size=2MiB", NULL
+	};
+	static const char *const fa3[] = {
+		"workload.kind=file-read", "workload.size=16KiB",
+		"workload.messages=10", "file.size=2MiB",
+		"machine.fault_around=3", NULL
+	};
+	static const char *const wr[] = {
+		"workload.kind=file-read", "workload.size=16KiB",
+		"workload.messages=10", "file.size=2MiB",
+		"workload.write_fraction=1", NULL
+	};
+	struct model_result m = test_run(kv, "mmap");
+	struct model_result m3 = test_run(fa3, "mmap");
+	struct model_result w = test_run(wr, "mmap");
+	double map = 500 + 5000 + 1000 + 4 * (130 + 300) + 4096;
+	double unmap = 500 + 4 * (250 + 120 + 110);
+	/* A loan break copies into a fresh page, not in the cache: the
+	 * memory write rate, page_zero (1200 ns). */
+	double brk = 1000 + 200 + (100 + 1200) + 250 + 120 + 300 + 110;
+
+	ck_assert_double_eq_tol(test_metric(&m, "cpu_ns_per_byte") * 163840,
+	    10 * (map + unmap), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&m, "cpu_syscall_ns_per_byte") *
+	    163840, 10 * (500 + 5000 + 500), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&m, "cpu_fault_ns_per_byte") *
+	    163840, 10 * 1000, 1e-6);
+	ck_assert_double_eq_tol(test_metric(&m, "cpu_app_ns_per_byte") *
+	    163840, 10 * 4096, 1e-6);
+	ck_assert_double_eq(test_metric(&m, "copied_bytes_per_byte"), 0);
+	ck_assert_double_eq(test_metric(&m, "violations"), 0);
+	ck_assert_double_eq_tol(test_metric(&m3, "cpu_fault_ns_per_byte") *
+	    163840, 10 * 2 * 1000, 1e-6);
+	/* Every page written: four breaks, each page's write at the cache
+	 * rate; at munmap the copies are freed, not unloaned. */
+	ck_assert_double_eq_tol(test_metric(&w, "cow_faults_per_MiB"), 256,
+	    1e-9);
+	ck_assert_double_eq_tol(test_metric(&w, "cpu_ns_per_byte") * 163840,
+	    10 * (map + 4 * (brk + 1024) + 500 + 4 * (250 + 150 + 110)),
+	    1e-6);
+}
+END_TEST
+
 /* --- the disk -------------------------------------------------------- */
 
 START_TEST(test_file_read_miss_cost)
@@ -165,10 +286,11 @@ START_TEST(test_file_read_miss_cost)
 	struct model_result r = test_run(kv, "copy");
 	struct model_result t = test_run(three, "copy");
 	/* Per read: syscall, two page allocations, one disk read of both
-	 * pages and its interrupt, the hot copy (two calls), the process's
-	 * pass, the switch away; the wakeup (biodone) and the switch back
-	 * after 1 ms + 8 KiB at 40 MB/s. */
-	double step = 500 + 2 * 200 + 900 + (2 * 100 + 2048) + 2048 + 2000;
+	 * pages and its interrupt, the two pages' lookups, the hot copy
+	 * (two calls), the process's pass, the switch away; the wakeup
+	 * (biodone) and the switch back after 1 ms + 8 KiB at 40 MB/s. */
+	double step = 500 + 2 * 200 + 900 + 2 * 250 + (2 * 100 + 2048) +
+	    2048 + 2000;
 	double wait = 1e6 + 204800;
 
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 16384,
@@ -180,7 +302,8 @@ START_TEST(test_file_read_miss_cost)
 	/* Three missing pages in a row are one disk read (genfs_getpages
 	 * reads a run of contiguous blocks at once): one latency, one
 	 * interrupt. */
-	step = 500 + 3 * 200 + 900 + (3 * 100 + 3072) + 3072 + 2000;
+	step = 500 + 3 * 200 + 900 + 3 * 250 + (3 * 100 + 3072) + 3072 +
+	    2000;
 	wait = 1e6 + 307200;
 	ck_assert_double_eq_tol(test_metric(&t, "cpu_interrupt_ns_per_byte") *
 	    12288, 900, 1e-6);
@@ -199,10 +322,11 @@ START_TEST(test_file_write_miss_cost)
 	struct model_result r = test_run(kv, "copy");
 	/* The fill, the syscall; page 0 written whole is only allocated
 	 * (UBC_FAULTBUSY), page 1 written in part is read first: one page
-	 * from disk and its interrupt; the copy in two calls, the switch
-	 * away, and the wakeup and the switch back after 1 ms + 4 KiB at
-	 * 40 MB/s. */
-	double step = 1536 + 500 + 2 * 200 + 900 + (2 * 100 + 1536) + 2000;
+	 * from disk and its interrupt; the two pages' lookups, the copy in
+	 * two calls, the switch away, and the wakeup and the switch back
+	 * after 1 ms + 4 KiB at 40 MB/s. */
+	double step = 1536 + 500 + 2 * 200 + 900 + 2 * 250 +
+	    (2 * 100 + 1536) + 2000;
 
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte") * 6144,
 	    step + 700 + 2000, 1e-6);
@@ -459,9 +583,24 @@ START_TEST(test_file_bad_config)
 	g_clear_error(&e);
 	ck_assert(!model_run(p, "donate", 1, 0, &r, &e));
 	ck_assert_str_eq(e->message, "unknown strategy \"donate\" for "
-	    "workload kind file-read (expected copy or exchange)");
+	    "workload kind file-read (expected copy, exchange or mmap)");
 	g_clear_error(&e);
 	ck_assert(!params_override(p, "file.access=backwards", &e));
+	g_clear_error(&e);
+	params_free(p);
+	/* mmap maps whole pages at page-aligned offsets, and only reads. */
+	p = test_params((const char *const[]){ "workload.kind=file-read",
+	    "workload.size=8KiB", "workload.offset=100", NULL });
+	ck_assert(!model_run(p, "mmap", 1, 0, &r, &e));
+	ck_assert_str_eq(e->message, "[workload] strategy mmap needs offset "
+	    "0, a size that is a whole number of pages and no stdio");
+	g_clear_error(&e);
+	params_free(p);
+	p = test_params((const char *const[]){ "workload.kind=file-write",
+	    NULL });
+	ck_assert(!model_run(p, "mmap", 1, 0, &r, &e));
+	ck_assert_str_eq(e->message, "unknown strategy \"mmap\" for "
+	    "workload kind file-write (expected copy or donate)");
 	g_clear_error(&e);
 	params_free(p);
 }
@@ -484,6 +623,9 @@ main(void)
 	tcase_add_test(rd, test_file_other_writers_and_mappers);
 	tcase_add_test(rd, test_file_writers_break_loans_once);
 	tcase_add_test(rd, test_file_write_delay_with_writers);
+	tcase_add_test(rd, test_file_read_cold_rates);
+	tcase_add_test(rd, test_file_exchange_range_removal);
+	tcase_add_test(rd, test_file_mmap_costs);
 	tcase_add_test(dk, test_file_read_miss_cost);
 	tcase_add_test(dk, test_file_write_miss_cost);
 	tcase_add_test(wr, test_file_donate_replacements);

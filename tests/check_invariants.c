@@ -246,7 +246,7 @@ START_TEST(test_inv_bytes_conserved)
 	    "operations of 8192 bytes done");
 	INV_ASSERT(inv_fail(inv_file, "copy", FALSE, 30, inv_count_twice,
 	    NULL), "invariant broken at the end of the run (80 events, "
-	    "991840 ns), strategy copy: 327681 bytes delivered, but 40 "
+	    "1011840 ns), strategy copy: 327681 bytes delivered, but 40 "
 	    "operations of 8192 bytes done");
 	INV_ASSERT(inv_fail(inv_pipe, "exchange", TRUE, 30, inv_count_twice,
 	    NULL), "invariant broken at event 30 (pipe_read_done, 140964 ns), "

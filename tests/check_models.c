@@ -431,63 +431,6 @@ models_vm_suite(void)
 
 /* --- whole socket-send runs ----------------------------------------- */
 
-/* Expected CPU time of one uncontended write of S bytes (S <= sndbuf, a
- * whole number of pages if loaned, page-aligned), from the closed form of
- * docs/model.md, with the costs of test_machine: segs segments, acks
- * ACKs, pieces the (segment, storage) pairs that m_copym references;
- * cksum is 1 for a separate checksum pass (at 2 GB/s: 0.5 ns/B), 0 when
- * offloaded or (copy) folded into the copy. */
-static double
-closed_form_copy(double S, double segs, double acks, double pieces,
-    double cksum)
-{
-	double	cl = ceil(S / 2048);
-
-	return S / 4.0			/* fill at 4 GB/s: 0.25 ns/B */
-	    + 500			/* syscall */
-	    + cl * (60 + 80 + 100) + S / 4.0	/* MGET, MCLGET, uiomove */
-	    + cksum * S / 2.0		/* in_cksum */
-	    + segs * 1500 + pieces * 60	/* tcp_output, m_copym */
-	    + segs * (900) + pieces * 50	/* tx done: intr, m_free */
-	    + acks * (900 + 1300)	/* ACK: intr, tcp_input */
-	    + cl * (50 + 70);		/* sbdrop: m_free, cluster */
-}
-
-/* The same for loan, in chunks of at most 64 KiB; refault: the share of
- * writes whose fill finds the pages read-only (loaned before). */
-static double
-closed_form_loan(double S, double segs, double acks, double pieces,
-    double chunks, double refault, double cksum)
-{
-	double	pg = S / 4096;
-
-	return S / 4.0 + 500
-	    + refault * pg * (1000 + 300)	/* write-enable faults */
-	    + pg * (220 + 130 + 300 + 110)	/* protect, loan, kenter,
-						   invlpg */
-	    + chunks * 60			/* MGET for MEXTADD */
-	    + cksum * S / 2.0			/* in_cksum over the pages */
-	    + segs * 1500 + pieces * 60		/* tcp_output, m_copym */
-	    + segs * 900 + pieces * 50		/* tx done */
-	    + acks * (900 + 1300)
-	    + chunks * (50 + 700)		/* sbdrop, wake sopendfree */
-	    + chunks * 2 * 2000			/* its switches in, away */
-	    + pg * (250 + 110 + 120);		/* kremove, invlpg, unloan */
-}
-
-/* (segment, cluster) pairs of a copied write of S bytes: segments of
- * 1448 bytes from its start, clusters of 2048. */
-static double
-closed_form_copy_pieces(double S)
-{
-	double	seq, r = 0;
-
-	for (seq = 0; seq < S; seq += 1448)
-		r += floor((MIN(seq + 1448, S) - 1) / 2048) -
-		    floor(seq / 2048) + 1;
-	return r;
-}
-
 static const char *const one_8k[] = {
 	"workload.size=8KiB", "workload.messages=1", "workload.buffers=1",
 	NULL

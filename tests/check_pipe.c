@@ -19,6 +19,7 @@
 #define PMAP_PROTECT	220
 #define TLB_LOCAL	110
 #define LOAN_PAGE	130
+#define UNLOAN_PAGE	120
 /* Bytes at copy_bw_hot (4 GB/s) and at the default 1 GB/s of work. */
 #define COPY_NS(b)	((b) / 4)
 #define WORK_NS(b)	(b)
@@ -133,8 +134,9 @@ START_TEST(test_pipe_one_cpu_copy_exact)
 END_TEST
 
 /* The same run with messages larger than the cache (4 KiB): write()
- * copies from the writer's buffer out of memory (copy_bw_cold, 1 GB/s)
- * into the pipe's buffer, which is in the cache; read() copies into the
+ * copies from the writer's buffer out of memory into the pipe's buffer,
+ * which is in the cache, at the memory read rate (read_bw_cold,
+ * 2 GB/s); read() copies into the
  * reader's buffer, not in the cache, at the page-zeroing rate
  * (machine_move_ns: 1200 ns a 4 KiB page).  Nothing else moves. */
 START_TEST(test_pipe_cold_messages_exact)
@@ -150,7 +152,7 @@ START_TEST(test_pipe_cold_messages_exact)
 	ck_assert_uint_eq(c.copies, 8);
 	ck_assert_uint_eq(c.switches, 4);
 	busy = 2 * 4 * WORK_NS(8192) + 8 * SYSCALL +
-	    4 * (COPY_FIXED + 8192) + 4 * (COPY_FIXED + 2 * 1200) +
+	    4 * (COPY_FIXED + 8192 / 2) + 4 * (COPY_FIXED + 2 * 1200) +
 	    4 * CSW + WAKEUP;
 	ck_assert_uint_eq(r.sim_time_ns, busy);
 }
@@ -325,6 +327,57 @@ START_TEST(test_pipe_seeds_and_gaps)
 }
 END_TEST
 
+/* Linux's gift (pipe.gift_read = copy): the writer's pages referenced,
+ * nothing protected, and the reader's read() copies out of them and
+ * drops the references.  One CPU, one 16 KiB message: the writer's
+ * steps, then the reader's, the sum of their costs.  With one buffer
+ * and a slow reader the writer refills the pages of m1 before the
+ * reader copies them out: those four pages are violations; with three
+ * buffers none. */
+START_TEST(test_pipe_gift_copies_out)
+{
+	static const char *const kv[] = {
+		"workload.kind=pipe", "workload.size=16KiB",
+		"workload.messages=1", "pipe.gift_read=copy", NULL
+	};
+	static const char *const one[] = {
+		"workload.kind=pipe", "workload.size=16KiB",
+		"workload.messages=3", "workload.buffers=1", "machine.cpus=2",
+		"pipe.reader_rate=100MB/s", "pipe.gift_read=copy", NULL
+	};
+	static const char *const three[] = {
+		"workload.kind=pipe", "workload.size=16KiB",
+		"workload.messages=3", "workload.buffers=3", "machine.cpus=2",
+		"pipe.reader_rate=100MB/s", "pipe.gift_read=copy", NULL
+	};
+	struct pipe_counts c;
+	struct model_result r = pipe_test_run(kv, "gift", 1, &c);
+	struct model_result m;
+	uint64_t busy = 2 * WORK_NS(16384) + 2 * SYSCALL + 4 * LOAN_PAGE +
+	    COPY_FIXED + COPY_NS(16384) + 4 * UNLOAN_PAGE;
+
+	ck_assert_uint_eq(c.direct_writes, 1);
+	ck_assert_uint_eq(c.copies, 1);
+	ck_assert_uint_eq(r.sim_time_ns, busy);
+	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte"),
+	    busy / 16384.0, 1e-12);
+	ck_assert_double_eq(test_metric(&r, "copied_bytes_per_byte"), 1);
+	/* At most a pipe's worth at a time: a 128 KiB message grows the
+	 * pipe to 64 KiB and goes in two. */
+	pipe_test_run((const char *const[]){ "workload.kind=pipe",
+	    "workload.size=128KiB", "workload.messages=1", "machine.cpus=2",
+	    "pipe.gift_read=copy", NULL }, "gift", 1, &c);
+	ck_assert_uint_eq(c.grown, 1);
+	ck_assert_uint_eq(c.direct_writes, 2);
+	ck_assert_uint_eq(c.copied, 131072);
+	pipe_test_run(one, "gift", 1, &c);
+	ck_assert_uint_eq(c.violations, 4);
+	m = pipe_test_run(three, "gift", 1, &c);
+	ck_assert_uint_eq(c.violations, 0);
+	ck_assert_double_eq(test_metric(&m, "violations"), 0);
+}
+END_TEST
+
 /* Every pipe event counts in the run's fingerprint (an engine that saw
  * none keeps the FNV-1a offset basis). */
 START_TEST(test_pipe_fingerprint)
@@ -375,6 +428,7 @@ pipe_suite(void)
 	tcase_add_test(tc, test_pipe_reader_works_after_read);
 	tcase_add_test(tc, test_pipe_lock_serialises_copies);
 	tcase_add_test(tc, test_pipe_seeds_and_gaps);
+	tcase_add_test(tc, test_pipe_gift_copies_out);
 	tcase_add_test(tc, test_pipe_fingerprint);
 	tcase_add_test(tc, test_pipe_bad_strategy);
 	suite_add_tcase(s, tc);

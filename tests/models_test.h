@@ -15,4 +15,17 @@ struct model_result	 test_run(const char *const *extra,
 double			 test_metric(const struct model_result *,
 			    const char *name);
 
+/* The closed form of one uncontended socket write of S bytes on the
+ * test machine (docs/model.md): segs segments, acks ACKs, pieces the
+ * (segment, storage) pairs m_copym references, cksum 1 for a separate
+ * checksum pass; for loan, chunks loaned chunks and refault the share of
+ * writes whose fill faults.  closed_form_copy_pieces: the (segment,
+ * cluster) pairs of a copied write. */
+double			 closed_form_copy(double S, double segs, double acks,
+			    double pieces, double cksum);
+double			 closed_form_loan(double S, double segs, double acks,
+			    double pieces, double chunks, double refault,
+			    double cksum);
+double			 closed_form_copy_pieces(double S);
+
 #endif

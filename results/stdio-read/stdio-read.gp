@@ -12,7 +12,7 @@ set style textbox opaque noborder
 set logscale x 2
 set xrange [3769.088617:71220.25595]
 set xtics ('4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536)
-set yrange [0:11]
+set yrange [0:5.5]
 set xlabel 'workload.size' noenhanced
 set title 'stdio-read (mean of 3 replications, 95% intervals)' noenhanced
 set lmargin at screen 0.0900
