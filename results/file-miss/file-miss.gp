@@ -10,7 +10,7 @@ set output 'file-miss.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [-0.03:1.03]
-set yrange [0:4.9]
+set yrange [0:5]
 set xlabel 'file.residency' noenhanced
 set title 'file-miss (mean of 3 replications, 95% intervals)' noenhanced
 set lmargin at screen 0.0900

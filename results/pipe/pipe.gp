@@ -12,7 +12,7 @@ set style textbox opaque noborder
 set logscale x 2
 set xrange [3468.268799:1238360.561]
 set xtics ('4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536, '128KiB' 131072, '256KiB' 262144, '512KiB' 524288, '1MiB' 1048576)
-set yrange [0:19]
+set yrange [0:13]
 set xlabel 'workload.size' noenhanced
 set title 'pipe (one replication: no intervals)' noenhanced
 set lmargin at screen 0.0900
@@ -24,9 +24,10 @@ unset arrow
 unset label
 set key at screen 0.8400, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
 set arrow from 97466.74709, graph 0 to 97466.74709, graph 1 nohead dashtype 2 lw 2 lc rgb '#CC6677' back
+set arrow from 449279.8381, graph 0 to 449279.8381, graph 1 nohead dashtype 2 lw 2 lc rgb '#CC6677' back
 set arrow from 8192, graph 0 to 8192, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
 set arrow from 8192, graph 0 to 8192, graph 1 nohead dashtype 2 lw 2 lc rgb '#882255' back
-set label 'loan cheaper than copy above about 95.18KiB' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+set label 'loan cheaper than copy from about 95.18KiB to about 438.7KiB' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
 set label 'exchange cheaper than copy from 8KiB' at graph 0.015, graph 0.9396 left front boxed noenhanced textcolor rgb '#117733'
 set label 'gift cheaper than copy from 8KiB' at graph 0.015, graph 0.9019 left front boxed noenhanced textcolor rgb '#882255'
 plot 'pipe.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \

@@ -11,7 +11,7 @@ set grid
 set style textbox opaque noborder
 set xrange [-300000:10300000]
 set xtics ('0ns' 0, '100us' 100000, '1ms' 1000000, '10ms' 10000000)
-set yrange [0:0.52]
+set yrange [0:0.13]
 set xlabel 'workload.write_delay' noenhanced
 set title 'file-read: workload.write_fraction from which copy is cheaper than exchange (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900

@@ -12,7 +12,7 @@ set style textbox opaque noborder
 set logscale x 2
 set xrange [3615.551473:296978.7132]
 set xtics ('4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '64KiB' 65536, '256KiB' 262144)
-set yrange [0:0.55]
+set yrange [0:0.15]
 set xlabel 'workload.size' noenhanced
 set title 'file-read: workload.write_fraction from which copy is cheaper than exchange (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900

@@ -12,7 +12,7 @@ set style textbox opaque noborder
 set logscale x 2
 set xrange [3468.268799:1238360.561]
 set xtics ('4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536, '128KiB' 131072, '256KiB' 262144, '512KiB' 524288, '1MiB' 1048576)
-set yrange [0:16]
+set yrange [0:9.4]
 set xlabel 'workload.size' noenhanced
 set title 'pipe-bw (one replication: no intervals)' noenhanced
 set lmargin at screen 0.0900
