@@ -9,16 +9,10 @@ top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 loansim="$top_builddir/loansim"
 base="$top_srcdir/scenarios/machines/x86-64-current.ini"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/loansim-calibrate.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$top_srcdir/tests/testlib.sh"
+testlib_tmp calibrate
 export LOANSIM_GNUPLOT=
 unset LOANSIM_CALIBRATE_FAIL
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "PASS: $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
-check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
 
 expect_status() {
 	name=$1 want=$2 pat=$3
@@ -114,5 +108,4 @@ check "nothing was written for bad options" "[ ! -e '$tmp/x.ini' ]"
 check "calibrate --help" \
     "\"$loansim\" calibrate --help | grep -q 'NOT MEASURED'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+testlib_end

@@ -8,15 +8,9 @@ top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 loansim="$top_builddir/loansim"
 scen="$top_srcdir/scenarios"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/loansim-cli.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$top_srcdir/tests/testlib.sh"
+testlib_tmp cli
 export LOANSIM_GNUPLOT=
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "PASS: $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
-check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
 
 # rows NAME FILE: how many rows of scenario NAME the file holds; 0 when
 # it has none or does not exist (grep -c prints 0 and fails then).
@@ -256,5 +250,4 @@ check "regress reports a moved metric with exit 1" \
 check "regress of the shipped reference is the same" \
     "grep -q '^same default: 54 rows' \"$tmp/reg.out\""
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+testlib_end

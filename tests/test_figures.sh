@@ -10,15 +10,9 @@ top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 loansim=$(cd "$top_builddir" && pwd)/loansim
 scen=$(cd "$top_srcdir/scenarios" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/loansim-fig.XXXXXX")
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$top_srcdir/tests/testlib.sh"
+testlib_tmp fig
 unset LOANSIM_GNUPLOT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "PASS: $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
-check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
 
 # expect NAME STATUS CMD...: exit status; stdout and stderr kept.
 expect() {
@@ -249,5 +243,4 @@ done
 check "threshold --help lists --factor and --resolution" \
     "\"$loansim\" threshold --help | grep -q -- '--factor=F' && \"$loansim\" threshold --help | grep -q -- '--resolution=R'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+testlib_end

@@ -9,14 +9,9 @@ top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 loansim="$top_builddir/loansim"
 scen="$top_srcdir/scenarios"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/loansim-limits.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$top_srcdir/tests/testlib.sh"
+testlib_tmp limits
 export LOANSIM_GNUPLOT=
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "PASS: $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
 
 # The address space a run may take: 2 GB, so that a run that would take
 # the machine's memory fails here instead; none under AddressSanitizer,
@@ -118,5 +113,4 @@ else
 	ko "threshold --check-invariants ($(head -c 300 "$tmp/out"))"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+testlib_end
