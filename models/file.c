@@ -152,22 +152,22 @@ file_move_ns(const struct fio *f, uint64_t len, gboolean src_hot,
 }
 
 /* The process's pass over len bytes of file pages where the page cache
- * keeps them (exchanged or mapped): at copy_bw_hot when the file is in
+ * keeps them (exchanged or mapped): at read_bw_hot when the file is in
  * the CPU cache; from memory, at read_bw_seq when it reads the file in
  * order, for its loop walks the pages in address order and the memory
  * stream keeps ahead of it (lmbench bw_mmap_rd, "Mmap reread", runs at
  * bw_mem rd's rate); at read_bw_cold when its reads land at random.
- * read()'s copy out of the same pages stays at read_bw_cold
+ * read()'s copy out of the same pages is at copy_bw_page
  * (file_move_ns): the kernel copies page by page (Linux
  * mm/filemap.c filemap_read, copy_folio_to_iter; uiomove), each page
- * a stream of its own. */
+ * a stream of its own, and stores what it reads. */
 static uint64_t
 file_pass_ns(const struct fio *f, uint64_t len)
 {
 	const struct machine	*m = &f->k->m;
 
 	if (f->hot)
-		return file_move_ns(f, len, TRUE, TRUE);
+		return machine_read_ns(m, len, TRUE);
 	return machine_bytes_ns(f->random ? m->read_bw_cold : m->read_bw_seq,
 	    len);
 }
@@ -536,7 +536,7 @@ file_read_pages(struct fio *f, struct charge *ch)
 	file_check_view(f);
 	/* The process uses what it read: copied bytes are where the copy
 	 * left them, exchanged pages where the page cache keeps them. */
-	charge_add(ch, CPU_APP, file_move_ns(f, copied, f->buf_hot, TRUE) +
+	charge_add(ch, CPU_APP, machine_read_ns(&k->m, copied, f->buf_hot) +
 	    file_pass_ns(f, f->size - copied));
 	if (f->stdio) {
 		/* fread()s copying the records out of the buffer. */

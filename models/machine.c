@@ -13,6 +13,8 @@ machine_init(struct machine *m, const struct params *p)
 	m->copy_bw_cold = params_bandwidth(p, "machine.copy_bw_cold");
 	m->read_bw_cold = params_bandwidth(p, "machine.read_bw_cold");
 	m->read_bw_seq = params_bandwidth(p, "machine.read_bw_seq");
+	m->read_bw_hot = params_bandwidth(p, "machine.read_bw_hot");
+	m->copy_bw_page = params_bandwidth(p, "machine.copy_bw_page");
 	m->copy_fixed = params_time(p, "machine.copy_fixed");
 	m->syscall = params_time(p, "machine.syscall");
 	m->fault_trap = params_time(p, "machine.fault_trap");
@@ -69,12 +71,26 @@ machine_move_ns(const struct machine *m, uint64_t len, gboolean src_hot,
     gboolean dst_hot)
 {
 	if (!src_hot)
-		return machine_bytes_ns(dst_hot ? m->read_bw_cold :
+		return machine_bytes_ns(dst_hot ? m->copy_bw_page :
 		    m->copy_bw_cold, len);
 	if (!dst_hot)
 		return (uint64_t)llround((double)len * (double)m->page_zero /
 		    (double)m->page_size);
 	return machine_bytes_ns(m->copy_bw_hot, len);
+}
+
+/* A pass that only reads is not a copy: no stores, and in the cache a
+ * loop of loads and adds runs at its own rate, below memcpy's (on the
+ * calibrated host about half of it); the kernel's copy out of cold
+ * pages (copy_bw_page) is slower than a read pass over memory, for it
+ * restarts its stream at each page (Linux mm/filemap.c filemap_read:
+ * copy_folio_to_iter a folio at a time, the folios wherever the page
+ * allocator put them; NetBSD ubc_uiomove a UBC window of scattered
+ * pages at a time) and it stores what it reads. */
+uint64_t
+machine_read_ns(const struct machine *m, uint64_t len, gboolean hot)
+{
+	return machine_bytes_ns(hot ? m->read_bw_hot : m->read_bw_cold, len);
 }
 
 void

@@ -17,6 +17,8 @@ struct machine {
 	double		copy_bw_cold;
 	double		read_bw_cold;	/* a read pass over memory */
 	double		read_bw_seq;	/* the same in address order */
+	double		read_bw_hot;	/* a read pass over the cache */
+	double		copy_bw_page;	/* pages from memory into the cache */
 	uint64_t	copy_fixed;	/* ns per copy call */
 	uint64_t	syscall;
 	uint64_t	fault_trap;
@@ -61,14 +63,19 @@ void		 machine_charge_copy(const struct machine *, struct charge *,
 /* A move of len bytes by the CPU, by where they are (the one cache
  * rule): copy_bw_hot when source and destination are in the cache;
  * copy_bw_cold when neither is (lmbench bcopy of buffers larger than the
- * cache); read_bw_cold when only the source is not, since the memory read
- * stream bounds it (lmbench "mem read"; read() of a large file into a
- * small buffer, "File reread", runs near it); and at the rate of writing
- * memory when only the destination is not: page_zero a page, for writing
- * a page that is not in the cache costs the same whether the bytes are
- * zeros or copied (lmbench "mem write"). */
+ * cache); copy_bw_page when only the source is not: the kernel's copy
+ * out of pages only in memory into the cache, a page at a time (read()
+ * of a large file into a small buffer, lmbench "File reread"); and at the
+ * rate of writing memory when only the destination is not: page_zero a
+ * page, for writing a page that is not in the cache costs the same
+ * whether the bytes are zeros or copied (lmbench "mem write"). */
 uint64_t	 machine_move_ns(const struct machine *, uint64_t len,
 		    gboolean src_hot, gboolean dst_hot);
+/* A process's read pass over len bytes it got (its loop reading each
+ * word, writing nothing): read_bw_hot where they are in the cache,
+ * read_bw_cold where they are only in memory. */
+uint64_t	 machine_read_ns(const struct machine *, uint64_t len,
+		    gboolean hot);
 /* A software checksum pass over len bytes (nothing if offloaded), at the
  * cache rate when hot, else at the rate memory can feed it. */
 void		 machine_charge_cksum(const struct machine *, struct charge *,

@@ -44,7 +44,14 @@ static const struct param_def model_params[] = {
 	    "10000GB/s", NULL, "memcpy bandwidth from and to memory"),
 	P("machine.read_bw_cold", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
 	    "10000GB/s", NULL, "a read pass over data only in memory (lmbench "
-	    "bw_mem rd), and a copy from memory into the cache"),
+	    "bw_mem rd)"),
+	P("machine.read_bw_hot", PARAM_BANDWIDTH, "50GB/s", "1MB/s",
+	    "10000GB/s", NULL, "a process's read pass over data in the cache "
+	    "(its loop reading each word of what it got)"),
+	P("machine.copy_bw_page", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
+	    "10000GB/s", NULL, "the kernel's copy from memory into the cache, "
+	    "a page at a time out of scattered pages (read() of a file "
+	    "larger than the cache)"),
 	P("machine.read_bw_seq", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
 	    "10000GB/s", NULL, "a process's read pass over pages only in "
 	    "memory in address order, its loop reading each word (a mapped "

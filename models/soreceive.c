@@ -345,9 +345,9 @@ rx_read(struct engine *e, void *arg)
 	/* The process then reads what it got: what the kernel wrote is in
 	 * the cache if the buffer fits; pages flipped as they lay are as
 	 * DMA left them. */
-	charge_add(&ch, CPU_APP, machine_bytes_ns(fits ? m->copy_bw_hot :
+	charge_add(&ch, CPU_APP, machine_bytes_ns(fits ? m->read_bw_hot :
 	    m->copy_bw_cold, pl->copied + pl->coalesced) +
-	    machine_bytes_ns(resident ? m->copy_bw_hot : m->copy_bw_cold,
+	    machine_bytes_ns(resident ? m->read_bw_hot : m->copy_bw_cold,
 	    pl->direct_flips * m->page_size));
 	engine_fingerprint_add(e, 6);
 	kernel_defer(k, rx_read_done, rx);

@@ -295,22 +295,28 @@ calibrate_copy(struct calibrate *c, gboolean cold)
 
 /* Over 64 KiB chunks of the arena in a random order, data only in
  * memory: a read pass (64-bit sums, as a checksum reads: the memory read
- * stream of one CPU), or a memcpy into one 64 KiB buffer that stays in
- * the cache (as read() copies a cold page-cache page into a buffer the
- * process reuses); with inorder, the read pass over the chunks in
- * address order (lmbench bw_mem rd: the prefetcher streams ahead). */
+ * stream of one CPU); with inorder, the read pass over the chunks in
+ * address order (lmbench bw_mem rd: the prefetcher streams ahead).
+ * With copy, a memcpy of 4 KiB pages of the arena in a random order into
+ * the pages of one 64 KiB buffer that stays in the cache, as read()
+ * copies cold page-cache pages into a buffer the process reuses: a page
+ * at a time (Linux mm/filemap.c filemap_read: copy_folio_to_iter per
+ * folio; NetBSD ubc_uiomove through a window of pages), each page
+ * wherever the page allocator put it, so no stream runs from one page
+ * into the next (a hardware prefetcher stops at a 4 KiB boundary). */
 static void
 calibrate_from_memory(struct calibrate *c, gboolean copy, gboolean inorder)
 {
 	struct hostprof_stat	*s = &c->h->p[copy ? HP_COPY_COLD_SRC :
 				    inorder ? HP_READ_SEQ : HP_READ_COLD];
-	size_t			 size = 65536, n, count, at = 0, j, *perm;
+	size_t			 size = copy ? 4096 : 65536, n, count, at = 0;
+	size_t			 j, *perm;
 	const uint64_t		*w;
 	uint64_t		 sum = 0;
 	unsigned		 t;
 	double			 t0;
 
-	if (calibrate_simulated(c, copy ? "copy-cold" : inorder ? "read-seq" :
+	if (calibrate_simulated(c, copy ? "copy-page" : inorder ? "read-seq" :
 	    "read-cold", s))
 		return;
 	if (c->src == NULL) {
@@ -326,7 +332,7 @@ calibrate_from_memory(struct calibrate *c, gboolean copy, gboolean inorder)
 			w = (const uint64_t *)(c->src + (inorder ? at :
 			    perm[at]) * size);
 			if (copy) {
-				memcpy(c->dst, w, size);
+				memcpy(c->dst + j % 16 * size, w, size);
 				CALIBRATE_USE(c->dst);
 			} else
 				sum += calibrate_sum(w, size / sizeof(*w));
@@ -336,6 +342,38 @@ calibrate_from_memory(struct calibrate *c, gboolean copy, gboolean inorder)
 	}
 	CALIBRATE_USE(sum);
 	g_free(perm);
+	hostprof_stat_set(s, c->v, c->trials);
+}
+
+/* A read pass (64-bit sums, as above) over one 256 KiB buffer again and
+ * again: in the cache, as a process reads what read() just put in its
+ * buffer. */
+static void
+calibrate_read_hot(struct calibrate *c)
+{
+	struct hostprof_stat	*s = &c->h->p[HP_READ_HOT];
+	size_t			 size = 256 * 1024, count, j;
+	uint64_t		 sum = 0;
+	unsigned		 t;
+	double			 t0;
+
+	if (calibrate_simulated(c, "read-hot", s))
+		return;
+	if (c->dst == NULL) {
+		hostprof_stat_fail(s, "%s", c->buf_why);
+		return;
+	}
+	count = MAX(2, c->per_point / size);
+	sum += calibrate_sum((const uint64_t *)c->dst, size / sizeof(sum));
+	for (t = 0; t < c->trials; t++) {
+		t0 = calibrate_now();
+		for (j = 0; j < count; j++)
+			sum += calibrate_sum((const uint64_t *)c->dst,
+			    size / sizeof(sum));
+		c->v[t] = (double)(count * size) /
+		    ((calibrate_now() - t0) / 1e9);
+	}
+	CALIBRATE_USE(sum);
 	hostprof_stat_set(s, c->v, c->trials);
 }
 
@@ -1299,8 +1337,9 @@ calibrate_measure(const struct calibrate_options *o, struct hostprof_host *h,
 	    FALSE, FALSE));
 	STEP("read pass over data in memory, in order",
 	    calibrate_from_memory(&c, FALSE, TRUE));
-	STEP("memcpy from memory into the cache", calibrate_from_memory(&c,
-	    TRUE, FALSE));
+	STEP("memcpy of pages from memory into the cache",
+	    calibrate_from_memory(&c, TRUE, FALSE));
+	STEP("read pass over data in the cache", calibrate_read_hot(&c));
 	STEP("null system call", calibrate_syscall(&c));
 	STEP("page zeroing", calibrate_page_zero(&c));
 	STEP("anonymous first-touch fault", calibrate_first_touch(&c));

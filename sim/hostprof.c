@@ -38,11 +38,12 @@ static const char *const hostprof_what[HP_NPROBES] = {
 	"pipe ping-pong, per handoff (one CPU)",
 	"read pass over data in memory (GB/s)",
 	"read pass over data in memory, in order (GB/s)",
-	"memcpy from memory into the cache (GB/s)",
+	"memcpy of pages from memory into the cache (GB/s)",
 	"mmap, first read and munmap of one file page",
 	"read() of a large cached file, 64 KiB reads, per page",
 	"pipe ping-pong on two CPUs, per handoff (wall)",
 	"pipe ping-pong on two CPUs, per handoff (CPU of one)",
+	"read pass over data in the cache (GB/s)",
 };
 
 struct hp_derive {
@@ -700,6 +701,25 @@ hp_curve_median(const struct hostprof_curve *c, uint64_t upto, double *med)
 	return g_string_free(s, FALSE);
 }
 
+/* A bandwidth key measured by probe p alone, what the probe does and
+ * what the models charge at it; else the base's. */
+static void
+hp_measured_bw(struct hp_derive *d, const char *name, enum hostprof_probe p,
+    const char *what, const char *use)
+{
+	const struct hostprof_stat *s = &d->h->p[p];
+	char	*list;
+
+	if (s->n == 0) {
+		hp_base_all(d, (const char *const[]){ name }, 1, p);
+		return;
+	}
+	list = hostprof_stat_text(s, 1e9, "GB/s");
+	hp_set(d, name, HP_MEASURED, s->median, "MEASURED: %s: %s.  %s",
+	    what, list, use);
+	g_free(list);
+}
+
 static void
 hp_derive_copy(struct hp_derive *d)
 {
@@ -721,9 +741,7 @@ hp_derive_copy(struct hp_derive *d)
 		hp_set(d, "read_bw_cold", HP_MEASURED,
 		    h->p[HP_READ_COLD].median, "MEASURED: the memory read "
 		    "stream, a read pass (64-bit sums) over 64 KiB chunks of "
-		    "the arena in a random order: %s.  The models also charge "
-		    "a copy from memory into the cache at this rate (the check "
-		    "above compares it with the memcpy measured).", list);
+		    "the arena in a random order: %s.", list);
 		hp_set(d, "checksum_bw_cold", HP_DERIVED,
 		    h->p[HP_READ_COLD].median, "DERIVED: a software checksum "
 		    "over data only in memory is bound by the memory read "
@@ -744,6 +762,16 @@ hp_derive_copy(struct hp_derive *d)
 	} else
 		hp_base_all(d, (const char *const[]){ "read_bw_seq" }, 1,
 		    HP_READ_SEQ);
+	hp_measured_bw(d, "read_bw_hot", HP_READ_HOT, "the same read pass "
+	    "over one 256 KiB buffer again and again, in the cache", "The "
+	    "models charge a process's pass over what it got, where it is "
+	    "in the cache, at this rate (models/machine.c machine_read_ns).");
+	hp_measured_bw(d, "copy_bw_page", HP_COPY_COLD_SRC, "memcpy of 4 KiB "
+	    "pages of the arena in a random order into the pages of a "
+	    "64 KiB buffer in the cache", "The models charge the kernel's "
+	    "copy from memory into the cache at this rate (read() of a "
+	    "large file: the kernel copies a page-cache page at a time, the "
+	    "pages wherever the allocator put them).");
 	knee = hostprof_knee(&h->hot, hp_num(d, "copy_bw_cold"));
 	if (knee > 0)
 		hp_set(d, "cache_size", HP_MEASURED, (double)knee, "MEASURED: "
@@ -969,33 +997,11 @@ hostprof_probes(GString *s, const struct hostprof_host *h)
 	    "otherwise):\n");
 	for (i = 0; i < HP_NPROBES; i++) {
 		t = hostprof_stat_text(&h->p[i], i == HP_READ_COLD ||
-		    i == HP_READ_SEQ || i == HP_COPY_COLD_SRC ? 1e9 : 1, "");
+		    i == HP_READ_SEQ || i == HP_COPY_COLD_SRC ||
+		    i == HP_READ_HOT ? 1e9 : 1, "");
 		g_string_append_printf(s, "#   %-58s %s\n", hostprof_what[i], t);
 		g_free(t);
 	}
-}
-
-/* The models charge a copy from memory into the cache (read() of a
- * large file into a small buffer) at read_bw_cold, the read stream's
- * rate: against the memcpy measured so. */
-static void
-hostprof_check_copy(GString *s, const struct hostprof_host *h,
-    const GPtrArray *keys)
-{
-	const struct hostprof_stat *cp = &h->p[HP_COPY_COLD_SRC];
-	double	rb = hostprof_key_num(keys, "read_bw_cold");
-	char	*t;
-
-	if (cp->n == 0 || rb <= 0)
-		return;
-	t = g_strdup_printf("Check (a prediction, not fitted): the models "
-	    "charge a copy from memory into the cache at read_bw_cold, %.4g "
-	    "GB/s; the memcpy from memory into the cache measured %.4g GB/s: "
-	    "model/measured = %.2f.", rb / 1e9, cp->median / 1e9,
-	    rb / cp->median);
-	g_string_append(s, "#\n");
-	hostprof_comment(s, t);
-	g_free(t);
 }
 
 /* read() of a large file (models/file.c): per page the lookup
@@ -1012,7 +1018,7 @@ hostprof_check_read(GString *s, const struct hostprof_host *h,
 	const struct hostprof_stat *w2 = &h->p[HP_HANDOFF2];
 	const struct hostprof_stat *c2 = &h->p[HP_HANDOFF2_CPU];
 	double	ps = hostprof_key_num(keys, "page_size");
-	double	rb = hostprof_key_num(keys, "read_bw_cold");
+	double	rb = hostprof_key_num(keys, "copy_bw_page");
 	double	lk = hostprof_key_num(keys, "loan_page") +
 	    hostprof_key_num(keys, "unloan_page");
 	double	cf = hostprof_key_num(keys, "copy_fixed");
@@ -1026,7 +1032,7 @@ hostprof_check_read(GString *s, const struct hostprof_host *h,
 		t = g_strdup_printf("Check (a prediction, not fitted): the "
 		    "file model charges read() of a large file, per page, "
 		    "loan_page + unloan_page + copy_fixed + "
-		    "page_size/read_bw_cold + syscall/16 = %.0f + %.0f + %.0f "
+		    "page_size/copy_bw_page + syscall/16 = %.0f + %.0f + %.0f "
 		    "+ %.0f = %.0f ns; read() measured %.0f ns: model/measured "
 		    "= %.2f.", lk, cf, cp, sc, lk + cf + cp + sc, rp->median,
 		    (lk + cf + cp + sc) / rp->median);
@@ -1073,7 +1079,6 @@ hostprof_check(GString *s, const struct hostprof_host *h,
 		    "(%s).\n", cow->why ? cow->why : "not measured");
 		return;
 	}
-	hostprof_check_copy(s, h, keys);
 	hostprof_check_read(s, h, keys);
 	t = g_strdup_printf("Check (a prediction, not fitted): the model "
 	    "charges a loan break (models/vm.c vm_write_fault) fault_trap + "

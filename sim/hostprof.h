@@ -55,8 +55,9 @@ enum hostprof_probe {
 				   memory (64 KiB chunks, random order) */
 	HP_READ_SEQ,		/* the same pass over the arena in address
 				   order (lmbench bw_mem rd) */
-	HP_COPY_COLD_SRC,	/* bytes/s of memcpy of the same chunks into
-				   one 64 KiB buffer in the cache */
+	HP_COPY_COLD_SRC,	/* bytes/s of memcpy of 4 KiB pages of the
+				   arena in a random order into the pages
+				   of a 64 KiB buffer in the cache */
 	HP_MAP_CYCLE,		/* mmap of one page of the file, its first
 				   read, munmap: one operation of
 				   bench_fileread's map at its smallest */
@@ -67,6 +68,8 @@ enum hostprof_probe {
 				   CPUs: wall time per handoff (a check) */
 	HP_HANDOFF2_CPU,	/* the same: CPU time of one process per
 				   handoff (a check) */
+	HP_READ_HOT,		/* bytes/s of the read pass over one
+				   256 KiB buffer in the cache */
 	HP_NPROBES
 };
 

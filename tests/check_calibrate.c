@@ -98,6 +98,7 @@ test_host(struct hostprof_host *h)
 	stat_one(&h->p[HP_READ_PAGE], 500);
 	stat_one(&h->p[HP_HANDOFF2], 20000);
 	stat_one(&h->p[HP_HANDOFF2_CPU], 9000);
+	stat_one(&h->p[HP_READ_HOT], 25e9);
 }
 
 static const struct hostprof_key *
@@ -245,6 +246,8 @@ START_TEST(test_derive_exact)
 	key_is(keys, "read_bw_cold", "11GB/s", HP_MEASURED);
 	key_is(keys, "checksum_bw_cold", "11GB/s", HP_DERIVED);
 	key_is(keys, "read_bw_seq", "19GB/s", HP_MEASURED);
+	key_is(keys, "read_bw_hot", "25GB/s", HP_MEASURED);
+	key_is(keys, "copy_bw_page", "10GB/s", HP_MEASURED);
 	key_is(keys, "fault_around", "16", HP_MEASURED);
 	/* 7000 - 2 x 165 - 995 - 39 - 38 - 50 - 30 - 60 */
 	key_is(keys, "map_entry", "5458ns", HP_DERIVED);
@@ -272,6 +275,7 @@ START_TEST(test_derive_failed_probes)
 	hostprof_stat_fail(&h.p[HP_FIRST_TOUCH], "simulated failure");
 	hostprof_stat_fail(&h.p[HP_SHOOTDOWN], "only one CPU available");
 	hostprof_stat_fail(&h.p[HP_READ_COLD], "mmap refused");
+	hostprof_stat_fail(&h.p[HP_READ_HOT], "simulated failure");
 	hostprof_stat_fail(&h.p[HP_MAP_CYCLE], "mmap of the file refused");
 	keys = hostprof_derive(&h, base, "test-base.ini");
 	key_is(keys, "fault_trap", "600ns", HP_BASE);
@@ -289,6 +293,11 @@ START_TEST(test_derive_failed_probes)
 	key_is(keys, "read_bw_cold", params_text(base,
 	    "machine.read_bw_cold"), HP_BASE);
 	key_is(keys, "read_bw_seq", "19GB/s", HP_MEASURED);
+	key_is(keys, "read_bw_hot", params_text(base, "machine.read_bw_hot"),
+	    HP_BASE);
+	ck_assert_ptr_nonnull(strstr(key(keys, "read_bw_hot")->why,
+	    "read pass over data in the cache"));
+	key_is(keys, "copy_bw_page", "10GB/s", HP_MEASURED);
 	missing = hostprof_missing(keys);
 	ck_assert_ptr_nonnull(strstr(missing, "only one CPU available"));
 	ck_assert_ptr_nonnull(strstr(missing, "  fault_trap "));
@@ -367,15 +376,14 @@ START_TEST(test_text_loads)
 	 * 30 + 39 + 60 = 1431 ns against 1600 measured. */
 	ck_assert_ptr_nonnull(strstr(text, "= 1431 ns; the copy-on-write "));
 	ck_assert_ptr_nonnull(strstr(text, "model/measured = 0.89"));
-	/* read_bw_cold 11 GB/s against the memcpy into the cache, 10. */
-	ck_assert_ptr_nonnull(strstr(text, "measured 10 GB/s: "
-	    "model/measured = 1.10"));
 	/* The comments unwrapped. */
 	flat = g_strjoinv(" ", lines = g_strsplit(text, "\n# ", -1));
 	g_strfreev(lines);
-	/* read() per page: 38 + 30, 20, 4096/11e9 s = 372, 165/16 = 10. */
-	ck_assert_ptr_nonnull(strstr(flat, "= 68 + 20 + 372 + 10 = 471 ns; "
-	    "read() measured 500 ns: model/measured = 0.94"));
+	/* read() per page: 38 + 30, 20, copy_bw_page 4096/10e9 s = 410,
+	 * 165/16 = 10. */
+	ck_assert_ptr_nonnull(strstr(flat, "page_size/copy_bw_page + "
+	    "syscall/16 = 68 + 20 + 410 + 10 = 508 ns; read() measured "
+	    "500 ns: model/measured = 1.02"));
 	/* 2 x 1200 + 800 */
 	ck_assert_ptr_nonnull(strstr(flat, "wakeup = 3200 ns of CPU"));
 	ck_assert_ptr_nonnull(strstr(flat, "took 20000 ns of wall time and "

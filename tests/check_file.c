@@ -2,7 +2,8 @@
  * donation on write, stdio, the page cache and the disk, with exact
  * counts and costs in small deterministic runs on the test machine
  * (tests/models_test.c: 4 KiB pages, a 1 MiB cache, hot copies at
- * 4 GB/s, cold at 1 GB/s, memory read at 2 GB/s, a page zeroed or
+ * 4 GB/s, cold at 1 GB/s, memory read and page copy into the cache at
+ * 2 GB/s, a read pass in the cache at 4 GB/s, a page zeroed or
  * written to memory in 1200 ns; a page-cache lookup, loan_page +
  * unloan_page, 250 ns). */
 #include <check.h>
@@ -150,8 +151,8 @@ START_TEST(test_file_write_delay_with_writers)
 END_TEST
 
 /* What a read() of a file larger than the cache costs by where things
- * are: the copy from memory into a buffer in the cache at the memory
- * read rate (read_bw_cold, 2 GB/s); the process's pass over exchanged
+ * are: the copy from memory into a buffer in the cache at the page copy
+ * rate (copy_bw_page, 2 GB/s); the process's pass over exchanged
  * pages of the file read in order at the in-order rate (read_bw_seq,
  * 4 GB/s), read at random at read_bw_cold; a copy into a buffer larger
  * than the cache at the cold copy rate (1 GB/s). */
@@ -197,6 +198,48 @@ START_TEST(test_file_read_cold_rates)
 	    4194304, 2 * (512 * 100 + 2097152), 1e-6);
 	ck_assert_double_eq_tol(test_metric(&h, "cpu_app_ns_per_byte") *
 	    4194304, 2 * 1048576, 1e-6);
+}
+END_TEST
+
+/* The two rates that are neither a memcpy nor a pass over memory, set
+ * apart from the others (copy_bw_hot 4 GB/s, read_bw_cold 2 GB/s):
+ * read()'s copy out of page-cache pages only in memory at copy_bw_page
+ * (1 GB/s here), the process's pass over what is in the cache, its
+ * buffer or pages of a file that fits, at read_bw_hot (8 GB/s). */
+START_TEST(test_file_read_page_copy_and_hot_pass)
+{
+	static const char *const cold[] = {
+		"workload.kind=file-read", "workload.size=8KiB",
+		"workload.messages=10", "file.size=2MiB",
+		"machine.copy_bw_page=1GB/s", "machine.read_bw_hot=8GB/s", NULL
+	};
+	static const char *const hot[] = {
+		"workload.kind=file-read", "workload.size=8KiB",
+		"workload.messages=10", "file.size=256KiB",
+		"machine.copy_bw_page=1GB/s", "machine.read_bw_hot=8GB/s", NULL
+	};
+	struct model_result c = test_run(cold, "copy");
+	struct model_result x = test_run(cold, "exchange");
+	struct model_result ch = test_run(hot, "copy");
+	struct model_result xh = test_run(hot, "exchange");
+
+	/* Two copy calls a read, 8 KiB at 1 GB/s; the pass over the
+	 * buffer at 8 GB/s. */
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_copy_ns_per_byte") *
+	    81920, 10 * (2 * 100 + 8192), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&c, "cpu_app_ns_per_byte") *
+	    81920, 10 * 1024, 1e-6);
+	/* Exchanged pages of a file in memory: still read_bw_seq. */
+	ck_assert_double_eq_tol(test_metric(&x, "cpu_app_ns_per_byte") *
+	    81920, 10 * 2048, 1e-6);
+	/* The file fits: the kernel's copy is hot (4 GB/s) and the pass,
+	 * over the buffer or the exchanged pages, at 8 GB/s. */
+	ck_assert_double_eq_tol(test_metric(&ch, "cpu_copy_ns_per_byte") *
+	    81920, 10 * (2 * 100 + 2048), 1e-6);
+	ck_assert_double_eq_tol(test_metric(&ch, "cpu_app_ns_per_byte") *
+	    81920, 10 * 1024, 1e-6);
+	ck_assert_double_eq_tol(test_metric(&xh, "cpu_app_ns_per_byte") *
+	    81920, 10 * 1024, 1e-6);
 }
 END_TEST
 
@@ -624,6 +667,7 @@ main(void)
 	tcase_add_test(rd, test_file_writers_break_loans_once);
 	tcase_add_test(rd, test_file_write_delay_with_writers);
 	tcase_add_test(rd, test_file_read_cold_rates);
+	tcase_add_test(rd, test_file_read_page_copy_and_hot_pass);
 	tcase_add_test(rd, test_file_exchange_range_removal);
 	tcase_add_test(rd, test_file_mmap_costs);
 	tcase_add_test(dk, test_file_read_miss_cost);

@@ -135,7 +135,7 @@ END_TEST
 
 /* The same run with messages larger than the cache (4 KiB): write()
  * copies from the writer's buffer out of memory into the pipe's buffer,
- * which is in the cache, at the memory read rate (read_bw_cold,
+ * which is in the cache, at the page copy rate (copy_bw_page,
  * 2 GB/s); read() copies into the
  * reader's buffer, not in the cache, at the page-zeroing rate
  * (machine_move_ns: 1200 ns a 4 KiB page).  Nothing else moves. */

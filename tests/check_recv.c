@@ -17,7 +17,8 @@
 static const char *const rx_machine[] = {
 	"machine.cpus=1", "machine.cache_size=1MiB",
 	"machine.copy_bw_hot=4GB/s", "machine.copy_bw_cold=1GB/s",
-	"machine.read_bw_cold=2GB/s",
+	"machine.read_bw_cold=2GB/s", "machine.read_bw_hot=4GB/s",
+	"machine.copy_bw_page=2GB/s",
 	"machine.copy_fixed=100ns", "machine.syscall=500ns",
 	"machine.page_alloc=200ns", "machine.page_free=150ns",
 	"machine.pmap_enter=300ns", "machine.pmap_remove=250ns",
@@ -548,7 +549,9 @@ rx_window_run(const char *rcvbuf)
 		"machine.context_switch=0", "machine.wakeup=0",
 		"machine.copy_fixed=0", "machine.copy_bw_hot=10000GB/s",
 		"machine.copy_bw_cold=10000GB/s",
-		"machine.read_bw_cold=10000GB/s", NULL
+		"machine.read_bw_cold=10000GB/s",
+		"machine.read_bw_hot=10000GB/s",
+		"machine.copy_bw_page=10000GB/s", NULL
 	};
 	struct model_result r = rx_run(kv, "copy");
 
@@ -605,7 +608,7 @@ START_TEST(test_recv_dca_and_checksum_warm_the_cache)
 	 * fit; the process then reads its buffer from the cache. */
 	rx_cache_costs("copy", sw, nodca, big, 4 * 8192, 4096 + 400, 4096);
 	/* They do not fit in 16 KiB: the copy is from memory into the
-	 * buffer in the cache, at the memory read rate (read_bw_cold,
+	 * buffer in the cache, at the page copy rate (copy_bw_page,
 	 * 2 GB/s). */
 	rx_cache_costs("copy", sw, nodca, small, 4 * 8192, 8192 + 400,
 	    4096);
@@ -623,6 +626,36 @@ START_TEST(test_recv_dca_and_checksum_warm_the_cache)
 	 * from memory unless the NIC placed them in the cache. */
 	rx_cache_costs("flip", hw, nodca, big, 0, 0, 16384);
 	rx_cache_costs("flip", hw, dca, big, 0, 0, 4096);
+}
+END_TEST
+
+/* The same rates set apart from the others: the copy of data only in
+ * memory into the buffer in the cache at copy_bw_page (1 GB/s here), the
+ * process's pass over its buffer in the cache at read_bw_hot (8 GB/s);
+ * flipped pages the NIC placed in the cache are read at read_bw_hot
+ * too. */
+START_TEST(test_recv_page_copy_and_hot_pass)
+{
+	static const char *const kv[] = {
+		"workload.size=16KiB", "workload.messages=1",
+		"machine.checksum_offload=true", "nic.dca=false",
+		"machine.cache_size=16KiB", "machine.copy_bw_page=1GB/s",
+		"machine.read_bw_hot=8GB/s", NULL
+	};
+	static const char *const dca[] = {
+		"workload.size=16KiB", "workload.messages=1",
+		"machine.checksum_offload=true", "nic.dca=true",
+		"machine.cache_size=1MiB", "machine.read_bw_hot=8GB/s", NULL
+	};
+	struct model_result r = rx_run(kv, "copy");
+	struct model_result f = rx_run(dca, "flip");
+
+	ck_assert_double_eq_tol(rx_total(&r, "cpu_copy_ns_per_byte", 16384),
+	    16384 + 400, 1e-6);
+	ck_assert_double_eq_tol(rx_total(&r, "cpu_app_ns_per_byte", 16384),
+	    2048, 1e-6);
+	ck_assert_double_eq_tol(rx_total(&f, "cpu_app_ns_per_byte", 16384),
+	    2048, 1e-6);
 }
 END_TEST
 
@@ -694,6 +727,7 @@ recv_suite(void)
 	tcase_add_test(run, test_recv_interrupt_moderation);
 	tcase_add_test(run, test_recv_flow_control);
 	tcase_add_test(run, test_recv_dca_and_checksum_warm_the_cache);
+	tcase_add_test(run, test_recv_page_copy_and_hot_pass);
 	tcase_add_test(run, test_recv_coalesce_into_a_fresh_page);
 	tcase_add_test(run, test_recv_bad_config);
 	suite_add_tcase(s, run);
