@@ -103,3 +103,11 @@ machine_charge_cksum(const struct machine *m, struct charge *ch, uint64_t len,
 		return;
 	charge_add(ch, CPU_CKSUM, machine_bytes_ns(bw, len));
 }
+
+void
+machine_charge_move(const struct machine *m, struct charge *ch, uint64_t len,
+    gboolean src_hot, gboolean dst_hot)
+{
+	charge_add(ch, CPU_COPY, m->copy_fixed +
+	    machine_move_ns(m, len, src_hot, dst_hot));
+}

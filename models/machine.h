@@ -76,6 +76,10 @@ uint64_t	 machine_move_ns(const struct machine *, uint64_t len,
  * read_bw_cold where they are only in memory. */
 uint64_t	 machine_read_ns(const struct machine *, uint64_t len,
 		    gboolean hot);
+/* One copy call of len bytes by that rule: copy_fixed + machine_move_ns();
+ * charged to CPU_COPY. */
+void		 machine_charge_move(const struct machine *, struct charge *,
+		    uint64_t len, gboolean src_hot, gboolean dst_hot);
 /* A software checksum pass over len bytes (nothing if offloaded), at the
  * cache rate when hot, else at the rate memory can feed it. */
 void		 machine_charge_cksum(const struct machine *, struct charge *,

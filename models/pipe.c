@@ -327,8 +327,7 @@ static void
 pipe_move(struct pipe *pp, uint64_t n, gboolean src_hot, gboolean dst_hot,
     struct charge *ch)
 {
-	charge_add(ch, CPU_COPY, pp->k->m.copy_fixed +
-	    machine_move_ns(&pp->k->m, n, src_hot, dst_hot));
+	machine_charge_move(&pp->k->m, ch, n, src_hot, dst_hot);
 	pp->k->c.bytes_copied += n;
 	pp->c.copies++;
 	pp->c.copied += n;

@@ -42,17 +42,17 @@ static const struct param_def model_params[] = {
 	    "10000GB/s", NULL, "memcpy bandwidth, source and destination cached"),
 	P("machine.copy_bw_cold", PARAM_BANDWIDTH, "12GB/s", "1MB/s",
 	    "10000GB/s", NULL, "memcpy bandwidth from and to memory"),
-	P("machine.read_bw_cold", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
+	P("machine.read_bw_cold", PARAM_BANDWIDTH, "12GB/s", "1MB/s",
 	    "10000GB/s", NULL, "a read pass over data only in memory (lmbench "
 	    "bw_mem rd)"),
 	P("machine.read_bw_hot", PARAM_BANDWIDTH, "50GB/s", "1MB/s",
 	    "10000GB/s", NULL, "a process's read pass over data in the cache "
 	    "(its loop reading each word of what it got)"),
-	P("machine.copy_bw_page", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
+	P("machine.copy_bw_page", PARAM_BANDWIDTH, "12GB/s", "1MB/s",
 	    "10000GB/s", NULL, "the kernel's copy from memory into the cache, "
 	    "a page at a time out of scattered pages (read() of a file "
 	    "larger than the cache)"),
-	P("machine.read_bw_seq", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
+	P("machine.read_bw_seq", PARAM_BANDWIDTH, "12GB/s", "1MB/s",
 	    "10000GB/s", NULL, "a process's read pass over pages only in "
 	    "memory in address order, its loop reading each word (a mapped "
 	    "file read in order)"),
@@ -113,7 +113,7 @@ static const struct param_def model_params[] = {
 	P("machine.checksum_bw", PARAM_BANDWIDTH, "20GB/s", "1MB/s",
 	    "10000GB/s", NULL,
 	    "software Internet checksum bandwidth, data in the cache"),
-	P("machine.checksum_bw_cold", PARAM_BANDWIDTH, "10GB/s", "1MB/s",
+	P("machine.checksum_bw_cold", PARAM_BANDWIDTH, "12GB/s", "1MB/s",
 	    "10000GB/s", NULL,
 	    "software Internet checksum bandwidth, data only in memory"),
 	P("machine.checksum_offload", PARAM_BOOL, "true", NULL, NULL, NULL,

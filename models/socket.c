@@ -452,7 +452,9 @@ so_zbuf_free(struct mbuf_ext *ext, void *arg, struct charge *ch)
 /* --- sosend ---------------------------------------------------------- */
 
 /* uiomove() into clusters (MCLGET), or into the mbuf itself below
- * MINCLSIZE. */
+ * MINCLSIZE, by the cache rule (machine_move_ns()): from the user's
+ * buffer or file pages, in the cache or not, into mbuf storage that
+ * stays in the cache while the write fits in it. */
 static void
 sosend_copy(struct socket *so, uint64_t n, struct charge *ch)
 {
@@ -463,7 +465,8 @@ sosend_copy(struct socket *so, uint64_t n, struct charge *ch)
 	k->c.bytes_copied += n;
 	if (n < so->cfg.minclsize) {
 		m = m_get(k->mbufs, ch);
-		machine_charge_copy(&k->m, ch, n, so->cfg.hot_source);
+		machine_charge_move(&k->m, ch, n, so->cfg.hot_source,
+		    so->cfg.hot_copy);
 		m->len = n;
 		so_fifo_push(&so->pending, m);
 		return;
@@ -472,7 +475,8 @@ sosend_copy(struct socket *so, uint64_t n, struct charge *ch)
 		c = MIN(n, so->cfg.cluster_size);
 		m = m_get(k->mbufs, ch);
 		m_clget(k->mbufs, m, so->cfg.cluster_size, ch);
-		machine_charge_copy(&k->m, ch, c, so->cfg.hot_source);
+		machine_charge_move(&k->m, ch, c, so->cfg.hot_source,
+		    so->cfg.hot_copy);
 		m->len = c;
 		so_fifo_push(&so->pending, m);
 		n -= c;

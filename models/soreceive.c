@@ -342,12 +342,15 @@ rx_read(struct engine *e, void *arg)
 	rx->consumed += rx->size;
 	k->c.bytes_delivered += rx->size;
 	k->c.writes++;
-	/* The process then reads what it got: what the kernel wrote is in
-	 * the cache if the buffer fits; pages flipped as they lay are as
-	 * DMA left them. */
+	/* The process then reads what it got, in order: what the kernel
+	 * wrote is in the cache if the buffer fits; pages flipped as they
+	 * lay are as DMA left them.  A pass over what is in the cache runs
+	 * at read_bw_hot; over what is only in memory it is a read stream
+	 * in order (read_bw_seq: lmbench bw_mem rd), as the file model's
+	 * pass over exchanged pages. */
 	charge_add(&ch, CPU_APP, machine_bytes_ns(fits ? m->read_bw_hot :
-	    m->copy_bw_cold, pl->copied + pl->coalesced) +
-	    machine_bytes_ns(resident ? m->read_bw_hot : m->copy_bw_cold,
+	    m->read_bw_seq, pl->copied + pl->coalesced) +
+	    machine_bytes_ns(resident ? m->read_bw_hot : m->read_bw_seq,
 	    pl->direct_flips * m->page_size));
 	engine_fingerprint_add(e, 6);
 	kernel_defer(k, rx_read_done, rx);

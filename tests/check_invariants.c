@@ -233,7 +233,7 @@ START_TEST(test_inv_bytes_conserved)
 	    "2893720 ns), strategy copy: 327681 bytes delivered, but 327680 "
 	    "written");
 	INV_ASSERT(inv_fail(inv_recv, "flip", TRUE, 100, inv_count_twice,
-	    NULL), "invariant broken at event 100 (rx_read, 1524108 ns), "
+	    NULL), "invariant broken at event 100 (rx_frame, 1514160 ns), "
 	    "strategy flip: 180225 bytes delivered and 0 in the receive "
 	    "buffer, but 180224 taken up and 180224 read");
 	INV_ASSERT(inv_fail(inv_recv, "copy", FALSE, 100, inv_count_twice,

@@ -617,6 +617,7 @@ START_TEST(test_study_threshold_found_with_interval)
 	ck_assert(params_override(p, "workload.file_size=4MiB", &e));
 	ck_assert(params_override(p, "machine.copy_bw_hot=2GB/s", &e));
 	ck_assert(params_override(p, "machine.copy_bw_cold=500MB/s", &e));
+	ck_assert(params_override(p, "machine.copy_bw_page=500MB/s", &e));
 	ck_assert(params_override(p, "scenario.replications=2", &e));
 	memset(&o, 0, sizeof(o));
 	o.study.outdir = tmpdir;
