@@ -12,7 +12,7 @@ set style textbox opaque noborder
 set logscale x 2
 set xrange [849.2232149:632190.5744]
 set xtics ('1KiB' 1024, '2KiB' 2048, '4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536, '128KiB' 131072, '256KiB' 262144, '512KiB' 524288)
-set yrange [0:0.39]
+set yrange [0:0.38]
 set xlabel 'workload.size' noenhanced
 set title 'recv-split (mean of 3 replications, 95% intervals)' noenhanced
 set lmargin at screen 0.0900
@@ -23,9 +23,7 @@ set ylabel 'CPU time per byte delivered (ns/B)' noenhanced
 unset arrow
 unset label
 set key at screen 0.8720, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
-set arrow from 16315.7299, graph 0 to 16315.7299, graph 1 nohead dashtype 2 lw 2 lc rgb '#CC6677' back
-set arrow from 19286.36992, graph 0 to 19286.36992, graph 1 nohead dashtype 2 lw 2 lc rgb '#CC6677' back
-set label 'flip cheaper than copy from about 15.93KiB to about 18.83KiB' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+set label 'flip cheaper than copy nowhere in this range' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
 plot 'recv-split.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
      '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'copy', \
      'recv-split.dat' using 1:($5 > 0 ? $4 : NaN):5 with yerrorbars lw 1.5 ps 0 lc rgb '#CC6677' notitle, \

@@ -10,7 +10,7 @@ set output 'recv-split-threshold.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [0.79:8.21]
-set yrange [0:570]
+set yrange [0:810]
 set xlabel 'machine.cpus' noenhanced
 set title 'recv-split: workload.size from which flip is cheaper than copy (sys_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900

@@ -10,7 +10,7 @@ set output 'recv-standard-threshold.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [0.79:8.21]
-set yrange [0:270]
+set yrange [0:96]
 set xlabel 'machine.cpus' noenhanced
 set title 'recv-standard: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900

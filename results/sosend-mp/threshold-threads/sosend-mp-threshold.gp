@@ -10,7 +10,7 @@ set output 'sosend-mp-threshold.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [0.97:2.03]
-set yrange [0:4.2]
+set yrange [0:17]
 set xlabel 'workload.threads' noenhanced
 set title 'sosend-mp: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900
