@@ -1062,9 +1062,9 @@ hostprof_check(GString *s, const struct hostprof_host *h,
     const GPtrArray *keys)
 {
 	const struct hostprof_stat *cow = &h->p[HP_COW];
-	double	ps = hostprof_key_num(keys, "page_size");
-	double	bw = hostprof_key_num(keys, "copy_bw_hot");
-	double	copy = bw > 0 ? llround(ps * 1e9 / bw) : 0;
+	/* The copy goes into a fresh page, not in the cache: a page at
+	 * the memory write rate, page_zero (machine_move_ns()). */
+	double	copy = hostprof_key_num(keys, "page_zero");
 	double	model = hostprof_key_num(keys, "fault_trap") +
 	    hostprof_key_num(keys, "page_alloc") +
 	    hostprof_key_num(keys, "copy_fixed") + copy +
@@ -1082,7 +1082,8 @@ hostprof_check(GString *s, const struct hostprof_host *h,
 	hostprof_check_read(s, h, keys);
 	t = g_strdup_printf("Check (a prediction, not fitted): the model "
 	    "charges a loan break (models/vm.c vm_write_fault) fault_trap + "
-	    "page_alloc + copy_fixed + page_size/copy_bw_hot + pmap_remove + "
+	    "page_alloc + copy_fixed + page_zero (the copy into a fresh page) + "
+	    "pmap_remove + "
 	    "unloan_page + pmap_enter + tlb_local = %.0f + %.0f + %.0f + %.0f"
 	    " + %.0f + %.0f + %.0f + %.0f = %.0f ns; the copy-on-write probe "
 	    "(the same work on Linux, mm/memory.c wp_page_copy) measured "
