@@ -1,10 +1,24 @@
 #!/bin/sh
 # Regression of model outputs: every scenario under scenarios/ is run
 # again and compared with its reference rows under results/ (metrics
-# within 1e-6, event counts and fingerprints exactly).  A failure prints
-# the table of what moved.  "make results" regenerates the references.
+# within 1e-6, event counts and fingerprints exactly), and so is every
+# host scenario under scenarios/host/ with results/host/: those run the
+# model on the committed profile of the machine that calibrated it, so
+# they are the same on any machine (only the real experiments beside
+# them, not checked here, belong to that machine).  A failure prints the
+# table of what moved.  "make results" and tools/make-host-results
+# regenerate the references.
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 export LOANSIM_GNUPLOT=
-exec "$top_builddir/loansim" regress --results "$top_srcdir/results" \
-    "$top_srcdir"/scenarios/*.ini
+status=0
+"$top_builddir/loansim" regress --results "$top_srcdir/results" \
+    "$top_srcdir"/scenarios/*.ini || status=1
+# The host scenarios, not the profile (machine-*.ini) they include.
+set --
+for s in "$top_srcdir"/scenarios/host/*.ini; do
+	case $(basename "$s") in machine-*) ;; *) set -- "$@" "$s" ;; esac
+done
+"$top_builddir/loansim" regress --results "$top_srcdir/results/host" \
+    "$@" || status=1
+exit $status
