@@ -14,18 +14,6 @@ testlib_tmp calibrate
 export LOANSIM_GNUPLOT=
 unset LOANSIM_CALIBRATE_FAIL
 
-expect_status() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ] && grep -q -- "$pat" "$tmp/err"; then
-		ok "$name"
-	else
-		ko "$name (status $got, stderr: $(head -c 300 "$tmp/err"))"
-	fi
-}
-
 # The [machine] keys of the registry, from 'loansim params'.
 "$loansim" params | awk '/^\[/ { g = $0; next }
     g == "[machine]" && /^  [a-z_]/ { print $1 }' > "$tmp/keys"

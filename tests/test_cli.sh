@@ -37,19 +37,6 @@ bg() {
 	pid=$!
 }
 
-# expect_status NAME STATUS PATTERN CMD...: exit status and stderr.
-expect_status() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ] && grep -q -- "$pat" "$tmp/err"; then
-		ok "$name"
-	else
-		ko "$name (status $got, stderr: $(head -c 300 "$tmp/err"))"
-	fi
-}
-
 printf '[workload]\nsise = 4KiB\n' > "$tmp/typo.ini"
 printf '[workload]\nsize = 4KQ\n' > "$tmp/unit.ini"
 head -c 3000 /dev/urandom > "$tmp/noise.ini"
