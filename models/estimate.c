@@ -7,6 +7,8 @@
  * a pipe message 8 and 2 per 16 KiB. */
 #include "models/estimate.h"
 
+#include <sys/resource.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -205,11 +207,26 @@ model_estimate_params(const struct params *p, struct model_estimate *est)
  * good to a factor of two or so) could only stop at the limit. */
 #define EST_EVENTS_MARGIN	10
 
+/* Of the address space the process may take (ulimit -v, RLIMIT_AS), a
+ * run may fill half: the rest holds the program, the threads' stacks and
+ * malloc's arenas, one per thread.  UINT64_MAX when there is no limit
+ * (as under AddressSanitizer, which reserves terabytes). */
+static uint64_t
+model_estimate_address_space(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return UINT64_MAX;
+	return (uint64_t)rl.rlim_cur / 2;
+}
+
 gboolean
 model_estimate_check(const struct model_estimate *est, uint64_t max_memory,
     GError **error)
 {
-	char	*need, *max;
+	uint64_t	 as = model_estimate_address_space();
+	char		*need, *max;
 
 	if (est->events > EST_EVENTS_MARGIN * est->max_events) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
@@ -220,14 +237,26 @@ model_estimate_check(const struct model_estimate *est, uint64_t max_memory,
 		    est->max_events);
 		return FALSE;
 	}
-	if (est->bytes <= (double)max_memory)
+	if (est->bytes <= (double)MIN(max_memory, as))
 		return TRUE;
+	/* The scenario's own bound first, as it is the same on every
+	 * machine. */
 	need = units_format_size(est->bytes);
-	max = units_format_size((double)max_memory);
-	g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
-	    "a run would need about %s of memory (%.0f simulated pages), "
-	    "more than scenario.max_memory = %s: lower %s, or raise "
-	    "scenario.max_memory", need, est->pages, max, est->driver);
+	if (est->bytes <= (double)max_memory) {
+		max = units_format_size((double)as * 2);
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+		    "a run would need about %s of memory (%.0f simulated "
+		    "pages), more than half of the %s of address space this "
+		    "process may take (ulimit -v): lower %s, or raise the "
+		    "limit", need, est->pages, max, est->driver);
+	} else {
+		max = units_format_size((double)max_memory);
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
+		    "a run would need about %s of memory (%.0f simulated "
+		    "pages), more than scenario.max_memory = %s: lower %s, or "
+		    "raise scenario.max_memory", need, est->pages, max,
+		    est->driver);
+	}
 	g_free(need);
 	g_free(max);
 	return FALSE;

@@ -35,7 +35,8 @@ void		 model_estimate_params(const struct params *,
 /* The values of p. */
 double		 model_values_number(void *params, const char *name);
 const char	*model_values_text(void *params, const char *name);
-/* Whether a run with estimate est fits in max_memory bytes and could
+/* Whether a run with estimate est fits in max_memory bytes, and in half
+ * of the address space the process may take (ulimit -v), and could
  * finish within scenario.max_events; if not, a LOANSIM_ERROR_LIMIT saying
  * what it would need, the parameters that take it, and the bound. */
 gboolean	 model_estimate_check(const struct model_estimate *,

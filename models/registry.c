@@ -23,7 +23,8 @@ static const struct param_def model_params[] = {
 	P("scenario.max_memory", PARAM_SIZE, "4GiB", "1MiB", "1TiB", NULL,
 	    "refuse a run whose pages, mbufs and tables would take more "
 	    "memory than this (estimated before it starts), and a study "
-	    "whose table of results would"),
+	    "whose table of results would take more (a run is also "
+	    "refused above half of what ulimit -v lets the process map)"),
 	P("scenario.check_invariants", PARAM_BOOL, "false", NULL, NULL,
 	    NULL, "check the models' invariants after every event as well "
 	    "as at the end of each run (slower; --check-invariants)"),

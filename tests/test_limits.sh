@@ -63,6 +63,14 @@ expect "a 1 TiB sendfile is refused" 2 \
 expect "4096 buffers of 1 GiB are refused" 2 \
     "loansim: point 0 (workload.size=1GiB): a run would need about 136GiB of memory (1074003968 simulated pages), more than scenario.max_memory = 4GiB: lower workload.size and workload.buffers, or raise scenario.max_memory" \
     "$scen/pipe.ini" -p workload.buffers=4096 -s workload.size=1GiB
+# Under the address-space limit above, the bound is half of it, however
+# high scenario.max_memory: a 100 GiB file's 3.6 GiB of pages is refused
+# with a message, not killed by a failed allocation.
+if [ "$vlimit" != unlimited ]; then
+	expect "a run above half of ulimit -v is refused, not aborted" 2 \
+	    "loansim: point 0 (workload.write_fraction=0): a run would need about 3.614GiB of memory (26214404 simulated pages), more than half of the 1.907GiB of address space this process may take (ulimit -v): lower file.size, or raise the limit" \
+	    "$scen/file-read.ini" -p file.size=100GiB -s workload.write_fraction=0
+fi
 expect "a lower scenario.max_memory refuses a smaller file" 2 \
     "loansim: point 0 (workload.write_fraction=0): a run would need about 9.5MiB of memory (65540 simulated pages), more than scenario.max_memory = 8MiB: lower file.size, or raise scenario.max_memory" \
     "$scen/file-read.ini" -p file.size=256MiB -p scenario.max_memory=8MiB -s workload.write_fraction=0
