@@ -611,6 +611,9 @@ params_load_includes(struct params *p, GKeyFile *kf, char **groups,
 }
 
 /* An error opening path: prefixed with where it was included from. */
+static void	params_open_error(GError **, const char *, const char *,
+		    ...) G_GNUC_PRINTF(3, 4);
+
 static void
 params_open_error(GError **error, const char *site, const char *fmt, ...)
 {
@@ -1052,9 +1055,12 @@ params_print_registry(const struct param_def *defs, size_t n, FILE *out)
 		}
 		if (d->choices != NULL)
 			range = params_choices_text(d->choices);
-		else if (d->min != NULL || d->max != NULL)
-			range = g_strdup_printf("%s .. %s",
-			    d->min ? d->min : "", d->max ? d->max : "");
+		else if (d->min != NULL && d->max != NULL)
+			range = g_strdup_printf("%s .. %s", d->min, d->max);
+		else if (d->min != NULL)
+			range = g_strdup_printf(">= %s", d->min);
+		else if (d->max != NULL)
+			range = g_strdup_printf("<= %s", d->max);
 		else
 			range = g_strdup("");
 		fprintf(out, "  %-28s %-11s %-16s %s\n      %s\n", dot + 1,

@@ -969,6 +969,79 @@ START_TEST(test_dist_errors)
 	    "\"exp(0us)\": exp(mean) needs a mean above 0");
 	dist_bad("uniform(1us)", DIST_UNIT_TIME,
 	    "\"uniform(1us)\": uniform takes 2 arguments");
+	dist_bad("exp(1us, 2us)", DIST_UNIT_TIME,
+	    "\"exp(1us, 2us)\": exp takes 1 argument");
+	dist_bad("normal(1us, -1us)", DIST_UNIT_TIME, "\"normal(1us, -1us)\": "
+	    "argument 2: \"-1us\": expected a time such as 200us (units ns, "
+	    "us, ms, s)");
+	dist_bad("normal(1KiB, -1)", DIST_UNIT_NONE, "\"normal(1KiB, -1)\": "
+	    "argument 1: \"1KiB\": expected a number such as 1.5");
+	dist_bad("normal(1, -1)", DIST_UNIT_NONE, "\"normal(1, -1)\": "
+	    "expected a mean above 0 (lognormal) and sd >= 0");
+	dist_bad("lognormal(0us, 1us)", DIST_UNIT_TIME, "\"lognormal(0us, "
+	    "1us)\": expected a mean above 0 (lognormal) and sd >= 0");
+	dist_bad("pareto(1us, 0)", DIST_UNIT_TIME, "\"pareto(1us, 0)\": "
+	    "pareto(scale, shape) needs both above 0");
+	dist_bad("pareto(0us, 1.5)", DIST_UNIT_TIME, "\"pareto(0us, 1.5)\": "
+	    "pareto(scale, shape) needs both above 0");
+	dist_bad("12 parsecs", DIST_UNIT_SIZE, "\"12 parsecs\": expected "
+	    "a value, const(x), uniform(a, b), exp(mean), normal(mean, sd), "
+	    "lognormal(mean, sd), pareto(scale, shape) or empirical(file)");
+}
+END_TEST
+
+/* dist_bad() for an empirical table holding contents: the message is
+ * exactly "<table's path>msg". */
+static void
+dist_bad_table(const char *contents, gssize len, const char *msg)
+{
+	char	*dir = g_dir_make_tmp("loansim-dist-XXXXXX", NULL);
+	char	*f = g_build_filename(dir, "t.txt", NULL);
+	char	*want = g_strconcat(f, msg, NULL);
+	GError	*e = NULL;
+
+	ck_assert(g_file_set_contents(f, contents, len, NULL));
+	ck_assert_ptr_null(dist_parse("empirical(t.txt)", DIST_UNIT_SIZE, dir,
+	    &e));
+	ck_assert_str_eq(e->message, want);
+	g_error_free(e);
+	g_unlink(f);
+	g_rmdir(dir);
+	g_free(want);
+	g_free(f);
+	g_free(dir);
+}
+
+START_TEST(test_dist_table_errors)
+{
+	GString	*big = g_string_new(NULL);
+	GError	*e = NULL;
+	guint	 i;
+
+	dist_bad_table("1KiB 1\n\0002KiB 1\n", 14, ": not a text file");
+	dist_bad_table("# nothing\n1KiB 0\n2KiB 0\n", -1,
+	    ": the table has no row of positive weight");
+	dist_bad_table("", -1, ": the table has no row of positive weight");
+	dist_bad_table("1KiB\n", -1, ":1: expected \"value weight\" with a "
+	    "weight >= 0");
+	dist_bad_table("1KiB -1\n", -1, ":1: expected \"value weight\" with "
+	    "a weight >= 0");
+	dist_bad_table("1us 1\n", -1, ":1: expected \"value weight\" with a "
+	    "weight >= 0: \"1us\": expected a size such as 16KiB (units B, "
+	    "KiB, MiB, GiB, TiB, kB, MB, GB, TB)");
+	/* One row past the bound: a million rows read, the next refused. */
+	for (i = 0; i <= 1000000; i++)
+		g_string_append(big, "1 1\n");
+	dist_bad_table(big->str, (gssize)big->len, ": more than 1000000 rows");
+	g_string_free(big, TRUE);
+	ck_assert_ptr_null(dist_parse("empirical(no-such-table.txt)",
+	    DIST_UNIT_SIZE, "/nonexistent", &e));
+	/* GLib's own words after the colon may be translated. */
+	ck_assert_msg(g_str_has_prefix(e->message, "\"empirical("
+	    "no-such-table.txt)\": cannot read the table: ") &&
+	    strstr(e->message, "/nonexistent/no-such-table.txt") != NULL,
+	    "%s", e->message);
+	g_error_free(e);
 }
 END_TEST
 
@@ -1212,6 +1285,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_dist_empirical_sampling);
 	tcase_add_test(tc, test_dist_empirical_infinite_total);
 	tcase_add_test(tc, test_dist_errors);
+	tcase_add_test(tc, test_dist_table_errors);
 	tcase_add_test(tc, test_dist_to_string_round_trip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/sim/stats");

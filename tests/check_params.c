@@ -395,6 +395,7 @@ START_TEST(test_params_overrides)
 	    "group.key=value");
 	g_clear_error(&e);
 	ck_assert(!params_override(p, "=3", &e));
+	ck_assert_str_eq(e->message, "-p =3: expected group.key=value");
 	g_clear_error(&e);
 	ck_assert(!params_override(p, "workload.sizes=1KiB", &e));
 	ck_assert_str_eq(e->message, "command line: unknown parameter "
@@ -432,6 +433,12 @@ START_TEST(test_params_sweep_order_and_copy)
 	ck_assert_uint_eq(params_sweep_count(c), 3);
 	params_free(c);
 	ck_assert(!params_add_sweep(p, "nope.x", "1", "t", &e));
+	ck_assert_str_eq(e->message, "t: sweep of unknown parameter nope.x");
+	g_clear_error(&e);
+	ck_assert(!params_add_sweep(p, "workload.sise", "1", "command line",
+	    &e));
+	ck_assert_str_eq(e->message, "command line: sweep of unknown "
+	    "parameter workload.sise; did you mean workload.size?");
 	g_clear_error(&e);
 	g_free(f);
 }
