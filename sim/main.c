@@ -875,8 +875,44 @@ main_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-int
-main(int argc, char **argv)
+/* The short options that take a value, in every command. */
+#define MAIN_SHORT_WITH_VALUE	"bcjmoprst"
+
+/* GOption takes a short option's value only as the next argument; split
+ * "-j2" into "-j" "2" and "-pk=v" into "-p" "k=v", as getopt(3) users
+ * expect.  *owned gets what to free: the strings, then the vector; the
+ * vector returned is a shallow copy that option parsing may reorder. */
+static char **
+main_split_short(int *argc, char **argv, char ***owned)
+{
+	GPtrArray	*v = g_ptr_array_new();
+	char		**out;
+	gboolean	 options = TRUE;
+	int		 i;
+
+	for (i = 0; i < *argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			options = FALSE;
+		if (options && i > 0 && a[0] == '-' && a[1] != '\0' &&
+		    a[1] != '-' && a[2] != '\0' &&
+		    strchr(MAIN_SHORT_WITH_VALUE, a[1]) != NULL) {
+			g_ptr_array_add(v, g_strndup(a, 2));
+			g_ptr_array_add(v, g_strdup(a + 2));
+		} else
+			g_ptr_array_add(v, g_strdup(a));
+	}
+	*argc = (int)v->len;
+	g_ptr_array_add(v, NULL);
+	*owned = (char **)g_ptr_array_free(v, FALSE);
+	out = g_new(char *, *argc + 1);
+	memcpy(out, *owned, sizeof(char *) * (size_t)(*argc + 1));
+	return out;
+}
+
+static int
+main_command(int argc, char **argv)
 {
 	struct main_opts	 o;
 	GOptionContext		*ctx;
@@ -965,5 +1001,18 @@ main(int argc, char **argv)
 	g_free(argv[1]);
 	g_option_context_free(ctx);
 	main_opts_free(&o);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	char	**owned, **args;
+	int	 status;
+
+	args = main_split_short(&argc, argv, &owned);
+	status = main_command(argc, args);
+	g_free(args);
+	g_strfreev(owned);
 	return status;
 }

@@ -99,6 +99,11 @@ same() {	# dir: rows and summary equal to the reference's
 
 "$loansim" run "$scen/sosend-mp.ini" -o "$tmp/j3" -j 3 $big
 check "-j 3 gives the same bytes as -j 1" "same \"$tmp/j3\""
+# A short option's value may be glued to it, as getopt(3) takes it.
+"$loansim" run "$scen/sosend-mp.ini" -o"$tmp/glued" -j2 \
+    -pworkload.messages=2000 --no-plot -q
+check "-j2 -pK=V -oDIR: the same bytes as -j 1 -p K=V -o DIR" \
+    "same \"$tmp/glued\""
 
 "$loansim" run "$scen/sosend-mp.ini" -o "$tmp/ref" -j 1 \
     -p workload.messages=2000 --no-plot > "$tmp/again.out"
