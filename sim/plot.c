@@ -1,8 +1,11 @@
 /* gnuplot figures: data, script, pictures. */
 #include "sim/plot.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "sim/error.h"
@@ -445,21 +448,23 @@ plot_write_script(const struct plot_spec *s, const char *base_name,
 {
 	struct plot_geom	geom;
 	size_t			p, col = 2;
-	char			*out = g_strconcat(base_name, ".", NULL);
 
 	plot_geometry(s, &geom);
 	g_string_append(g, "# ");
 	plot_comment(g, s->title);
-	g_string_append_printf(g, "\n# Run 'gnuplot %s.gp' in this folder to "
-	    "redraw %s.png and %s.svg.\n", base_name, base_name, base_name);
-	g_string_append_printf(g, "do for [fmt in \"png svg\"] {\n"
+	g_string_append(g, "\n# Run 'gnuplot ");
+	plot_comment(g, base_name);
+	g_string_append(g, ".gp' in this folder to redraw the .png and the "
+	    ".svg;\n# gnuplot -e \"out='NAME'\" draws NAME.png and NAME.svg "
+	    "instead.\nif (!exists('out')) out = ");
+	/* loansim itself draws under a temporary name (plot_draw). */
+	plot_quote(g, base_name);
+	g_string_append_printf(g, "\ndo for [fmt in \"png svg\"] {\n"
 	    "if (fmt eq \"png\") {\n"
 	    "\tset terminal pngcairo size %d,%d font 'sans,11'\n"
 	    "} else {\n"
 	    "\tset terminal svg size %d,%d dynamic font 'sans,11'\n"
-	    "}\nset output ", geom.w, geom.h, geom.w, geom.h);
-	plot_quote(g, out);
-	g_string_append(g, ".fmt\n");
+	    "}\nset output out.'.'.fmt\n", geom.w, geom.h, geom.w, geom.h);
 	plot_write_common(s, &geom, g);
 	if (s->npanels > 1) {
 		g_string_append(g, "set multiplot title ");
@@ -477,23 +482,77 @@ plot_write_script(const struct plot_spec *s, const char *base_name,
 	if (s->npanels > 1)
 		g_string_append(g, "unset multiplot\n");
 	g_string_append(g, "set output\n}\n");
-	g_free(out);
+}
+
+/* A name in dir for gnuplot to draw under, then renamed: dir/.NAME-XXXXXX
+ * is reserved (created empty), and the pictures go to .NAME-XXXXXX.png and
+ * .svg beside it.  Only plain characters of NAME are kept, so that the
+ * name needs no quoting.  NULL (and *error) if it cannot be made. */
+static char *
+plot_temp_name(const char *dir, const char *base_name, GError **error)
+{
+	char	*t = g_strdup_printf(".%s-XXXXXX", base_name), *c, *path;
+	int	 fd;
+
+	for (c = t + 1; *c != '\0' && strcmp(c, "-XXXXXX") != 0; c++)
+		if (!g_ascii_isalnum(*c) && *c != '.' && *c != '_' && *c != '-')
+			*c = '_';
+	path = g_build_filename(dir, t, NULL);
+	g_free(t);
+	if ((fd = g_mkstemp(path)) < 0) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO,
+		    "cannot create a temporary file in %s: %s", dir,
+		    g_strerror(errno));
+		g_free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+/* Move the pictures drawn under tmp to their names (base.png, base.svg);
+ * whatever is left of tmp is removed. */
+static gboolean
+plot_rename(const char *tmp, const char *base, gboolean drawn,
+    GError **error)
+{
+	static const char *const ext[] = { ".png", ".svg" };
+	gboolean	 ok = drawn;
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(ext); i++) {
+		char	*from = g_strconcat(tmp, ext[i], NULL);
+		char	*to = g_strconcat(base, ext[i], NULL);
+
+		if (ok && g_rename(from, to) != 0) {
+			g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO,
+			    "cannot rename %s to %s: %s", from, to,
+			    g_strerror(errno));
+			ok = FALSE;
+		}
+		(void)g_unlink(from);
+		g_free(from);
+		g_free(to);
+	}
+	(void)g_unlink(tmp);
+	return ok;
 }
 
 gboolean
 plot_draw(const struct plot_spec *s, GError **error)
 {
 	GString		*d = g_string_new(NULL), *g = g_string_new(NULL);
+	GString		*set_out = g_string_new("out = ");
 	char		*dat = g_strconcat(s->base, ".dat", NULL);
 	char		*gp = g_strconcat(s->base, ".gp", NULL);
 	char		*dat_name = g_path_get_basename(dat);
 	char		*base_name = g_path_get_basename(s->base);
 	char		*dir = g_path_get_dirname(s->base);
 	char		*script = g_strconcat(base_name, ".gp", NULL);
-	char		*argv[3] = { NULL, NULL, NULL };
-	char		*err_out = NULL;
+	char		*argv[5] = { NULL, NULL, NULL, NULL, NULL };
+	char		*err_out = NULL, *tmp = NULL, *tmp_name;
 	char		*gnuplot = plot_gnuplot();
-	gboolean	 ok = FALSE;
+	gboolean	 ok = FALSE, drawn;
 	gint		 status;
 	GError		*err = NULL;
 
@@ -516,23 +575,34 @@ plot_draw(const struct plot_spec *s, GError **error)
 		    "run gnuplot on the script)", s->base, s->base, s->base);
 		goto out;
 	}
+	/* Drawn under a temporary name, renamed once gnuplot is done: an
+	 * interrupted or failed drawing leaves the old pictures (or none),
+	 * never a cut-off one. */
+	if ((tmp = plot_temp_name(dir, base_name, error)) == NULL)
+		goto out;
+	tmp_name = g_path_get_basename(tmp);
+	plot_quote(set_out, tmp_name);
+	g_free(tmp_name);
 	argv[0] = gnuplot;
-	argv[1] = script;
+	argv[1] = "-e";
+	argv[2] = set_out->str;
+	argv[3] = script;
 	if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
 	    NULL, NULL, &err_out, &status, &err)) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_MISSING,
 		    "running %s: %s", gnuplot, err->message);
 		g_error_free(err);
+		(void)plot_rename(tmp, s->base, FALSE, NULL);
 		goto out;
 	}
-	if (!g_spawn_check_wait_status(status, NULL)) {
+	drawn = g_spawn_check_wait_status(status, NULL);
+	if (!drawn)
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO,
 		    "gnuplot failed on %s: %s", gp, err_out ? err_out : "");
-		goto out;
-	}
-	ok = TRUE;
+	ok = plot_rename(tmp, s->base, drawn, drawn ? error : NULL);
 out:
 	g_free(gnuplot);
+	g_free(tmp);
 	g_free(script);
 	g_free(err_out);
 	g_free(dir);
@@ -540,6 +610,7 @@ out:
 	g_free(dat_name);
 	g_free(gp);
 	g_free(dat);
+	g_string_free(set_out, TRUE);
 	g_string_free(d, TRUE);
 	g_string_free(g, TRUE);
 	return ok;

@@ -233,6 +233,37 @@ check "... with a warning and the script kept" \
     "grep -q 'gnuplot was not found' \"$tmp/err\" && [ -s \"$tmp/f2/default-summary.gp\" ] || [ -s \"$tmp/f2/default.gp\" ]"
 LOANSIM_GNUPLOT= expect "plot without gnuplot exits 1" 1 \
     "$loansim" plot fr-summary.csv
+
+# Pictures drawn under a temporary name, renamed once gnuplot exits 0: a
+# stand-in gnuplot (given -e "out = 'NAME'" SCRIPT) that writes half a
+# picture and fails leaves the old pictures and no temporary; one that
+# succeeds replaces them.
+mkdir -p "$tmp/at" && cd "$tmp/at" || exit 1
+cp ../fr-summary.csv .
+cat > gnuplot-fake <<'EOF'
+#!/bin/sh
+[ "$1" = -e ] || exit 3
+out=$(printf '%s\n' "$2" | sed -n "s/^out = '\(.*\)'$/\1/p")
+[ -n "$out" ] && [ -f "$3" ] || exit 3
+printf 'new %s' "$out" > "$out.png"
+[ "${FAKE_FAIL:-}" ] && exit 1
+printf 'new' > "$out.svg"
+EOF
+chmod +x gnuplot-fake
+echo old > fr-summary.png
+echo old > fr-summary.svg
+FAKE_FAIL=1 LOANSIM_GNUPLOT=$tmp/at/gnuplot-fake expect \
+    "a drawing that fails half-way exits 1" 1 "$loansim" plot fr-summary.csv
+unset FAKE_FAIL
+check "... keeps the old pictures and leaves no temporary" \
+    "[ \"\$(cat fr-summary.png fr-summary.svg | tr -d '\\n')\" = oldold ] && [ -z \"\$(ls -A | grep '^\\.')\" ]"
+LOANSIM_GNUPLOT=$tmp/at/gnuplot-fake expect \
+    "a drawing that succeeds exits 0" 0 "$loansim" plot fr-summary.csv
+check "... renames its temporary pictures over the old ones" \
+    "grep -q '^new \\.fr-summary-......\$' fr-summary.png && [ \"\$(cat fr-summary.svg)\" = new ] && [ -z \"\$(ls -A | grep '^\\.')\" ]"
+check "the script draws its own name by default, the name in out if set" \
+    "grep -qx \"if (!exists('out')) out = 'fr-summary'\" fr-summary.gp && grep -qx \"set output out.'.'.fmt\" fr-summary.gp"
+cd "$tmp" || exit 1
 expect "plot of a missing table is exit 2" 2 "$loansim" plot "$tmp/none.csv"
 
 # --- 5. Help -------------------------------------------------------------
