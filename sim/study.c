@@ -901,9 +901,19 @@ study_cell(const struct study *st, size_t point, size_t s, int metric,
 	return c;
 }
 
+/* Whether the interval of the --ci-metric over a cell's first n
+ * replications is known (n >= 2) and within --ci-target of its mean. */
+static gboolean
+study_precise(const struct study *st, size_t point, size_t s, guint64 n)
+{
+	struct ci	c = study_cell(st, point, s, (int)st->o->ci_metric, n);
+
+	return c.half_width <= st->o->ci_target * fabs(c.mean);
+}
+
 /* The runs still to do, and for each cell (point, strategy) how many
  * replications it takes.  A cell starts with reps_min; with --ci-target,
- * while the interval of cpu_ns_per_byte over its first n replications
+ * while the interval of the --ci-metric over its first n replications
  * is unknown (n < 2) or wider than the target, n doubles, up to the cap.
  * Each decision reads only the results of replications 0 .. n-1, so the
  * runs and the outputs are the same for any -j, and for a study resumed
@@ -919,8 +929,6 @@ study_plan(struct study *st)
 	for (point = 0; point < sweep_points(st->sw); point++)
 		for (s = 0; s < st->ns; s++) {
 			for (n = st->reps_min;; n = MIN(2 * n, st->reps)) {
-				struct ci c;
-
 				missing = FALSE;
 				for (rep = 0; rep < n; rep++) {
 					r = study_index(st, point, s, rep);
@@ -931,17 +939,28 @@ study_plan(struct study *st)
 						g_array_append_val(todo, r);
 				}
 				if (missing || st->o->ci_target <= 0 ||
-				    n >= st->reps)
-					break;
-				c = study_cell(st, point, s,
-				    MODEL_CPU_NS_PER_BYTE, n);
-				if (c.half_width <= st->o->ci_target *
-				    fabs(c.mean))
+				    n >= st->reps ||
+				    study_precise(st, point, s, n))
 					break;
 			}
 			st->want[point * st->ns + s] = n;
 		}
 	return todo;
+}
+
+/* With --ci-target, once every cell has its replications: how many
+ * stopped at the cap with the interval still wider than the target. */
+static guint64
+study_capped(const struct study *st)
+{
+	size_t	point, s;
+	guint64	n = 0;
+
+	for (point = 0; point < sweep_points(st->sw); point++)
+		for (s = 0; s < st->ns; s++)
+			n += st->want[point * st->ns + s] >= st->reps &&
+			    !study_precise(st, point, s, st->reps);
+	return n;
 }
 
 /* --- outputs --------------------------------------------------------- */
@@ -1074,10 +1093,12 @@ study_stamp_text(const struct study *st, const char *rows,
 	if (prog != NULL && dr != NULL && (summary == NULL || ds != NULL)) {
 		/* Asked for checks, a finished study is done again. */
 		opts = g_strdup_printf("%s\nreplications=%" G_GUINT64_FORMAT
-		    "\nci_target=%.17g\nshard=%u/%u\nprogram=%s\n"
-		    "check_invariants=%d\n", st->key, st->reps_min,
-		    st->o->ci_target, st->o->shard, st->o->nshards, prog,
-		    params_bool(st->p, "scenario.check_invariants"));
+		    "\nci_target=%.17g\nci_metric=%s\nshard=%u/%u\n"
+		    "program=%s\ncheck_invariants=%d\n", st->key,
+		    st->reps_min, st->o->ci_target,
+		    model_metric_name(st->o->ci_metric), st->o->shard,
+		    st->o->nshards, prog, params_bool(st->p,
+		    "scenario.check_invariants"));
 		key = g_compute_checksum_for_string(G_CHECKSUM_SHA256, opts,
 		    -1);
 		char *rb = g_path_get_basename(rows);
@@ -1169,6 +1190,10 @@ study_run(const struct params *p, const struct study_options *o,
 		g_array_free(todo, TRUE);
 		todo = study_plan(&st);
 		progress_grow(st.prog, todo->len);
+	}
+	if (o->ci_target > 0) {
+		out->cells = sweep_points(st.sw) * st.ns;
+		out->capped = study_capped(&st);
 	}
 	if (!study_write(&st, out->rows, whole, out, error))
 		goto out;
@@ -1268,9 +1293,9 @@ study_dry_run(const struct params *p, const struct study_options *o,
 		fprintf(f, "; shard %u of %u does %" G_GUINT64_FORMAT " of "
 		    "them", o->shard, o->nshards, n);
 	if (o->ci_target > 0)
-		fprintf(f, "; then, where the interval is wider than "
+		fprintf(f, "; then, where the interval of %s is wider than "
 		    "--ci-target, more replications, up to %" G_GUINT64_FORMAT,
-		    st.reps);
+		    model_metric_name(o->ci_metric), st.reps);
 	fputc('\n', f);
 	for (r = 0; r < st.nruns; r++) {
 		study_unindex(&st, r, &point, &s, &rep);

@@ -33,6 +33,7 @@ struct study_options {
 	guint		 shard;		/* K of --shard K/N; 0: none */
 	guint		 nshards;
 	double		 ci_target;	/* replicate until ci95 <= this x mean */
+	guint		 ci_metric;	/* of this metric (model_metric_name) */
 	guint64		 max_replications;	/* cap with ci_target */
 };
 
@@ -45,6 +46,11 @@ struct study_outputs {
 	guint64	 resumed;	/* taken from a journal (merge: shards) */
 	gboolean up_to_date;	/* the outputs were current: nothing done */
 	double	 seconds;
+	/* With ci_target: the cells (point, strategy) of the study, and
+	 * those that reached max_replications with their interval still
+	 * wider than the target. */
+	guint64	 cells;
+	guint64	 capped;
 };
 
 gboolean	 study_run(const struct params *, const struct study_options *,

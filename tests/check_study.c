@@ -351,6 +351,19 @@ study_summary_reps(const char *path, int row)
 	return n;
 }
 
+/* Options of a quiet --ci-target study on two threads into dir. */
+static void
+study_ci_options(struct study_options *o, const char *dir, double target,
+    guint64 cap)
+{
+	memset(o, 0, sizeof(*o));
+	o->outdir = dir;
+	o->quiet = TRUE;
+	o->jobs = 2;
+	o->ci_target = target;
+	o->max_replications = cap;
+}
+
 START_TEST(test_study_ci_target_adds_replications)
 {
 	struct params		*p = study_params();
@@ -359,22 +372,53 @@ START_TEST(test_study_ci_target_adds_replications)
 	GError			*e = NULL;
 	char			*dir = g_build_filename(tmpdir, "ci", NULL);
 
-	memset(&o, 0, sizeof(o));
-	o.outdir = dir;
-	o.quiet = TRUE;
-	o.jobs = 2;
-	o.ci_target = 1e-9;	/* never met: every cell goes to the cap */
-	o.max_replications = 8;
+	/* Never met: every cell goes to the cap. */
+	study_ci_options(&o, dir, 1e-9, 8);
 	ck_assert_msg(study_run(p, &o, &out, &e), "%s", e ? e->message : "");
 	/* 2, then 4, then 8 replications of 3 points x 2 strategies. */
 	ck_assert_uint_eq(out.runs, 3 * 2 * 8);
 	ck_assert_uint_eq(study_summary_reps(out.summary, 1), 8);
+	/* Every one of the 6 cells stopped at the cap, short of it. */
+	ck_assert_uint_eq(out.cells, 6);
+	ck_assert_uint_eq(out.capped, 6);
 	study_outputs_clear(&out);
 	o.ci_target = 0.9;	/* met at once */
 	ck_assert(study_run(p, &o, &out, &e));
 	ck_assert_uint_eq(out.runs, 3 * 2 * 2);
 	ck_assert_uint_eq(study_summary_reps(out.summary, 6), 2);
+	ck_assert_uint_eq(out.cells, 6);
+	ck_assert_uint_eq(out.capped, 0);
 	study_outputs_clear(&out);
+	g_free(dir);
+	params_free(p);
+}
+END_TEST
+
+/* --ci-metric: the target applies to the metric named.  No run breaks
+ * copy semantics, so violations is 0 with an interval of 0, within any
+ * target at the first two replications; cpu_ns_per_byte is not within
+ * 1% of its mean in some cells even at 16. */
+START_TEST(test_study_ci_metric)
+{
+	struct params		*p = study_params();
+	struct study_options	 o;
+	struct study_outputs	 out;
+	GError			*e = NULL;
+	char			*dir = g_build_filename(tmpdir, "cim", NULL);
+
+	study_ci_options(&o, dir, 0.01, 16);
+	o.ci_metric = (guint)model_metric_lookup("violations");
+	ck_assert_msg(study_run(p, &o, &out, &e), "%s", e ? e->message : "");
+	ck_assert_uint_eq(out.runs, 3 * 2 * 2);
+	ck_assert_uint_eq(out.capped, 0);
+	study_outputs_clear(&out);
+	o.ci_metric = (guint)model_metric_lookup("cpu_ns_per_byte");
+	ck_assert(study_run(p, &o, &out, &e));
+	ck_assert_uint_gt(out.runs, 3 * 2 * 2);
+	ck_assert_uint_gt(out.capped, 0);
+	study_outputs_clear(&out);
+	/* study_options zeroed asks for cpu_ns_per_byte. */
+	ck_assert_int_eq(model_metric_lookup("cpu_ns_per_byte"), 0);
 	g_free(dir);
 	params_free(p);
 }
@@ -734,6 +778,7 @@ study_suite(void)
 	tcase_add_test(tc, test_study_rows_byte_identical);
 	tcase_add_test(tc, test_study_threshold_found_with_interval);
 	tcase_add_test(tc, test_study_ci_target_adds_replications);
+	tcase_add_test(tc, test_study_ci_metric);
 	tcase_add_test(tc, test_study_resume_ci_target);
 	tcase_add_test(tc, test_study_one_replication_no_interval);
 	tcase_add_test(tc, test_study_rerun_is_up_to_date);
