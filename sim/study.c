@@ -664,9 +664,10 @@ study_load_rows(struct study *st, const char *path, gboolean strict,
 	return TRUE;
 }
 
-/* The journal again, from the rows kept: a new file renamed over the
- * old one, so that a kill at any moment keeps every finished row; then
- * open for rows to be appended. */
+/* The journal again, from the rows kept: a new file (JOURNAL.tmp, of a
+ * fixed name: a kill leaves no other) renamed over the old one, so that
+ * a kill at any moment keeps every finished row; then open for rows to
+ * be appended. */
 static gboolean
 study_journal_start(struct study *st, const char *path, GError **error)
 {
@@ -1137,6 +1138,19 @@ study_up_to_date(const struct study *st, const char *stamp,
 	return same;
 }
 
+/* What interrupted writes of this study's files may have left beside
+ * them (csv_remove_temps): none may stay once it is done. */
+static void
+study_remove_temps(const struct study_outputs *out, const char *journal,
+    const char *stamp)
+{
+	csv_remove_temps(out->rows);
+	csv_remove_temps(journal);
+	csv_remove_temps(stamp);
+	if (out->summary != NULL)
+		csv_remove_temps(out->summary);
+}
+
 gboolean
 study_run(const struct params *p, const struct study_options *o,
     struct study_outputs *out, GError **error)
@@ -1163,6 +1177,7 @@ study_run(const struct params *p, const struct study_options *o,
 		out->summary = g_strconcat(base, "-summary.csv", NULL);
 		g_free(base);
 	}
+	study_remove_temps(out, jpath, stamp);
 	if (study_up_to_date(&st, stamp, out->rows, out->summary)) {
 		out->up_to_date = TRUE;
 		if (whole && !o->no_plot) {
@@ -1207,6 +1222,7 @@ study_run(const struct params *p, const struct study_options *o,
 	fclose(st.journal);
 	st.journal = NULL;
 	(void)g_unlink(jpath);
+	study_remove_temps(out, jpath, stamp);
 	ok = TRUE;
 out:
 	progress_end(st.prog);
@@ -1260,6 +1276,10 @@ study_merge(const struct params *p, const struct study_options *o,
 		g_free(file);
 	}
 	ok = study_write(&st, out->rows, TRUE, out, error);
+	if (ok) {
+		csv_remove_temps(out->rows);
+		csv_remove_temps(out->summary);
+	}
 out:
 	if (todo != NULL)
 		g_array_free(todo, TRUE);

@@ -147,7 +147,7 @@ then
 	wait "$pid" 2>/dev/null
 	k=$(rows sosend-mp "$d/sosend-mp.csv.partial")
 	lost=""
-	for w in 1 2 3; do
+	for w in 3 2 1; do
 		strace -f -o /dev/null -e trace=write \
 		    -e inject=write:signal=SIGKILL:when=$w \
 		    "$loansim" run "$scen/sosend-mp.ini" -o "$d" -j 1 $big \
@@ -158,9 +158,16 @@ then
 	done
 	check "a kill during the journal rewrite loses no row (${lost:-none lost})" \
 	    "[ -z \"$lost\" ] && [ $k -ge 12 ]"
+	ls -A "$d" > "$tmp/killed.ls"
+	# What older loansims left (g_file_set_contents' PATH.XXXXXX), and
+	# a file of the user's that only looks like it.
+	: > "$d/sosend-mp.csv.partial.BF71Z3"
+	: > "$d/sosend-mp.csv.partial.backup1"
 	"$loansim" run "$scen/sosend-mp.ini" -o "$d" -j 2 $big
 	check "after kills in the rewrite the result is byte-identical" \
 	    "same \"$d\""
+	check "... and nothing else is left (after the kills: $(grep -v '^sosend-mp.csv.partial$' "$tmp/killed.ls" | tr '\n' ' '))" \
+	    "[ \"\$(ls -A \"$d\" | tr '\\n' ' ')\" = 'sosend-mp-summary.csv sosend-mp.csv sosend-mp.csv.done sosend-mp.csv.partial.backup1 ' ]"
 else
 	ko "strace is not installed or cannot trace (tools/setup installs it)"
 fi
