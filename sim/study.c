@@ -42,6 +42,8 @@ struct study {
 	struct model_result		*res;
 	guint8				*done;
 	guint64				*want;		/* per cell: replications */
+	/* Per point: a run's estimated events. */
+	double				*cost;
 	char				*key;
 	char				*header;	/* the rows' header line */
 
@@ -308,6 +310,7 @@ study_free(struct study *st)
 	g_free(st->res);
 	g_free(st->done);
 	g_free(st->want);
+	g_free(st->cost);
 	g_free(st->key);
 	g_free(st->header);
 	progress_free(st->prog);
@@ -400,40 +403,56 @@ study_prefix_point(const struct study *st, size_t point, GError **error)
  * day of one CPU. */
 #define STUDY_MAX_EVENTS	1e12
 
+/* What a run costs beyond its events (building its parameters and its
+ * model), in events: about 2000 on default.ini, where a run of 1291
+ * events takes 1 ms and one of 165653 takes 20 ms. */
+#define STUDY_RUN_EVENTS	2000
+
 /* Before any run of todo: each fits in scenario.max_memory, and all of
- * them are not absurdly long (their estimated events added up). */
+ * them are not absurdly long (their estimated events added up).  Keeps
+ * every point's estimated cost of a run for the progress line. */
 static gboolean
-study_check_work(const struct study *st, const GArray *todo,
-    GError **error)
+study_check_work(struct study *st, const GArray *todo, GError **error)
 {
 	struct study_values	 sv = { st, g_hash_table_new(g_str_hash,
-				    g_str_equal), SIZE_MAX };
+				    g_str_equal), 0 };
 	struct model_values	 v = { study_values_number, study_values_text,
 				    &sv };
 	struct model_estimate	 est;
 	uint64_t		 max = params_size(st->p, "scenario.max_memory");
 	double			 events = 0, most = 0;
-	size_t			 i, point, s;
+	size_t			 i, point, s, np = sweep_points(st->sw);
 	guint64			 rep;
-	gboolean		 ok = TRUE;
+	gboolean		 ok = TRUE, *need = g_new0(gboolean, np);
 
 	for (i = 0; i < sweep_axes(st->sw); i++)
 		g_hash_table_insert(sv.axis, (gpointer)sweep_axis_name(st->sw,
 		    i), GUINT_TO_POINTER(i + 1));
+	for (i = 0; i < todo->len; i++) {
+		study_unindex(st, g_array_index(todo, size_t, i), &point, &s,
+		    &rep);
+		need[point] = TRUE;
+	}
+	g_free(st->cost);
+	st->cost = g_new0(double, np);
+	/* Every point: a later --ci-target round may run any of them. */
+	for (point = 0; ok && point < np; point++) {
+		sv.point = point;
+		model_estimate(&v, &est);
+		if (need[point] && !(ok = model_estimate_check(&est, max,
+		    error)))
+			study_prefix_point(st, point, error);
+		st->cost[point] = MIN(est.events, est.max_events);
+		if (need[point])
+			most = MAX(most, st->cost[point]);
+	}
 	for (i = 0; ok && i < todo->len; i++) {
 		study_unindex(st, g_array_index(todo, size_t, i), &point, &s,
 		    &rep);
-		if (point != sv.point) {
-			sv.point = point;
-			model_estimate(&v, &est);
-			if (!(ok = model_estimate_check(&est, max, error)))
-				study_prefix_point(st, point, error);
-			est.events = MIN(est.events, est.max_events);
-			most = MAX(most, est.events);
-		}
-		events += est.events;
+		events += st->cost[point];
 	}
 	g_hash_table_destroy(sv.axis);
+	g_free(need);
 	if (ok && events > STUDY_MAX_EVENTS) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
 		    "the study would take about %.2g events (%u runs of up "
@@ -444,6 +463,29 @@ study_check_work(const struct study *st, const GArray *todo,
 		ok = FALSE;
 	}
 	return ok;
+}
+
+/* A run's weight for the progress line: its point's estimated cost. */
+static double
+study_weight(const struct study *st, size_t r)
+{
+	size_t	point, s;
+	guint64	rep;
+
+	study_unindex(st, r, &point, &s, &rep);
+	return st->cost[point] + STUDY_RUN_EVENTS;
+}
+
+/* The weight of the runs of todo. */
+static double
+study_todo_weight(const struct study *st, const GArray *todo)
+{
+	double	w = 0;
+	guint	i;
+
+	for (i = 0; i < todo->len; i++)
+		w += study_weight(st, g_array_index(todo, size_t, i));
+	return w;
 }
 
 static gboolean
@@ -812,7 +854,7 @@ study_finished(struct study *st, size_t r, GError **error)
 	study_row(c, st, r);
 	ok = csv_journal_append(st->journal, csv_text(c), error);
 	csv_free(c);
-	progress_step(st->prog);
+	progress_step_weight(st->prog, study_weight(st, r));
 	return ok;
 }
 
@@ -1198,13 +1240,17 @@ study_run(const struct params *p, const struct study_options *o,
 	if (!study_check_work(&st, todo, error) ||
 	    !study_journal_start(&st, jpath, error))
 		goto out;
-	st.prog = progress_new(st.name, todo->len, o->quiet);
+	/* Runs get longer along most sweeps (sizes): the time left goes
+	 * by their estimated cost, not their number. */
+	st.prog = progress_new(st.name, 0, o->quiet);
+	progress_grow(st.prog, todo->len, study_todo_weight(&st, todo));
 	while (todo->len > 0) {
 		if (!study_do(&st, todo, error))
 			goto out;
 		g_array_free(todo, TRUE);
 		todo = study_plan(&st);
-		progress_grow(st.prog, todo->len);
+		progress_grow(st.prog, todo->len, study_todo_weight(&st,
+		    todo));
 	}
 	if (o->ci_target > 0) {
 		out->cells = sweep_points(st.sw) * st.ns;

@@ -86,12 +86,20 @@ struct study_workers *study_workers_start(guint jobs, guint n,
 void		 study_workers_join(struct study_workers *);
 
 /* A one-line progress report on stderr when it is a terminal; total 0:
- * open-ended.  progress_grow adds runs to the total (--ci-target rounds).
- * progress_step may be called from any thread. */
+ * open-ended.  Each run has a weight, its estimated cost (1 unless
+ * said): the time left is the time so far per unit of weight done, for
+ * the weight still to do.  progress_grow adds runs and their weight to
+ * the total (--ci-target rounds).  progress_step (weight 1) and
+ * progress_step_weight may be called from any thread. */
 struct progress;
 struct progress	*progress_new(const char *what, guint64 total, gboolean quiet);
-void		 progress_grow(struct progress *, guint64 more);
+void		 progress_grow(struct progress *, guint64 more, double weight);
 void		 progress_step(struct progress *);
+void		 progress_step_weight(struct progress *, double weight);
+/* Seconds left when done_weight of total_weight took seconds; NAN
+ * before anything is done. */
+double		 progress_eta(double done_weight, double total_weight,
+		    double seconds);
 void		 progress_end(struct progress *);
 void		 progress_free(struct progress *);
 
