@@ -2,8 +2,10 @@
 #include "sim/csv.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/error.h"
 
@@ -104,20 +106,80 @@ csv_write_atomic(const struct csv *c, const char *path, GError **error)
 	return csv_write_text(path, c->text->str, error);
 }
 
+static char *
+csv_temp_path(const char *path)
+{
+	return g_strconcat(path, ".tmp", NULL);
+}
+
+/* All of text into f, on the disk, closed. */
+static gboolean
+csv_write_all(FILE *f, const char *text)
+{
+	size_t	len = strlen(text);
+	int	ok = fwrite(text, 1, len, f) == len && fflush(f) == 0 &&
+		    fsync(fileno(f)) == 0;
+
+	return fclose(f) == 0 && ok;
+}
+
 gboolean
 csv_write_text(const char *path, const char *text, GError **error)
 {
-	GError	*err = NULL;
+	char	*tmp = csv_temp_path(path);
+	FILE	*f;
+	int	 e;
 
-	/* g_file_set_contents() writes a temporary file and renames it:
-	 * a kill at any moment leaves the old file or the new one. */
-	if (!g_file_set_contents(path, text, -1, &err)) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO, "%s",
-		    err->message);
-		g_error_free(err);
+	/* The new text in PATH.tmp, renamed over PATH: a kill at any
+	 * moment leaves the old file or the new one, and at most PATH.tmp
+	 * beside it, which the next write of PATH takes over (and a study
+	 * removes, csv_remove_temps); never a file of another name. */
+	if ((f = fopen(tmp, "w")) == NULL || !csv_write_all(f, text) ||
+	    g_rename(tmp, path) != 0) {
+		e = errno;
+		(void)g_unlink(tmp);
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_IO,
+		    "cannot write %s: %s", path, g_strerror(e));
+		g_free(tmp);
 		return FALSE;
 	}
+	g_free(tmp);
 	return TRUE;
+}
+
+void
+csv_remove_temps(const char *path)
+{
+	char		*tmp = csv_temp_path(path);
+	char		*dir = g_path_get_dirname(path);
+	char		*base = g_path_get_basename(path);
+	size_t		 len = strlen(base);
+	GDir		*d = g_dir_open(dir, 0, NULL);
+	const char	*n;
+
+	(void)g_unlink(tmp);
+	/* Those of g_file_set_contents(), which wrote these files once:
+	 * PATH.XXXXXX, six letters or digits. */
+	while (d != NULL && (n = g_dir_read_name(d)) != NULL) {
+		size_t	i;
+
+		if (strncmp(n, base, len) != 0 || n[len] != '.' ||
+		    strlen(n) != len + 7)
+			continue;
+		for (i = len + 1; g_ascii_isalnum(n[i]); i++)
+			;
+		if (n[i] == '\0') {
+			char *p = g_build_filename(dir, n, NULL);
+
+			(void)g_unlink(p);
+			g_free(p);
+		}
+	}
+	if (d != NULL)
+		g_dir_close(d);
+	g_free(base);
+	g_free(dir);
+	g_free(tmp);
 }
 
 FILE *

@@ -1,6 +1,6 @@
 /* CSV output: rows built in memory, files replaced atomically (a temporary
- * file, then rename), and a journal appended row by row so that a killed
- * run keeps what it had computed. */
+ * file of a fixed name, then rename), and a journal appended row by row
+ * so that a killed run keeps what it had computed. */
 #ifndef LOANSIM_CSV_H
 #define LOANSIM_CSV_H
 
@@ -20,8 +20,11 @@ const char	*csv_text(const struct csv *);
 const char	*csv_last_row(const struct csv *);
 gboolean	 csv_write_atomic(const struct csv *, const char *path,
 		    GError **);
-/* Any text, replaced the same way. */
+/* Any text, replaced the same way (through PATH.tmp). */
 gboolean	 csv_write_text(const char *path, const char *text, GError **);
+/* Remove what an interrupted replacement of path may have left: PATH.tmp,
+ * and PATH.XXXXXX (six letters or digits) of older loansims. */
+void		 csv_remove_temps(const char *path);
 
 /* The fields of one CSV line (quotes undone), or NULL if it is not
  * well formed; g_strfreev() it. */

@@ -5,12 +5,15 @@
  * figure puts on x the numeric axis with the most values, draws a panel
  * for each value of a second axis when there is more than one strategy
  * or more than two axes (small multiples, at most PLOT_MAX_PANELS), and
- * one curve per strategy and combination of the other axes.  Where the
- * curves are the strategies alone, each strategy's crossings with the
- * first (the baseline) are marked and said in words, in the direction
- * that is true ("cheaper below", "faster above").  Without a numeric
- * axis: where CPU time went (stacked), or the metric as points with
- * error bars over the categories. */
+ * of a further one while a panel would hold more than FIGURE_MAX_CURVES
+ * curves, and one curve per strategy and combination of the other axes.
+ * In every panel, each strategy's crossings with the first (the
+ * baseline), for each combination, are marked and said in words, in the
+ * direction that is true ("cheaper below", "faster above"), with the two
+ * measured points around an interpolated one and whether the 95%
+ * intervals settle it.  Without a numeric axis: where CPU time went
+ * (stacked), or the metric as points with error bars over the
+ * categories. */
 #include "sim/figure.h"
 
 #include <errno.h>
@@ -137,13 +140,64 @@ figure_def(const struct figure_table *t, const char *name)
 	return params_lookup(t->defs, name);
 }
 
-/* A value of parameter d (in base units) for a reader: "36.27KiB". */
+/* A display unit for values of d up to max: divide by *div; NULL (and
+ * 1) for a parameter without units. */
+static const char *
+figure_unit(const struct param_def *d, double max, double *div)
+{
+	static const struct {
+		enum param_type	 type;
+		const char	*name;
+		double		 scale;
+	} u[] = {
+		{ PARAM_SIZE, "B", 1 }, { PARAM_SIZE, "KiB", 1024 },
+		{ PARAM_SIZE, "MiB", 1048576 }, { PARAM_SIZE, "GiB", 1 << 30 },
+		{ PARAM_TIME, "ns", 1 }, { PARAM_TIME, "us", 1e3 },
+		{ PARAM_TIME, "ms", 1e6 }, { PARAM_TIME, "s", 1e9 },
+		{ PARAM_BANDWIDTH, "B/s", 1 }, { PARAM_BANDWIDTH, "kB/s", 1e3 },
+		{ PARAM_BANDWIDTH, "MB/s", 1e6 },
+		{ PARAM_BANDWIDTH, "GB/s", 1e9 }
+	};
+	const char	*name = NULL;
+	enum param_type	 type;
+	size_t		 i;
+
+	*div = 1;
+	if (d == NULL)
+		return NULL;
+	type = d->type == PARAM_DIST_SIZE ? PARAM_SIZE :
+	    d->type == PARAM_DIST_TIME ? PARAM_TIME : d->type;
+	for (i = 0; i < G_N_ELEMENTS(u); i++)
+		if (u[i].type == type && (name == NULL || fabs(max) >=
+		    u[i].scale)) {
+			name = u[i].name;
+			*div = u[i].scale;
+		}
+	return name;
+}
+
+/* A value of parameter d (in base units) as given, for a reader: a size
+ * in the largest unit it is a whole number of ("64KiB"; 1500 is "1500B",
+ * not "1.465KiB"), a time or a bandwidth in its unit ("30us"). */
 static char *
 figure_format(const struct param_def *d, double x)
 {
 	switch (d != NULL ? d->type : PARAM_REAL) {
 	case PARAM_SIZE:
 	case PARAM_DIST_SIZE:
+		if (x == floor(x) && fabs(x) < 1e18) {
+			static const char *const unit[] = { "B", "KiB", "MiB",
+			    "GiB", "TiB" };
+			double	scale = 1;
+			size_t	i = 0;
+
+			while (i + 1 < G_N_ELEMENTS(unit) && x != 0 &&
+			    fmod(x, scale * 1024) == 0) {
+				scale *= 1024;
+				i++;
+			}
+			return g_strdup_printf("%.0f%s", x / scale, unit[i]);
+		}
 		return units_format_size(x);
 	case PARAM_TIME:
 	case PARAM_DIST_TIME:
@@ -151,8 +205,21 @@ figure_format(const struct param_def *d, double x)
 	case PARAM_BANDWIDTH:
 		return units_format_bandwidth(x);
 	default:
-		return g_strdup_printf("%.3g", x);
+		return g_strdup_printf(x == floor(x) && fabs(x) < 1e15 ?
+		    "%.0f" : "%.6g", x);
 	}
+}
+
+/* An estimate of parameter d, to three digits: "95.2KiB", "0.25". */
+static char *
+figure_format_about(const struct param_def *d, double x)
+{
+	double		 div;
+	const char	*unit = figure_unit(d, x, &div);
+	double		 v = x / div;
+
+	return g_strdup_printf(fabs(v) >= 1000 ? "%.0f%s" : "%.3g%s", v,
+	    unit != NULL ? unit : "");
 }
 
 /* Whether parameter d's values get labels with units. */
@@ -467,29 +534,49 @@ figure_nvalues(const struct figure_axis *a)
 /* --- break-even ------------------------------------------------------ */
 
 /* One end of a range where the candidate wins: at a point measured
- * (after a tie) or interpolated between two. */
+ * (after a tie), or interpolated between the two points around it, lo
+ * and hi.  unsure: the two curves' 95% intervals overlap at a point the
+ * edge rests on, so the data do not settle which side it is on. */
 struct figure_edge {
 	double		x;
 	gboolean	exact;
+	double		lo, hi;
+	gboolean	unsure;
 };
 
+/* "8KiB", "about 95.2KiB (between 64KiB and 128KiB)", with ", within
+ * the 95% intervals" where they overlap. */
 static char *
-figure_edge_text(const struct param_def *d, struct figure_edge e)
+figure_edge_text(const struct param_def *d, const struct figure_edge *e)
 {
-	char	*v = figure_format(d, e.x), *s;
+	char	*v, *a, *b, *s;
 
-	s = g_strconcat(e.exact ? "" : "about ", v, NULL);
+	if (e->exact) {
+		v = figure_format(d, e->x);
+		s = g_strconcat(v, e->unsure ? " (within the 95% intervals)" :
+		    "", NULL);
+		g_free(v);
+		return s;
+	}
+	v = figure_format_about(d, e->x);
+	a = figure_format(d, e->lo);
+	b = figure_format(d, e->hi);
+	s = g_strdup_printf("about %s (between %s and %s%s)", v, a, b,
+	    e->unsure ? ", within the 95% intervals" : "");
 	g_free(v);
+	g_free(a);
+	g_free(b);
 	return s;
 }
 
-/* "below about 0.34", "from 4KiB", "from about 2KiB to 64KiB". */
+/* "below about 0.34 (...)", "from 4KiB", "from about 2KiB (...) to
+ * 64KiB". */
 static char *
 figure_range_text(const struct param_def *d, const struct figure_edge *lo,
     const struct figure_edge *hi)
 {
-	char	*a = lo ? figure_edge_text(d, *lo) : NULL;
-	char	*b = hi ? figure_edge_text(d, *hi) : NULL;
+	char	*a = lo ? figure_edge_text(d, lo) : NULL;
+	char	*b = hi ? figure_edge_text(d, hi) : NULL;
 	char	*s;
 
 	if (lo != NULL && hi != NULL)
@@ -503,44 +590,73 @@ figure_range_text(const struct param_def *d, const struct figure_edge *lo,
 	return s;
 }
 
+/* Two curves, each point's mean and 95% half-width (NAN: none). */
+struct figure_curve {
+	const double	*y;
+	const double	*ci;
+};
+
+/* Whether the intervals of a and b overlap at point i (never where
+ * either has none: with one replication nothing is said). */
+static gboolean
+figure_overlap(const struct figure_curve *a, const struct figure_curve *b,
+    size_t i)
+{
+	double	ca = a->ci != NULL ? a->ci[i] : NAN;
+	double	cb = b->ci != NULL ? b->ci[i] : NAN;
+
+	return isfinite(ca) && isfinite(cb) && fabs(a->y[i] - b->y[i]) <=
+	    ca + cb;
+}
+
 /* Where the candidate beats the base along x: the crossings go to
  * marks (x values), the sentence is returned.  Ties (both strategies
  * doing the same thing, as a loan below its threshold) are no win; a
  * range that starts or ends at a tie starts or ends at its first or
  * last winning point, others at a crossing interpolated between two
- * points (in log x on a log axis). */
+ * points (in log x on a log axis), said with the two points. */
 static char *
-figure_crossings(const double *x, size_t n, const double *base,
-    const double *cand, gboolean higher, gboolean logx,
+figure_crossings(const double *x, size_t n, const struct figure_curve *base,
+    const struct figure_curve *cand, gboolean higher, gboolean logx,
     const struct param_def *d, const char *phrase, GArray *marks)
 {
 	GString			*s;
 	GPtrArray		*runs = g_ptr_array_new_with_free_func(g_free);
-	size_t			 i, nvalid = 0, nwin = 0;
-	double			 adv_prev = 0, x_prev = 0;
+	size_t			 i, prev = 0, nvalid = 0, nwin = 0;
+	double			 adv_prev = 0;
 	gboolean		 win_prev = FALSE, tie_prev = FALSE;
 	gboolean		 have_start = FALSE;
-	struct figure_edge	 start = { 0, FALSE }, e;
+	struct figure_edge	 start, e;
 
+	memset(&start, 0, sizeof(start));
 	for (i = 0; i < n; i++) {
-		double		adv = higher ? cand[i] - base[i] :
-		    base[i] - cand[i];
+		double		adv = higher ? cand->y[i] - base->y[i] :
+		    base->y[i] - cand->y[i];
 		gboolean	tie, win;
 
 		if (!isfinite(adv))
 			continue;
-		tie = fabs(adv) <= 1e-9 * MAX(fabs(cand[i]), fabs(base[i]));
+		tie = fabs(adv) <= 1e-9 * MAX(fabs(cand->y[i]),
+		    fabs(base->y[i]));
 		win = adv > 0 && !tie;
 		if (nvalid > 0 && win != win_prev) {
+			memset(&e, 0, sizeof(e));
 			e.exact = win ? tie_prev : tie;
-			if (e.exact)
-				e.x = win ? x[i] : x_prev;
-			else {
+			e.lo = x[prev];
+			e.hi = x[i];
+			if (e.exact) {
+				/* The winning point of the two. */
+				e.x = win ? x[i] : x[prev];
+				e.unsure = figure_overlap(base, cand, win ? i :
+				    prev);
+			} else {
 				double t = adv_prev / (adv_prev - adv);
 
-				e.x = logx ? exp(log(x_prev) + t *
-				    (log(x[i]) - log(x_prev))) :
-				    x_prev + t * (x[i] - x_prev);
+				e.x = logx ? exp(log(x[prev]) + t *
+				    (log(x[i]) - log(x[prev]))) :
+				    x[prev] + t * (x[i] - x[prev]);
+				e.unsure = figure_overlap(base, cand, prev) ||
+				    figure_overlap(base, cand, i);
 			}
 			g_array_append_val(marks, e.x);
 			if (win) {
@@ -553,7 +669,7 @@ figure_crossings(const double *x, size_t n, const double *base,
 		nvalid++;
 		nwin += win;
 		adv_prev = adv;
-		x_prev = x[i];
+		prev = i;
 		win_prev = win;
 		tie_prev = tie;
 	}
@@ -579,7 +695,7 @@ figure_crossings(const double *x, size_t n, const double *base,
 	return g_string_free(s, FALSE);
 }
 
-/* --- run tables: a numeric axis ------------------------------------- */
+/* --- run tables: what a figure is made of -------------------------- */
 
 /* Everything a figure allocates, freed at once. */
 struct figure_parts {
@@ -635,21 +751,427 @@ figure_title(const struct figure_table *t, const struct figure_cells *c,
 	    " and 95% interval" : "");
 }
 
-/* The values vals[i] of axes ax[i], i < n, as one label. */
+/* The values vals[i] of axes ax[i], i < n, as one label: "1, 64KiB";
+ * named, "machine.cpus = 1, pipe.writer_gap = pipe.reader_gap = 10us"
+ * (axes side by side with the same value share it). */
 static char *
-figure_values_label(const struct figure_axis *axes, const int *ax, int n,
-    char **vals)
+figure_values_text(const struct figure_axis *axes, const int *ax, int n,
+    char **vals, gboolean named)
 {
 	GString	*s = g_string_new(NULL);
 	int	 i;
 
 	for (i = 0; i < n; i++) {
-		char *v = figure_value_label(axes[ax[i]].def, vals[i]);
+		char *v;
 
-		g_string_append_printf(s, "%s%s", i ? ", " : "", v);
+		if (named) {
+			g_string_append_printf(s, "%s = ", axes[ax[i]].name);
+			if (i + 1 < n && strcmp(vals[i], vals[i + 1]) == 0)
+				continue;
+		}
+		v = figure_value_label(axes[ax[i]].def, vals[i]);
+		g_string_append_printf(s, "%s%s", v, i + 1 < n ? ", " : "");
 		g_free(v);
 	}
 	return g_string_free(s, FALSE);
+}
+
+static char *
+figure_values_label(const struct figure_axis *axes, const int *ax, int n,
+    char **vals)
+{
+	return figure_values_text(axes, ax, n, vals, FALSE);
+}
+
+static char *
+figure_assignments(const struct figure_axis *axes, const int *ax, int n,
+    char **vals)
+{
+	return figure_values_text(axes, ax, n, vals, TRUE);
+}
+
+/* --- run tables: panels and curves ----------------------------------- */
+
+/* Curves a panel holds at most, strategies included: more are hard to
+ * tell apart and to read in a legend. */
+#define FIGURE_MAX_CURVES	8
+
+/* The values of axes ax[0..n) at point pv, as a key. */
+static char *
+figure_point_key(char **pv, const int *ax, int n)
+{
+	char	**v = g_new0(char *, n + 1), *k;
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		v[i] = pv[ax[i]];
+	k = figure_key(v, n);
+	g_free(v);
+	return k;
+}
+
+static guint
+figure_value_index(const struct figure_axis *a, const char *v)
+{
+	guint	i;
+
+	for (i = 0; i < a->values->len; i++)
+		if (strcmp(g_ptr_array_index(a->values, i), v) == 0)
+			return i;
+	g_assert_not_reached();
+}
+
+struct figure_order {
+	const struct figure_axis *axes;
+	const int		 *ax;
+	int			  n;
+};
+
+/* Combinations in the order of their axes' values, the first axis
+ * slowest. */
+static gint
+figure_combo_cmp(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const struct figure_order *o = data;
+	char	**va = *(char ***)a, **vb = *(char ***)b;
+	int	 i;
+
+	for (i = 0; i < o->n; i++) {
+		guint x = figure_value_index(&o->axes[o->ax[i]], va[i]);
+		guint y = figure_value_index(&o->axes[o->ax[i]], vb[i]);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return 0;
+}
+
+/* The combinations of values of axes ax[0..n) that occur among the
+ * points (char **, n values each), in order. */
+static GPtrArray *
+figure_combos(const struct figure_cells *c, const struct figure_axis *axes,
+    const int *ax, int n)
+{
+	GPtrArray		*combos = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)g_strfreev);
+	GHashTable		*seen = g_hash_table_new_full(g_str_hash,
+	    g_str_equal, g_free, NULL);
+	struct figure_order	 o = { axes, ax, n };
+	guint			 i;
+	int			 k;
+
+	for (i = 0; i < c->points->len; i++) {
+		char	**pv = g_ptr_array_index(c->points, i);
+		char	 *key = figure_point_key(pv, ax, n);
+		char	**v;
+
+		if (g_hash_table_contains(seen, key)) {
+			g_free(key);
+			continue;
+		}
+		g_hash_table_add(seen, key);
+		v = g_new0(char *, n + 1);
+		for (k = 0; k < n; k++)
+			v[k] = g_strdup(pv[ax[k]]);
+		g_ptr_array_add(combos, v);
+	}
+	g_hash_table_destroy(seen);
+	g_ptr_array_sort_with_data(combos, figure_combo_cmp, &o);
+	return combos;
+}
+
+/* Which axes make the panels and which the curves. */
+struct figure_layout {
+	int	*pax;		/* panels: a panel per combination of these */
+	int	 npax;
+	int	*cax;		/* curves: one per strategy and combination */
+	int	 ncax;
+};
+
+static guint
+figure_npanels(const struct figure_cells *c, const struct figure_axis *axes,
+    const struct figure_layout *l)
+{
+	GPtrArray	*p = figure_combos(c, axes, l->pax, l->npax);
+	guint		 n = p->len;
+
+	g_ptr_array_free(p, TRUE);
+	return n;
+}
+
+/* The most combinations of the curve axes within one panel; with
+ * fixed, whether axis a takes one value within every panel instead. */
+static guint
+figure_most_curves(const struct figure_cells *c, const struct figure_layout *l,
+    int fixed, gboolean *is_fixed)
+{
+	GHashTable	*seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	GHashTable	*count = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	guint		 i, most = 0;
+
+	if (is_fixed != NULL)
+		*is_fixed = TRUE;
+	for (i = 0; i < c->points->len; i++) {
+		char	**pv = g_ptr_array_index(c->points, i);
+		char	 *pk = figure_point_key(pv, l->pax, l->npax);
+		char	 *ck = fixed >= 0 ? g_strdup(pv[fixed]) :
+		    figure_point_key(pv, l->cax, l->ncax);
+		char	 *both = g_strconcat(pk, "\x1e", ck, NULL);
+		guint	  n;
+
+		g_free(ck);
+		if (g_hash_table_contains(seen, both)) {
+			g_free(both);
+			g_free(pk);
+			continue;
+		}
+		g_hash_table_add(seen, both);
+		n = GPOINTER_TO_UINT(g_hash_table_lookup(count, pk)) + 1;
+		g_hash_table_insert(count, pk, GUINT_TO_POINTER(n));
+		most = MAX(most, n);
+	}
+	if (is_fixed != NULL)
+		*is_fixed = most <= 1;
+	g_hash_table_destroy(seen);
+	g_hash_table_destroy(count);
+	return most;
+}
+
+/* Move curve axis cax[k] to the panel axes. */
+static void
+figure_layout_move(struct figure_layout *l, int k)
+{
+	l->pax[l->npax++] = l->cax[k];
+	memmove(l->cax + k, l->cax + k + 1, (size_t)(l->ncax - k - 1) *
+	    sizeof(int));
+	l->ncax--;
+}
+
+/* A curve axis that takes one value in each panel (a sweep's "where"
+ * ties pipe.reader_gap to pipe.writer_gap) belongs to the panels: it
+ * names them and makes no curves. */
+static void
+figure_layout_fixed(const struct figure_cells *c, struct figure_layout *l)
+{
+	int		k;
+	gboolean	fixed;
+
+	for (k = 0; l->npax > 0 && k < l->ncax; k++) {
+		figure_most_curves(c, l, l->cax[k], &fixed);
+		if (fixed)
+			figure_layout_move(l, k--);
+	}
+}
+
+/* Panels and curves of a figure over axis xa with ns strategies: a panel
+ * per value of the axis with fewest values when curves would otherwise
+ * mix strategies and values; then, while a panel would hold more than
+ * FIGURE_MAX_CURVES curves, a further axis makes panels too (the one
+ * leaving fewest curves, up to PLOT_MAX_PANELS panels). */
+static void
+figure_layout(const struct figure_cells *c, const struct figure_axis *axes,
+    int xa, guint ns, struct figure_parts *f, struct figure_layout *l)
+{
+	int	k;
+
+	l->pax = figure_alloc(f, (size_t)c->naxes, sizeof(int));
+	l->cax = figure_alloc(f, (size_t)c->naxes, sizeof(int));
+	l->npax = l->ncax = 0;
+	for (k = 0; k < c->naxes; k++)
+		if (k != xa && figure_nvalues(&axes[k]) > 1)
+			l->cax[l->ncax++] = k;
+	if (l->ncax > 0 && (ns > 1 || l->ncax > 1)) {
+		int best = 0;
+
+		for (k = 1; k < l->ncax; k++)
+			if (figure_nvalues(&axes[l->cax[k]]) <
+			    figure_nvalues(&axes[l->cax[best]]))
+				best = k;
+		if (figure_nvalues(&axes[l->cax[best]]) <= PLOT_MAX_PANELS) {
+			figure_layout_move(l, best);
+			figure_layout_fixed(c, l);
+		}
+	}
+	while (l->ncax > 0 && ns * figure_most_curves(c, l, -1, NULL) >
+	    FIGURE_MAX_CURVES) {
+		int	best = -1;
+		guint	best_curves = 0, best_panels = 0;
+
+		for (k = 0; k < l->ncax; k++) {
+			struct figure_layout	 t = *l;
+			guint			 np, nc;
+
+			t.pax = g_memdup2(l->pax, (gsize)c->naxes *
+			    sizeof(int));
+			t.cax = g_memdup2(l->cax, (gsize)c->naxes *
+			    sizeof(int));
+			figure_layout_move(&t, k);
+			np = figure_npanels(c, axes, &t);
+			nc = figure_most_curves(c, &t, -1, NULL);
+			g_free(t.pax);
+			g_free(t.cax);
+			if (np > PLOT_MAX_PANELS)
+				continue;
+			if (best < 0 || nc < best_curves ||
+			    (nc == best_curves && np < best_panels)) {
+				best = k;
+				best_curves = nc;
+				best_panels = np;
+			}
+		}
+		if (best < 0)
+			break;
+		figure_layout_move(l, best);
+		figure_layout_fixed(c, l);
+	}
+}
+
+/* --- run tables: a numeric axis ------------------------------------- */
+
+/* The x label: the parameter, its unit, and a log scale said. */
+static char *
+figure_xlabel(const struct figure_table *t, const char *name,
+    gboolean logx)
+{
+	char	*l = study_axis_label(t->defs, name), *s;
+
+	if (!logx)
+		return l;
+	s = g_str_has_suffix(l, ")") ? g_strdup_printf("%.*s, log scale)",
+	    (int)strlen(l) - 1, l) : g_strconcat(l, " (log scale)", NULL);
+	g_free(l);
+	return s;
+}
+
+/* The groups whose sentence is said[g0] (those not yet told, *told), as
+ * a note's head: "workload.buffers = 1, 2" for one curve axis, "a = 1,
+ * b = 2; a = 1, b = 3" for more.  *n: how many. */
+static char *
+figure_groups_head(const struct figure_axis *axes,
+    const struct figure_layout *l, GPtrArray *groups, char **said,
+    gboolean *told, guint g0, guint *n)
+{
+	GString	*s = g_string_new(NULL);
+	guint	 g;
+
+	*n = 0;
+	for (g = g0; g < groups->len; g++) {
+		char	**gv = g_ptr_array_index(groups, g);
+		char	 *v;
+
+		if (told[g] || said[g] == NULL ||
+		    strcmp(said[g], said[g0]) != 0)
+			continue;
+		told[g] = TRUE;
+		if (l->ncax == 1 && *n > 0) {
+			v = figure_value_label(axes[l->cax[0]].def, gv[0]);
+			g_string_append_printf(s, ", %s", v);
+		} else {
+			v = figure_assignments(axes, l->cax, l->ncax, gv);
+			g_string_append_printf(s, "%s%s", *n > 0 ? "; " : "",
+			    v);
+		}
+		g_free(v);
+		(*n)++;
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* The notes and marks of a panel: where each strategy beats the first,
+ * for each combination of the curve axes, in its colour; the groups
+ * that say the same share a note (grey when it is several), said for
+ * all without naming them. */
+static void
+figure_breakeven(const struct figure_axis *X, const struct figure_cells *c,
+    const struct figure_axis *axes, const struct figure_layout *l,
+    GPtrArray *groups, const struct plot_series *ser, const char *metric,
+    gboolean logx, struct figure_parts *f, struct plot_panel *panel)
+{
+	guint			 nx = figure_nvalues(X), ns = c->strat->len;
+	guint			 ng = groups->len, g, s, m, n;
+	gboolean		 higher = figure_higher_is_better(metric);
+	struct plot_note	*notes = figure_alloc(f, ng * ns,
+	    sizeof(*notes));
+	GArray			*mx = g_array_new(FALSE, FALSE, sizeof(double));
+	GArray			*owner = g_array_new(FALSE, FALSE,
+	    sizeof(guint));
+	gboolean		*told = g_new(gboolean, ng);
+	struct plot_mark	*marks;
+
+	for (s = 1; s < ns; s++) {
+		char	*phrase = g_strdup_printf("%s %s than %s",
+		    (char *)g_ptr_array_index(c->strat, s),
+		    figure_better_word(metric),
+		    (char *)g_ptr_array_index(c->strat, 0));
+		char	**said = g_new0(char *, ng + 1);
+
+		for (g = 0; g < ng; g++) {
+			const struct plot_series *b = &ser[g * ns];
+			const struct plot_series *e = &ser[g * ns + s];
+			struct figure_curve cb = { b->y, b->ci };
+			struct figure_curve ce = { e->y, e->ci };
+			guint	 before = mx->len;
+
+			said[g] = figure_crossings(X->num, nx, &cb, &ce, higher,
+			    logx, X->def, phrase, mx);
+			for (; before < mx->len; before++)
+				g_array_append_val(owner, e->color);
+			told[g] = FALSE;
+		}
+		for (g = 0; g < ng; g++) {
+			struct plot_note *note = &notes[panel->nnotes];
+			char		 *head;
+
+			if (told[g] || said[g] == NULL)
+				continue;
+			head = figure_groups_head(axes, l, groups, said, told,
+			    g, &n);
+			note->text = figure_keep(f, ng == 1 || n == ng ?
+			    g_strdup(said[g]) : g_strdup_printf("%s: %s", head,
+			    said[g]));
+			/* A note for several curves is in none's colour. */
+			note->color = n == 1 ? ser[g * ns + s].color : 9;
+			panel->nnotes++;
+			g_free(head);
+		}
+		g_strfreev(said);
+		g_free(phrase);
+	}
+	marks = figure_alloc(f, mx->len, sizeof(*marks));
+	for (m = 0; m < mx->len; m++) {
+		marks[m].x = g_array_index(mx, double, m);
+		marks[m].color = g_array_index(owner, guint, m);
+	}
+	panel->marks = marks;
+	panel->nmarks = mx->len;
+	panel->notes = notes;
+	g_free(told);
+	g_array_free(mx, TRUE);
+	g_array_free(owner, TRUE);
+}
+
+/* How the curve of strategy s in group g is drawn: the strategies alone
+ * by colour and shape; with groups, a colour per group and a shape and
+ * dash per strategy, the shapes moving on once the colours come round
+ * again, so that no two curves look the same. */
+static void
+figure_style(struct plot_series *e, guint g, guint ng, guint s, guint ns)
+{
+	guint	round = g / 10;
+
+	if (ng == 1) {
+		e->color = e->point = s;
+		e->dash = 0;
+	} else if (ns == 1) {
+		e->color = e->point = g;
+		e->dash = round;
+	} else {
+		e->color = g;
+		e->point = s + ns * round;
+		e->dash = s;
+	}
 }
 
 static gboolean
@@ -658,59 +1180,23 @@ figure_numeric(const struct figure_table *t, const struct figure_cells *c,
     const char *base, GError **error)
 {
 	struct figure_parts	 f;
+	struct figure_layout	 l;
 	struct plot_spec	 spec;
 	struct plot_panel	*panels;
 	const struct figure_axis *X = &axes[xa];
 	guint			 nx = figure_nvalues(X), ns = c->strat->len;
-	guint			 np = 1, ng, p, g, s, i, nser;
-	int			 pa = -1, k, *gax, ngax = 0;
-	GPtrArray		*groups = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)g_strfreev);
-	GHashTable		*gindex = g_hash_table_new_full(g_str_hash,
-	    g_str_equal, g_free, NULL);
+	guint			 np, ng, p, g, s, i, nser;
+	int			 k;
+	GPtrArray		*pcombos, *groups;
 	char			**vals = g_new0(char *, c->naxes + 1);
-	gboolean		 ok, higher = figure_higher_is_better(metric);
+	gboolean		 ok;
 
 	figure_parts_init(&f);
 	memset(&spec, 0, sizeof(spec));
-	/* The other axes that vary; the one with fewest values makes the
-	 * panels when curves would otherwise mix strategies and values. */
-	gax = figure_alloc(&f, (size_t)c->naxes, sizeof(int));
-	for (k = 0; k < c->naxes; k++)
-		if (k != xa && figure_nvalues(&axes[k]) > 1)
-			gax[ngax++] = k;
-	if (ngax > 0 && (ns > 1 || ngax > 1)) {
-		int best = 0;
-
-		for (k = 1; k < ngax; k++)
-			if (figure_nvalues(&axes[gax[k]]) <
-			    figure_nvalues(&axes[gax[best]]))
-				best = k;
-		if (figure_nvalues(&axes[gax[best]]) <= PLOT_MAX_PANELS) {
-			pa = gax[best];
-			np = figure_nvalues(&axes[pa]);
-			memmove(gax + best, gax + best + 1,
-			    (size_t)(ngax - best - 1) * sizeof(int));
-			ngax--;
-		}
-	}
-	/* Combinations of the remaining axes, as they occur. */
-	for (i = 0; i < c->points->len; i++) {
-		char	**pv = g_ptr_array_index(c->points, i);
-		char	**gv = g_new0(char *, ngax + 1);
-		char	 *key;
-
-		for (k = 0; k < ngax; k++)
-			gv[k] = g_strdup(pv[gax[k]]);
-		key = figure_key(gv, ngax);
-		if (g_hash_table_contains(gindex, key)) {
-			g_free(key);
-			g_strfreev(gv);
-		} else {
-			g_hash_table_insert(gindex, key, NULL);
-			g_ptr_array_add(groups, gv);
-		}
-	}
+	figure_layout(c, axes, xa, ns, &f, &l);
+	pcombos = figure_combos(c, axes, l.pax, l.npax);
+	groups = figure_combos(c, axes, l.cax, l.ncax);
+	np = pcombos->len;
 	ng = groups->len;
 	nser = ng * ns;
 
@@ -720,23 +1206,23 @@ figure_numeric(const struct figure_table *t, const struct figure_cells *c,
 	spec.x = X->num;
 	spec.logx = X->num[0] > 0 && nx > 2 && X->num[nx - 1] / X->num[0] >=
 	    16;
-	if (figure_has_units(X->def)) {
+	/* Labels at the values swept, in their units; gnuplot's own
+	 * numbers only for many plain ones. */
+	if (figure_has_units(X->def) || nx <= 12) {
 		spec.xtics = figure_alloc(&f, nx, sizeof(char *));
 		for (i = 0; i < nx; i++)
 			spec.xtics[i] = figure_keep(&f, figure_format(X->def,
 			    X->num[i]));
-		spec.xlabel = X->name;
-	} else
-		spec.xlabel = figure_keep(&f, study_axis_label(t->defs,
-		    X->name));
+	}
+	spec.xlabel = figure_keep(&f, figure_xlabel(t, X->name, spec.logx));
 	spec.ylabel = figure_keep(&f, figure_metric_label(metric));
 	spec.title = figure_keep(&f, figure_title(t, c, TRUE));
 	if (ng > 1) {
 		GString *kt = g_string_new(ns > 1 ? "strategy, " : "");
 
-		for (k = 0; k < ngax; k++)
+		for (k = 0; k < l.ncax; k++)
 			g_string_append_printf(kt, "%s%s", k ? ", " : "",
-			    axes[gax[k]].name);
+			    axes[l.cax[k]].name);
 		spec.key_title = figure_keep(&f, g_string_free(kt, FALSE));
 	}
 	panels = figure_alloc(&f, np, sizeof(*panels));
@@ -747,15 +1233,11 @@ figure_numeric(const struct figure_table *t, const struct figure_cells *c,
 		    sizeof(double));
 		double	*ci = figure_alloc(&f, (size_t)nser * nx,
 		    sizeof(double));
+		char	**pv = g_ptr_array_index(pcombos, p);
 
-		if (pa >= 0) {
-			char *v = figure_value_label(axes[pa].def,
-			    g_ptr_array_index(axes[pa].values, p));
-
-			panels[p].title = figure_keep(&f, g_strdup_printf(
-			    "%s = %s", axes[pa].name, v));
-			g_free(v);
-		}
+		if (l.npax > 0)
+			panels[p].title = figure_keep(&f, figure_assignments(
+			    axes, l.pax, l.npax, pv));
 		for (g = 0; g < ng; g++)
 			for (s = 0; s < ns; s++) {
 				struct plot_series *e = &ser[g * ns + s];
@@ -763,8 +1245,7 @@ figure_numeric(const struct figure_table *t, const struct figure_cells *c,
 
 				e->y = y + (g * ns + s) * nx;
 				e->ci = ci + (g * ns + s) * nx;
-				e->color = ng > 1 ? g : s;
-				e->point = ns > 1 ? s : g;
+				figure_style(e, g, ng, s, ns);
 				for (i = 0; i < nx; i++) {
 					int	pt;
 
@@ -774,11 +1255,10 @@ figure_numeric(const struct figure_table *t, const struct figure_cells *c,
 						    axes[k].values, 0);
 					vals[xa] = g_ptr_array_index(X->values,
 					    i);
-					if (pa >= 0)
-						vals[pa] = g_ptr_array_index(
-						    axes[pa].values, p);
-					for (k = 0; k < ngax; k++)
-						vals[gax[k]] = gv[k];
+					for (k = 0; k < l.npax; k++)
+						vals[l.pax[k]] = pv[k];
+					for (k = 0; k < l.ncax; k++)
+						vals[l.cax[k]] = gv[k];
 					pt = figure_point(c, vals);
 					((double *)e->y)[i] = pt < 0 ? NAN :
 					    c->mean[pt * ns + s];
@@ -789,64 +1269,28 @@ figure_numeric(const struct figure_table *t, const struct figure_cells *c,
 					e->title = g_ptr_array_index(c->strat,
 					    s);
 				else {
-					char *l = figure_values_label(axes, gax,
-					    ngax, gv);
+					char *v = figure_values_label(axes,
+					    l.cax, l.ncax, gv);
 
 					e->title = figure_keep(&f, ns > 1 ?
 					    g_strdup_printf("%s, %s", (char *)
-					    g_ptr_array_index(c->strat, s), l) :
-					    g_strdup(l));
-					g_free(l);
+					    g_ptr_array_index(c->strat, s), v) :
+					    g_strdup(v));
+					g_free(v);
 				}
 			}
 		panels[p].series = ser;
 		panels[p].nseries = nser;
-		/* Every strategy against the first, where the curves are
-		 * the strategies alone. */
-		if (ng == 1 && ns >= 2) {
-			struct plot_note *notes = figure_alloc(&f, ns,
-			    sizeof(*notes));
-			GArray	*mx = g_array_new(FALSE, FALSE,
-			    sizeof(double));
-			struct plot_mark *marks;
-			guint	 m, nm = 0;
-			guint	*owner = figure_alloc(&f, ns * nx,
-			    sizeof(guint));
-
-			for (s = 1; s < ns; s++) {
-				char *phrase = g_strdup_printf("%s %s than %s",
-				    (char *)g_ptr_array_index(c->strat, s),
-				    figure_better_word(metric),
-				    (char *)g_ptr_array_index(c->strat, 0));
-				char *note = figure_crossings(X->num, nx,
-				    ser[0].y, ser[s].y, higher, spec.logx,
-				    X->def, phrase, mx);
-
-				g_free(phrase);
-				for (; nm < mx->len; nm++)
-					owner[nm] = s;
-				if (note == NULL)
-					continue;
-				notes[panels[p].nnotes].text =
-				    figure_keep(&f, note);
-				notes[panels[p].nnotes++].color = s;
-			}
-			marks = figure_alloc(&f, mx->len, sizeof(*marks));
-			for (m = 0; m < mx->len; m++) {
-				marks[m].x = g_array_index(mx, double, m);
-				marks[m].color = owner[m];
-			}
-			panels[p].marks = marks;
-			panels[p].nmarks = mx->len;
-			panels[p].notes = notes;
-			g_array_free(mx, TRUE);
-		}
+		/* Every strategy against the first, in every panel. */
+		if (ns >= 2)
+			figure_breakeven(X, c, axes, &l, groups, ser, metric,
+			    spec.logx, &f, &panels[p]);
 	}
 	spec.panels = panels;
 	spec.npanels = np;
 	ok = plot_draw(&spec, error);
 	g_free(vals);
-	g_hash_table_destroy(gindex);
+	g_ptr_array_free(pcombos, TRUE);
 	g_ptr_array_free(groups, TRUE);
 	figure_parts_free(&f);
 	return ok;
@@ -1069,40 +1513,6 @@ figure_run(const struct figure_table *t, gboolean summary,
 
 /* --- threshold tables ------------------------------------------------ */
 
-/* A display unit for values of d up to max: divide by *div. */
-static const char *
-figure_unit(const struct param_def *d, double max, double *div)
-{
-	static const struct {
-		enum param_type	 type;
-		const char	*name;
-		double		 scale;
-	} u[] = {
-		{ PARAM_SIZE, "B", 1 }, { PARAM_SIZE, "KiB", 1024 },
-		{ PARAM_SIZE, "MiB", 1048576 }, { PARAM_SIZE, "GiB", 1 << 30 },
-		{ PARAM_TIME, "ns", 1 }, { PARAM_TIME, "us", 1e3 },
-		{ PARAM_TIME, "ms", 1e6 }, { PARAM_TIME, "s", 1e9 },
-		{ PARAM_BANDWIDTH, "B/s", 1 }, { PARAM_BANDWIDTH, "kB/s", 1e3 },
-		{ PARAM_BANDWIDTH, "MB/s", 1e6 },
-		{ PARAM_BANDWIDTH, "GB/s", 1e9 }
-	};
-	const char	*name = NULL;
-	enum param_type	 type;
-	size_t		 i;
-
-	*div = 1;
-	if (d == NULL)
-		return NULL;
-	type = d->type == PARAM_DIST_SIZE ? PARAM_SIZE :
-	    d->type == PARAM_DIST_TIME ? PARAM_TIME : d->type;
-	for (i = 0; i < G_N_ELEMENTS(u); i++)
-		if (u[i].type == type && (name == NULL || max >= u[i].scale)) {
-			name = u[i].name;
-			*div = u[i].scale;
-		}
-	return name;
-}
-
 static gboolean
 figure_threshold(const struct figure_table *t, const char *base,
     GError **error)
@@ -1216,7 +1626,7 @@ figure_threshold(const struct figure_table *t, const char *base,
 			spec.xtics[i] = figure_keep(&f, figure_value_label(od,
 			    figure_text(t, order[i], co)));
 		}
-		if (numeric && !figure_has_units(od))
+		if (numeric && !figure_has_units(od) && n > 12)
 			spec.xtics = NULL;
 		s.y = ys;
 		s.ci = cs;
@@ -1262,8 +1672,8 @@ figure_threshold(const struct figure_table *t, const char *base,
 	    figure_text(t, 0, figure_col(t, "candidate")),
 	    figure_better_word(metric),
 	    figure_text(t, 0, figure_col(t, "base")), metric));
-	spec.xlabel = numeric && !figure_has_units(od) ? figure_keep(&f,
-	    study_axis_label(t->defs, t->head[co])) : t->head[co];
+	spec.xlabel = numeric ? figure_keep(&f, figure_xlabel(t, t->head[co],
+	    spec.logx)) : t->head[co];
 	spec.ylabel = figure_keep(&f, g_strdup_printf("%s at break-even%s%s%s, "
 	    "mean and 95%% interval", figure_text(t, 0, co - 1),
 	    unit ? " (" : "", unit ? unit : "", unit ? ")" : ""));

@@ -43,7 +43,8 @@ struct main_opts {
 	gboolean	  dry_run;
 	gint		  jobs;
 	char		 *shard;
-	double		  ci_target;
+	char		 *ci_target;
+	char		 *ci_metric;
 	char		 *max_reps;
 	gboolean	  check_invariants;
 	char		 *max_events;
@@ -146,6 +147,8 @@ main_opts_free(struct main_opts *o)
 	g_free(o->to);
 	g_free(o->over);
 	g_free(o->shard);
+	g_free(o->ci_target);
+	g_free(o->ci_metric);
 	g_free(o->max_reps);
 	g_free(o->max_events);
 	g_free(o->max_sim_time);
@@ -229,9 +232,12 @@ main_context(const char *cmd, struct main_opts *o)
 		{ "shard", 0, 0, G_OPTION_ARG_STRING, &o->shard,
 		  "Do only share K of N of the runs (join with 'merge')",
 		  "K/N" },
-		{ "ci-target", 0, 0, G_OPTION_ARG_DOUBLE, &o->ci_target,
-		  "Replicate until the 95% interval of cpu_ns_per_byte is "
-		  "within this fraction of its mean", "X" },
+		{ "ci-target", 0, 0, G_OPTION_ARG_STRING, &o->ci_target,
+		  "Replicate until the 95% interval of the --ci-metric is "
+		  "within this fraction of its mean (0.02 or 2%)", "X" },
+		{ "ci-metric", 0, 0, G_OPTION_ARG_STRING, &o->ci_metric,
+		  "Metric for --ci-target (default: cpu_ns_per_byte)",
+		  "METRIC" },
 		{ "max-replications", 0, 0, G_OPTION_ARG_STRING, &o->max_reps,
 		  "Cap for --ci-target (default: 100)", "N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -334,6 +340,43 @@ fail:
 	return NULL;
 }
 
+/* --ci-target X (0.02 or 2%) and --ci-metric METRIC. */
+static gboolean
+main_ci_opts(struct main_opts *o, struct study_options *so, GError **error)
+{
+	int	m = 0;
+
+	if (o->ci_target != NULL && (!units_parse_probability(o->ci_target,
+	    &so->ci_target, NULL) || so->ci_target <= 0 ||
+	    so->ci_target >= 1)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--ci-target %s: expected a fraction above 0 and below 1, "
+		    "such as 0.02 or 2%%", o->ci_target);
+		return FALSE;
+	}
+	if (o->ci_metric != NULL && o->ci_target == NULL) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--ci-metric %s: only with --ci-target", o->ci_metric);
+		return FALSE;
+	}
+	if (o->ci_metric != NULL &&
+	    (m = model_metric_lookup(o->ci_metric)) < 0) {
+		GString	*known = g_string_new(NULL);
+		guint	 i;
+
+		for (i = 0; i < MODEL_METRIC_COUNT; i++)
+			g_string_append_printf(known, "%s%s", i ? ", " : "",
+			    model_metric_name(i));
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
+		    "--ci-metric %s: unknown metric; the metrics are %s",
+		    o->ci_metric, known->str);
+		g_string_free(known, TRUE);
+		return FALSE;
+	}
+	so->ci_metric = (guint)m;
+	return TRUE;
+}
+
 static gboolean
 main_study_opts(struct main_opts *o, struct study_options *so,
     GError **error)
@@ -364,13 +407,8 @@ main_study_opts(struct main_opts *o, struct study_options *so,
 		so->shard = (guint)k;
 		so->nshards = (guint)n;
 	}
-	if (o->ci_target < 0 || o->ci_target >= 1) {
-		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INPUT,
-		    "--ci-target %g: expected a fraction above 0 and below 1, "
-		    "e.g. 0.02", o->ci_target);
+	if (!main_ci_opts(o, so, error))
 		return FALSE;
-	}
-	so->ci_target = o->ci_target;
 	so->max_replications = 100;
 	if (o->max_reps != NULL && (!units_parse_count(o->max_reps,
 	    &so->max_replications, error) || so->max_replications < 1 ||
@@ -423,6 +461,22 @@ main_dry_run(const struct params *p, const struct study_options *so)
 	return study_dry_run(p, so, stdout, &e) ? 0 : main_fail(e);
 }
 
+/* After a --ci-target study, on stderr: how many cells stopped at
+ * --max-replications short of the target (with -q only if some did). */
+static void
+main_ci_report(const struct study_options *so,
+    const struct study_outputs *out, gboolean quiet)
+{
+	if (out->cells == 0 || (quiet && out->capped == 0))
+		return;
+	fprintf(stderr, "loansim: --ci-target %.4g%% of %s: %" G_GUINT64_FORMAT
+	    " of %" G_GUINT64_FORMAT " cells (point, strategy) stopped at "
+	    "--max-replications %" G_GUINT64_FORMAT " with the 95%% interval "
+	    "still wider\n", so->ci_target * 100,
+	    model_metric_name(so->ci_metric), out->capped, out->cells,
+	    so->max_replications);
+}
+
 static int
 main_run(const char *scenario, struct main_opts *o)
 {
@@ -465,6 +519,7 @@ main_run(const char *scenario, struct main_opts *o)
 			printf("figure:  %s (and .svg, .gp, .dat)\n",
 			    out.figure);
 	}
+	main_ci_report(&so, &out, o->quiet);
 	status = main_plot_status(out.plot_warning);
 	study_outputs_clear(&out);
 done:

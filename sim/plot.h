@@ -25,6 +25,7 @@ struct plot_series {
 	const double	*ci;	/* 95% half-widths; NULL, 0 or NAN: no bar */
 	unsigned	 color;	/* index in the palette */
 	unsigned	 point;	/* index in the point shapes */
+	unsigned	 dash;	/* index in the dash patterns (0: solid) */
 };
 
 /* A dashed vertical line (a break-even) in a series' colour. */

@@ -1,6 +1,7 @@
 /* A one-line progress report on stderr, only when it is a terminal. */
 #include "sim/study.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -11,6 +12,8 @@ struct progress {
 	char	*what;
 	guint64	 total;
 	guint64	 done;
+	double	 total_weight;	/* of the runs, their estimated cost */
+	double	 done_weight;
 	gint64	 start;
 	gint64	 last;
 	gboolean show;
@@ -25,17 +28,30 @@ progress_new(const char *what, guint64 total, gboolean quiet)
 	g_mutex_init(&p->lock);
 	p->what = g_strdup(what);
 	p->total = total;
+	p->total_weight = (double)total;
 	p->start = p->last = g_get_monotonic_time();
 	p->show = !quiet && isatty(fileno(stderr));
 	return p;
 }
 
 void
-progress_grow(struct progress *p, guint64 more)
+progress_grow(struct progress *p, guint64 more, double weight)
 {
 	g_mutex_lock(&p->lock);
 	p->total += more;
+	p->total_weight += weight;
 	g_mutex_unlock(&p->lock);
+}
+
+double
+progress_eta(double done_weight, double total_weight, double seconds)
+{
+	/* Seconds per unit of weight so far, for the weight left: runs
+	 * that grow along a sweep are not taken for as quick as the first
+	 * ones. */
+	if (!(done_weight > 0) || !(seconds > 0))
+		return NAN;
+	return MAX(total_weight - done_weight, 0) * seconds / done_weight;
 }
 
 static void
@@ -43,6 +59,7 @@ progress_print(struct progress *p, gint64 now)
 {
 	double	secs = (now - p->start) / 1e6;
 	double	rate = secs > 0 ? p->done / secs : 0;
+	double	left = progress_eta(p->done_weight, p->total_weight, secs);
 
 	if (p->total == 0)	/* open-ended, as a threshold search */
 		fprintf(stderr, "\r%s: %" G_GUINT64_FORMAT " runs, %.1f "
@@ -50,28 +67,37 @@ progress_print(struct progress *p, gint64 now)
 	else
 		fprintf(stderr, "\r%s: %" G_GUINT64_FORMAT "/%"
 		    G_GUINT64_FORMAT " runs, %.1f runs/s, %.0f s left   ",
-		    p->what, p->done, p->total, rate, rate > 0 &&
-		    p->total > p->done ? (p->total - p->done) / rate : 0.0);
+		    p->what, p->done, p->total, rate, isnan(left) ||
+		    p->done >= p->total ? 0.0 : left);
 	p->shown = TRUE;
 }
 
 void
-progress_step(struct progress *p)
+progress_step_weight(struct progress *p, double weight)
 {
 	gint64	now = g_get_monotonic_time();
 
 	g_mutex_lock(&p->lock);
 	p->done++;
+	p->done_weight += weight;
 	/* A total that more rounds may still grow is shown as it is now;
 	 * never more done than the total. */
 	if (p->done > p->total && p->total > 0)
 		p->total = p->done;
+	if (p->done_weight > p->total_weight)
+		p->total_weight = p->done_weight;
 	if (p->show && (now - p->last >= PROGRESS_EVERY_US ||
 	    p->done == p->total)) {
 		p->last = now;
 		progress_print(p, now);
 	}
 	g_mutex_unlock(&p->lock);
+}
+
+void
+progress_step(struct progress *p)
+{
+	progress_step_weight(p, 1);
 }
 
 void

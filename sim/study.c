@@ -42,6 +42,8 @@ struct study {
 	struct model_result		*res;
 	guint8				*done;
 	guint64				*want;		/* per cell: replications */
+	/* Per point: a run's estimated events. */
+	double				*cost;
 	char				*key;
 	char				*header;	/* the rows' header line */
 
@@ -308,6 +310,7 @@ study_free(struct study *st)
 	g_free(st->res);
 	g_free(st->done);
 	g_free(st->want);
+	g_free(st->cost);
 	g_free(st->key);
 	g_free(st->header);
 	progress_free(st->prog);
@@ -400,40 +403,56 @@ study_prefix_point(const struct study *st, size_t point, GError **error)
  * day of one CPU. */
 #define STUDY_MAX_EVENTS	1e12
 
+/* What a run costs beyond its events (building its parameters and its
+ * model), in events: about 2000 on default.ini, where a run of 1291
+ * events takes 1 ms and one of 165653 takes 20 ms. */
+#define STUDY_RUN_EVENTS	2000
+
 /* Before any run of todo: each fits in scenario.max_memory, and all of
- * them are not absurdly long (their estimated events added up). */
+ * them are not absurdly long (their estimated events added up).  Keeps
+ * every point's estimated cost of a run for the progress line. */
 static gboolean
-study_check_work(const struct study *st, const GArray *todo,
-    GError **error)
+study_check_work(struct study *st, const GArray *todo, GError **error)
 {
 	struct study_values	 sv = { st, g_hash_table_new(g_str_hash,
-				    g_str_equal), SIZE_MAX };
+				    g_str_equal), 0 };
 	struct model_values	 v = { study_values_number, study_values_text,
 				    &sv };
 	struct model_estimate	 est;
 	uint64_t		 max = params_size(st->p, "scenario.max_memory");
 	double			 events = 0, most = 0;
-	size_t			 i, point, s;
+	size_t			 i, point, s, np = sweep_points(st->sw);
 	guint64			 rep;
-	gboolean		 ok = TRUE;
+	gboolean		 ok = TRUE, *need = g_new0(gboolean, np);
 
 	for (i = 0; i < sweep_axes(st->sw); i++)
 		g_hash_table_insert(sv.axis, (gpointer)sweep_axis_name(st->sw,
 		    i), GUINT_TO_POINTER(i + 1));
+	for (i = 0; i < todo->len; i++) {
+		study_unindex(st, g_array_index(todo, size_t, i), &point, &s,
+		    &rep);
+		need[point] = TRUE;
+	}
+	g_free(st->cost);
+	st->cost = g_new0(double, np);
+	/* Every point: a later --ci-target round may run any of them. */
+	for (point = 0; ok && point < np; point++) {
+		sv.point = point;
+		model_estimate(&v, &est);
+		if (need[point] && !(ok = model_estimate_check(&est, max,
+		    error)))
+			study_prefix_point(st, point, error);
+		st->cost[point] = MIN(est.events, est.max_events);
+		if (need[point])
+			most = MAX(most, st->cost[point]);
+	}
 	for (i = 0; ok && i < todo->len; i++) {
 		study_unindex(st, g_array_index(todo, size_t, i), &point, &s,
 		    &rep);
-		if (point != sv.point) {
-			sv.point = point;
-			model_estimate(&v, &est);
-			if (!(ok = model_estimate_check(&est, max, error)))
-				study_prefix_point(st, point, error);
-			est.events = MIN(est.events, est.max_events);
-			most = MAX(most, est.events);
-		}
-		events += est.events;
+		events += st->cost[point];
 	}
 	g_hash_table_destroy(sv.axis);
+	g_free(need);
 	if (ok && events > STUDY_MAX_EVENTS) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_LIMIT,
 		    "the study would take about %.2g events (%u runs of up "
@@ -444,6 +463,29 @@ study_check_work(const struct study *st, const GArray *todo,
 		ok = FALSE;
 	}
 	return ok;
+}
+
+/* A run's weight for the progress line: its point's estimated cost. */
+static double
+study_weight(const struct study *st, size_t r)
+{
+	size_t	point, s;
+	guint64	rep;
+
+	study_unindex(st, r, &point, &s, &rep);
+	return st->cost[point] + STUDY_RUN_EVENTS;
+}
+
+/* The weight of the runs of todo. */
+static double
+study_todo_weight(const struct study *st, const GArray *todo)
+{
+	double	w = 0;
+	guint	i;
+
+	for (i = 0; i < todo->len; i++)
+		w += study_weight(st, g_array_index(todo, size_t, i));
+	return w;
 }
 
 static gboolean
@@ -664,9 +706,10 @@ study_load_rows(struct study *st, const char *path, gboolean strict,
 	return TRUE;
 }
 
-/* The journal again, from the rows kept: a new file renamed over the
- * old one, so that a kill at any moment keeps every finished row; then
- * open for rows to be appended. */
+/* The journal again, from the rows kept: a new file (JOURNAL.tmp, of a
+ * fixed name: a kill leaves no other) renamed over the old one, so that
+ * a kill at any moment keeps every finished row; then open for rows to
+ * be appended. */
 static gboolean
 study_journal_start(struct study *st, const char *path, GError **error)
 {
@@ -811,7 +854,7 @@ study_finished(struct study *st, size_t r, GError **error)
 	study_row(c, st, r);
 	ok = csv_journal_append(st->journal, csv_text(c), error);
 	csv_free(c);
-	progress_step(st->prog);
+	progress_step_weight(st->prog, study_weight(st, r));
 	return ok;
 }
 
@@ -901,9 +944,19 @@ study_cell(const struct study *st, size_t point, size_t s, int metric,
 	return c;
 }
 
+/* Whether the interval of the --ci-metric over a cell's first n
+ * replications is known (n >= 2) and within --ci-target of its mean. */
+static gboolean
+study_precise(const struct study *st, size_t point, size_t s, guint64 n)
+{
+	struct ci	c = study_cell(st, point, s, (int)st->o->ci_metric, n);
+
+	return c.half_width <= st->o->ci_target * fabs(c.mean);
+}
+
 /* The runs still to do, and for each cell (point, strategy) how many
  * replications it takes.  A cell starts with reps_min; with --ci-target,
- * while the interval of cpu_ns_per_byte over its first n replications
+ * while the interval of the --ci-metric over its first n replications
  * is unknown (n < 2) or wider than the target, n doubles, up to the cap.
  * Each decision reads only the results of replications 0 .. n-1, so the
  * runs and the outputs are the same for any -j, and for a study resumed
@@ -919,8 +972,6 @@ study_plan(struct study *st)
 	for (point = 0; point < sweep_points(st->sw); point++)
 		for (s = 0; s < st->ns; s++) {
 			for (n = st->reps_min;; n = MIN(2 * n, st->reps)) {
-				struct ci c;
-
 				missing = FALSE;
 				for (rep = 0; rep < n; rep++) {
 					r = study_index(st, point, s, rep);
@@ -931,17 +982,28 @@ study_plan(struct study *st)
 						g_array_append_val(todo, r);
 				}
 				if (missing || st->o->ci_target <= 0 ||
-				    n >= st->reps)
-					break;
-				c = study_cell(st, point, s,
-				    MODEL_CPU_NS_PER_BYTE, n);
-				if (c.half_width <= st->o->ci_target *
-				    fabs(c.mean))
+				    n >= st->reps ||
+				    study_precise(st, point, s, n))
 					break;
 			}
 			st->want[point * st->ns + s] = n;
 		}
 	return todo;
+}
+
+/* With --ci-target, once every cell has its replications: how many
+ * stopped at the cap with the interval still wider than the target. */
+static guint64
+study_capped(const struct study *st)
+{
+	size_t	point, s;
+	guint64	n = 0;
+
+	for (point = 0; point < sweep_points(st->sw); point++)
+		for (s = 0; s < st->ns; s++)
+			n += st->want[point * st->ns + s] >= st->reps &&
+			    !study_precise(st, point, s, st->reps);
+	return n;
 }
 
 /* --- outputs --------------------------------------------------------- */
@@ -1074,10 +1136,12 @@ study_stamp_text(const struct study *st, const char *rows,
 	if (prog != NULL && dr != NULL && (summary == NULL || ds != NULL)) {
 		/* Asked for checks, a finished study is done again. */
 		opts = g_strdup_printf("%s\nreplications=%" G_GUINT64_FORMAT
-		    "\nci_target=%.17g\nshard=%u/%u\nprogram=%s\n"
-		    "check_invariants=%d\n", st->key, st->reps_min,
-		    st->o->ci_target, st->o->shard, st->o->nshards, prog,
-		    params_bool(st->p, "scenario.check_invariants"));
+		    "\nci_target=%.17g\nci_metric=%s\nshard=%u/%u\n"
+		    "program=%s\ncheck_invariants=%d\n", st->key,
+		    st->reps_min, st->o->ci_target,
+		    model_metric_name(st->o->ci_metric), st->o->shard,
+		    st->o->nshards, prog, params_bool(st->p,
+		    "scenario.check_invariants"));
 		key = g_compute_checksum_for_string(G_CHECKSUM_SHA256, opts,
 		    -1);
 		char *rb = g_path_get_basename(rows);
@@ -1116,6 +1180,19 @@ study_up_to_date(const struct study *st, const char *stamp,
 	return same;
 }
 
+/* What interrupted writes of this study's files may have left beside
+ * them (csv_remove_temps): none may stay once it is done. */
+static void
+study_remove_temps(const struct study_outputs *out, const char *journal,
+    const char *stamp)
+{
+	csv_remove_temps(out->rows);
+	csv_remove_temps(journal);
+	csv_remove_temps(stamp);
+	if (out->summary != NULL)
+		csv_remove_temps(out->summary);
+}
+
 gboolean
 study_run(const struct params *p, const struct study_options *o,
     struct study_outputs *out, GError **error)
@@ -1142,6 +1219,7 @@ study_run(const struct params *p, const struct study_options *o,
 		out->summary = g_strconcat(base, "-summary.csv", NULL);
 		g_free(base);
 	}
+	study_remove_temps(out, jpath, stamp);
 	if (study_up_to_date(&st, stamp, out->rows, out->summary)) {
 		out->up_to_date = TRUE;
 		if (whole && !o->no_plot) {
@@ -1162,13 +1240,21 @@ study_run(const struct params *p, const struct study_options *o,
 	if (!study_check_work(&st, todo, error) ||
 	    !study_journal_start(&st, jpath, error))
 		goto out;
-	st.prog = progress_new(st.name, todo->len, o->quiet);
+	/* Runs get longer along most sweeps (sizes): the time left goes
+	 * by their estimated cost, not their number. */
+	st.prog = progress_new(st.name, 0, o->quiet);
+	progress_grow(st.prog, todo->len, study_todo_weight(&st, todo));
 	while (todo->len > 0) {
 		if (!study_do(&st, todo, error))
 			goto out;
 		g_array_free(todo, TRUE);
 		todo = study_plan(&st);
-		progress_grow(st.prog, todo->len);
+		progress_grow(st.prog, todo->len, study_todo_weight(&st,
+		    todo));
+	}
+	if (o->ci_target > 0) {
+		out->cells = sweep_points(st.sw) * st.ns;
+		out->capped = study_capped(&st);
 	}
 	if (!study_write(&st, out->rows, whole, out, error))
 		goto out;
@@ -1182,6 +1268,7 @@ study_run(const struct params *p, const struct study_options *o,
 	fclose(st.journal);
 	st.journal = NULL;
 	(void)g_unlink(jpath);
+	study_remove_temps(out, jpath, stamp);
 	ok = TRUE;
 out:
 	progress_end(st.prog);
@@ -1235,6 +1322,10 @@ study_merge(const struct params *p, const struct study_options *o,
 		g_free(file);
 	}
 	ok = study_write(&st, out->rows, TRUE, out, error);
+	if (ok) {
+		csv_remove_temps(out->rows);
+		csv_remove_temps(out->summary);
+	}
 out:
 	if (todo != NULL)
 		g_array_free(todo, TRUE);
@@ -1268,9 +1359,9 @@ study_dry_run(const struct params *p, const struct study_options *o,
 		fprintf(f, "; shard %u of %u does %" G_GUINT64_FORMAT " of "
 		    "them", o->shard, o->nshards, n);
 	if (o->ci_target > 0)
-		fprintf(f, "; then, where the interval is wider than "
+		fprintf(f, "; then, where the interval of %s is wider than "
 		    "--ci-target, more replications, up to %" G_GUINT64_FORMAT,
-		    st.reps);
+		    model_metric_name(o->ci_metric), st.reps);
 	fputc('\n', f);
 	for (r = 0; r < st.nruns; r++) {
 		study_unindex(&st, r, &point, &s, &rep);

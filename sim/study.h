@@ -33,6 +33,7 @@ struct study_options {
 	guint		 shard;		/* K of --shard K/N; 0: none */
 	guint		 nshards;
 	double		 ci_target;	/* replicate until ci95 <= this x mean */
+	guint		 ci_metric;	/* of this metric (model_metric_name) */
 	guint64		 max_replications;	/* cap with ci_target */
 };
 
@@ -45,6 +46,11 @@ struct study_outputs {
 	guint64	 resumed;	/* taken from a journal (merge: shards) */
 	gboolean up_to_date;	/* the outputs were current: nothing done */
 	double	 seconds;
+	/* With ci_target: the cells (point, strategy) of the study, and
+	 * those that reached max_replications with their interval still
+	 * wider than the target. */
+	guint64	 cells;
+	guint64	 capped;
 };
 
 gboolean	 study_run(const struct params *, const struct study_options *,
@@ -80,12 +86,20 @@ struct study_workers *study_workers_start(guint jobs, guint n,
 void		 study_workers_join(struct study_workers *);
 
 /* A one-line progress report on stderr when it is a terminal; total 0:
- * open-ended.  progress_grow adds runs to the total (--ci-target rounds).
- * progress_step may be called from any thread. */
+ * open-ended.  Each run has a weight, its estimated cost (1 unless
+ * said): the time left is the time so far per unit of weight done, for
+ * the weight still to do.  progress_grow adds runs and their weight to
+ * the total (--ci-target rounds).  progress_step (weight 1) and
+ * progress_step_weight may be called from any thread. */
 struct progress;
 struct progress	*progress_new(const char *what, guint64 total, gboolean quiet);
-void		 progress_grow(struct progress *, guint64 more);
+void		 progress_grow(struct progress *, guint64 more, double weight);
 void		 progress_step(struct progress *);
+void		 progress_step_weight(struct progress *, double weight);
+/* Seconds left when done_weight of total_weight took seconds; NAN
+ * before anything is done. */
+double		 progress_eta(double done_weight, double total_weight,
+		    double seconds);
 void		 progress_end(struct progress *);
 void		 progress_free(struct progress *);
 

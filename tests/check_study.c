@@ -227,6 +227,38 @@ START_TEST(test_csv_quoting)
 }
 END_TEST
 
+/* --- the progress line's time left ---------------------------------- */
+
+/* The time left goes by the runs' weights (their estimated cost): 108
+ * runs whose cost grows along the sweep, run i weighing i + 1, 45 done
+ * in 3 s.  The plain rate, 15 runs/s, would say 4.2 s for the 63 left;
+ * by weight 1035 of 5886 are done, so 3 s x 4851 / 1035 = 14.06 s. */
+START_TEST(test_progress_eta_by_weight)
+{
+	double	done = 0, total = 0;
+	int	i;
+
+	for (i = 0; i < 108; i++) {
+		total += i + 1;
+		if (i < 45)
+			done += i + 1;
+	}
+	ck_assert_double_eq(done, 1035);
+	ck_assert_double_eq(total, 5886);
+	ck_assert_double_eq_tol(progress_eta(done, total, 3), 3.0 * 4851 /
+	    1035, 1e-12);
+	ck_assert_double_eq_tol(progress_eta(done, total, 3), 14.0609, 1e-4);
+	/* Equal weights: the plain rate. */
+	ck_assert_double_eq_tol(progress_eta(45, 108, 3), 4.2, 1e-12);
+	/* All done, or more than the total: nothing left. */
+	ck_assert_double_eq(progress_eta(108, 108, 7), 0);
+	ck_assert_double_eq(progress_eta(120, 108, 7), 0);
+	/* Nothing done yet, or no time gone: unknown. */
+	ck_assert(isnan(progress_eta(0, 108, 3)));
+	ck_assert(isnan(progress_eta(45, 108, 0)));
+}
+END_TEST
+
 /* --- whole studies on disk ------------------------------------------ */
 
 static char	*tmpdir;
@@ -351,6 +383,19 @@ study_summary_reps(const char *path, int row)
 	return n;
 }
 
+/* Options of a quiet --ci-target study on two threads into dir. */
+static void
+study_ci_options(struct study_options *o, const char *dir, double target,
+    guint64 cap)
+{
+	memset(o, 0, sizeof(*o));
+	o->outdir = dir;
+	o->quiet = TRUE;
+	o->jobs = 2;
+	o->ci_target = target;
+	o->max_replications = cap;
+}
+
 START_TEST(test_study_ci_target_adds_replications)
 {
 	struct params		*p = study_params();
@@ -359,22 +404,53 @@ START_TEST(test_study_ci_target_adds_replications)
 	GError			*e = NULL;
 	char			*dir = g_build_filename(tmpdir, "ci", NULL);
 
-	memset(&o, 0, sizeof(o));
-	o.outdir = dir;
-	o.quiet = TRUE;
-	o.jobs = 2;
-	o.ci_target = 1e-9;	/* never met: every cell goes to the cap */
-	o.max_replications = 8;
+	/* Never met: every cell goes to the cap. */
+	study_ci_options(&o, dir, 1e-9, 8);
 	ck_assert_msg(study_run(p, &o, &out, &e), "%s", e ? e->message : "");
 	/* 2, then 4, then 8 replications of 3 points x 2 strategies. */
 	ck_assert_uint_eq(out.runs, 3 * 2 * 8);
 	ck_assert_uint_eq(study_summary_reps(out.summary, 1), 8);
+	/* Every one of the 6 cells stopped at the cap, short of it. */
+	ck_assert_uint_eq(out.cells, 6);
+	ck_assert_uint_eq(out.capped, 6);
 	study_outputs_clear(&out);
 	o.ci_target = 0.9;	/* met at once */
 	ck_assert(study_run(p, &o, &out, &e));
 	ck_assert_uint_eq(out.runs, 3 * 2 * 2);
 	ck_assert_uint_eq(study_summary_reps(out.summary, 6), 2);
+	ck_assert_uint_eq(out.cells, 6);
+	ck_assert_uint_eq(out.capped, 0);
 	study_outputs_clear(&out);
+	g_free(dir);
+	params_free(p);
+}
+END_TEST
+
+/* --ci-metric: the target applies to the metric named.  No run breaks
+ * copy semantics, so violations is 0 with an interval of 0, within any
+ * target at the first two replications; cpu_ns_per_byte is not within
+ * 1% of its mean in some cells even at 16. */
+START_TEST(test_study_ci_metric)
+{
+	struct params		*p = study_params();
+	struct study_options	 o;
+	struct study_outputs	 out;
+	GError			*e = NULL;
+	char			*dir = g_build_filename(tmpdir, "cim", NULL);
+
+	study_ci_options(&o, dir, 0.01, 16);
+	o.ci_metric = (guint)model_metric_lookup("violations");
+	ck_assert_msg(study_run(p, &o, &out, &e), "%s", e ? e->message : "");
+	ck_assert_uint_eq(out.runs, 3 * 2 * 2);
+	ck_assert_uint_eq(out.capped, 0);
+	study_outputs_clear(&out);
+	o.ci_metric = (guint)model_metric_lookup("cpu_ns_per_byte");
+	ck_assert(study_run(p, &o, &out, &e));
+	ck_assert_uint_gt(out.runs, 3 * 2 * 2);
+	ck_assert_uint_gt(out.capped, 0);
+	study_outputs_clear(&out);
+	/* study_options zeroed asks for cpu_ns_per_byte. */
+	ck_assert_int_eq(model_metric_lookup("cpu_ns_per_byte"), 0);
 	g_free(dir);
 	params_free(p);
 }
@@ -727,6 +803,7 @@ study_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/study/csv");
 	tcase_add_test(tc, test_csv_quoting);
+	tcase_add_test(tc, test_progress_eta_by_weight);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/study/run");
 	tcase_set_timeout(tc, 120);
@@ -734,6 +811,7 @@ study_suite(void)
 	tcase_add_test(tc, test_study_rows_byte_identical);
 	tcase_add_test(tc, test_study_threshold_found_with_interval);
 	tcase_add_test(tc, test_study_ci_target_adds_replications);
+	tcase_add_test(tc, test_study_ci_metric);
 	tcase_add_test(tc, test_study_resume_ci_target);
 	tcase_add_test(tc, test_study_one_replication_no_interval);
 	tcase_add_test(tc, test_study_rerun_is_up_to_date);

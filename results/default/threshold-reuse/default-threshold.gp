@@ -1,16 +1,18 @@
 # default: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)
-# Run 'gnuplot default-threshold.gp' in this folder to redraw default-threshold.png and default-threshold.svg.
+# Run 'gnuplot default-threshold.gp' in this folder to redraw the .png and the .svg;
+# gnuplot -e "out='NAME'" draws NAME.png and NAME.svg instead.
+if (!exists('out')) out = 'default-threshold'
 do for [fmt in "png svg"] {
 if (fmt eq "png") {
-	set terminal pngcairo size 1000,640 font 'sans,11'
+	set terminal pngcairo size 1000,640 font 'sans,11' noenhanced
 } else {
-	set terminal svg size 1000,640 dynamic font 'sans,11'
+	set terminal svg size 1000,640 dynamic font 'sans,11' noenhanced
 }
-set output 'default-threshold.'.fmt
+set output out.'.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [-0.6:2.4]
-set xtics ('overwrite' 0, 'async' 1, 'sendfile' 2)
+set xtics noenhanced ('overwrite' 0, 'async' 1, 'sendfile' 2)
 set yrange [0:300]
 set xlabel 'workload.reuse' noenhanced
 set title 'default: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
@@ -23,6 +25,6 @@ unset arrow
 unset label
 unset key
 plot 'default-threshold.dat' using ($1+0.000):($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
-     '' using ($1+0.000):2 with points lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+     '' using ($1+0.000):2 with points lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output
 }

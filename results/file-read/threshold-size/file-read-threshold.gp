@@ -1,18 +1,20 @@
 # file-read: workload.size from which exchange is cheaper than copy (cpu_ns_per_byte)
-# Run 'gnuplot file-read-threshold.gp' in this folder to redraw file-read-threshold.png and file-read-threshold.svg.
+# Run 'gnuplot file-read-threshold.gp' in this folder to redraw the .png and the .svg;
+# gnuplot -e "out='NAME'" draws NAME.png and NAME.svg instead.
+if (!exists('out')) out = 'file-read-threshold'
 do for [fmt in "png svg"] {
 if (fmt eq "png") {
-	set terminal pngcairo size 1000,640 font 'sans,11'
+	set terminal pngcairo size 1000,640 font 'sans,11' noenhanced
 } else {
-	set terminal svg size 1000,640 dynamic font 'sans,11'
+	set terminal svg size 1000,640 dynamic font 'sans,11' noenhanced
 }
-set output 'file-read-threshold.'.fmt
+set output out.'.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [-1945763.84:69120163.84]
-set xtics ('64KiB' 65536, '64MiB' 67108864)
+set xtics noenhanced ('64KiB' 65536, '64MiB' 67108864)
 set yrange [0:4.2]
-set xlabel 'file.size' noenhanced
+set xlabel 'file.size (bytes)' noenhanced
 set title 'file-read: workload.size from which exchange is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900
 set rmargin at screen 0.9600
@@ -23,6 +25,6 @@ unset arrow
 unset label
 unset key
 plot 'file-read-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
-     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+     '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output
 }

@@ -1,16 +1,18 @@
 # file-write: workload.size from which donate is cheaper than copy (cpu_ns_per_byte)
-# Run 'gnuplot file-write-threshold.gp' in this folder to redraw file-write-threshold.png and file-write-threshold.svg.
+# Run 'gnuplot file-write-threshold.gp' in this folder to redraw the .png and the .svg;
+# gnuplot -e "out='NAME'" draws NAME.png and NAME.svg instead.
+if (!exists('out')) out = 'file-write-threshold'
 do for [fmt in "png svg"] {
 if (fmt eq "png") {
-	set terminal pngcairo size 1000,640 font 'sans,11'
+	set terminal pngcairo size 1000,640 font 'sans,11' noenhanced
 } else {
-	set terminal svg size 1000,640 dynamic font 'sans,11'
+	set terminal svg size 1000,640 dynamic font 'sans,11' noenhanced
 }
-set output 'file-write-threshold.'.fmt
+set output out.'.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [-0.6:2.4]
-set xtics ('zero' 0, 'zero-cow' 1, 'stale' 2)
+set xtics noenhanced ('zero' 0, 'zero-cow' 1, 'stale' 2)
 set yrange [0:270]
 set xlabel 'workload.replacement' noenhanced
 set title 'file-write: workload.size from which donate is cheaper than copy (cpu_ns_per_byte)' noenhanced
@@ -23,6 +25,6 @@ unset arrow
 unset label
 unset key
 plot 'file-write-threshold.dat' using ($1+0.000):($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
-     '' using ($1+0.000):2 with points lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+     '' using ($1+0.000):2 with points lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output
 }

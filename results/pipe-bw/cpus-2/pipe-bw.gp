@@ -1,33 +1,35 @@
 # pipe-bw (one replication: no intervals)
-# Run 'gnuplot pipe-bw.gp' in this folder to redraw pipe-bw.png and pipe-bw.svg.
+# Run 'gnuplot pipe-bw.gp' in this folder to redraw the .png and the .svg;
+# gnuplot -e "out='NAME'" draws NAME.png and NAME.svg instead.
+if (!exists('out')) out = 'pipe-bw'
 do for [fmt in "png svg"] {
 if (fmt eq "png") {
-	set terminal pngcairo size 1000,640 font 'sans,11'
+	set terminal pngcairo size 1000,640 font 'sans,11' noenhanced
 } else {
-	set terminal svg size 1000,640 dynamic font 'sans,11'
+	set terminal svg size 1000,640 dynamic font 'sans,11' noenhanced
 }
-set output 'pipe-bw.'.fmt
+set output out.'.'.fmt
 set grid
 set style textbox opaque noborder
 set logscale x 2
 set xrange [3468.268799:1238360.561]
-set xtics ('4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536, '128KiB' 131072, '256KiB' 262144, '512KiB' 524288, '1MiB' 1048576)
+set xtics noenhanced ('4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536, '128KiB' 131072, '256KiB' 262144, '512KiB' 524288, '1MiB' 1048576)
 set yrange [0:9.4]
-set xlabel 'workload.size' noenhanced
+set xlabel 'workload.size (bytes, log scale)' noenhanced
 set title 'pipe-bw (one replication: no intervals)' noenhanced
 set lmargin at screen 0.0900
-set rmargin at screen 0.8480
+set rmargin at screen 0.8630
 set tmargin at screen 0.9313
 set bmargin at screen 0.1031
 set ylabel 'CPU time per byte delivered (ns/B)' noenhanced
 unset arrow
 unset label
-set key at screen 0.8720, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
+set key at screen 0.8870, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
 set arrow from 23720.04592, graph 0 to 23720.04592, graph 1 nohead dashtype 2 lw 2 lc rgb '#CC6677' back
-set label 'loan cheaper than copy above about 23.16KiB' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+set label 'loan cheaper than copy above about 23.2KiB (between 16KiB and 32KiB)' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
 plot 'pipe-bw.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
-     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'copy', \
+     '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.60 lc rgb '#332288' title 'copy' noenhanced, \
      'pipe-bw.dat' using 1:($5 > 0 ? $4 : NaN):5 with yerrorbars lw 1.5 ps 0 lc rgb '#CC6677' notitle, \
-     '' using 1:4 with linespoints lw 2 pt 5 ps 1.2 lc rgb '#CC6677' title 'loan'
+     '' using 1:4 with linespoints lw 2 dt 1 pt 5 ps 1.00 lc rgb '#CC6677' title 'loan' noenhanced
 set output
 }

@@ -1,15 +1,18 @@
 # recv-split: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)
-# Run 'gnuplot recv-split-threshold.gp' in this folder to redraw recv-split-threshold.png and recv-split-threshold.svg.
+# Run 'gnuplot recv-split-threshold.gp' in this folder to redraw the .png and the .svg;
+# gnuplot -e "out='NAME'" draws NAME.png and NAME.svg instead.
+if (!exists('out')) out = 'recv-split-threshold'
 do for [fmt in "png svg"] {
 if (fmt eq "png") {
-	set terminal pngcairo size 1000,640 font 'sans,11'
+	set terminal pngcairo size 1000,640 font 'sans,11' noenhanced
 } else {
-	set terminal svg size 1000,640 dynamic font 'sans,11'
+	set terminal svg size 1000,640 dynamic font 'sans,11' noenhanced
 }
-set output 'recv-split-threshold.'.fmt
+set output out.'.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [0.79:8.21]
+set xtics noenhanced ('1' 1, '2' 2, '4' 4, '8' 8)
 set yrange [0:1.1]
 set xlabel 'machine.cpus' noenhanced
 set title 'recv-split: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)' noenhanced
@@ -23,6 +26,6 @@ unset label
 unset key
 set label 'flip never cheaper than copy in the searched range at machine.cpus = 1, 2, 4, 8' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
 plot 'recv-split-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
-     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+     '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output
 }

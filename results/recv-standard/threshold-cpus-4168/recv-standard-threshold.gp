@@ -1,15 +1,18 @@
 # recv-standard: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)
-# Run 'gnuplot recv-standard-threshold.gp' in this folder to redraw recv-standard-threshold.png and recv-standard-threshold.svg.
+# Run 'gnuplot recv-standard-threshold.gp' in this folder to redraw the .png and the .svg;
+# gnuplot -e "out='NAME'" draws NAME.png and NAME.svg instead.
+if (!exists('out')) out = 'recv-standard-threshold'
 do for [fmt in "png svg"] {
 if (fmt eq "png") {
-	set terminal pngcairo size 1000,640 font 'sans,11'
+	set terminal pngcairo size 1000,640 font 'sans,11' noenhanced
 } else {
-	set terminal svg size 1000,640 dynamic font 'sans,11'
+	set terminal svg size 1000,640 dynamic font 'sans,11' noenhanced
 }
-set output 'recv-standard-threshold.'.fmt
+set output out.'.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [0.79:8.21]
+set xtics noenhanced ('1' 1, '2' 2, '4' 4, '8' 8)
 set yrange [0:96]
 set xlabel 'machine.cpus' noenhanced
 set title 'recv-standard: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)' noenhanced
@@ -22,6 +25,6 @@ unset arrow
 unset label
 unset key
 plot 'recv-standard-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
-     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+     '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output
 }

@@ -1,16 +1,18 @@
 # recv-standard: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)
-# Run 'gnuplot recv-standard-threshold.gp' in this folder to redraw recv-standard-threshold.png and recv-standard-threshold.svg.
+# Run 'gnuplot recv-standard-threshold.gp' in this folder to redraw the .png and the .svg;
+# gnuplot -e "out='NAME'" draws NAME.png and NAME.svg instead.
+if (!exists('out')) out = 'recv-standard-threshold'
 do for [fmt in "png svg"] {
 if (fmt eq "png") {
-	set terminal pngcairo size 1000,640 font 'sans,11'
+	set terminal pngcairo size 1000,640 font 'sans,11' noenhanced
 } else {
-	set terminal svg size 1000,640 dynamic font 'sans,11'
+	set terminal svg size 1000,640 dynamic font 'sans,11' noenhanced
 }
-set output 'recv-standard-threshold.'.fmt
+set output out.'.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [-0.6:3.4]
-set xtics ('cluster' 0, 'page' 1, 'page-aligned' 2, 'header-split' 3)
+set xtics noenhanced ('cluster' 0, 'page' 1, 'page-aligned' 2, 'header-split' 3)
 set yrange [0:4.3]
 set xlabel 'nic.layout' noenhanced
 set title 'recv-standard: workload.size from which flip is cheaper than copy (cpu_ns_per_byte)' noenhanced
@@ -24,6 +26,6 @@ unset label
 unset key
 set label 'flip never cheaper than copy in the searched range at nic.layout = cluster, page' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
 plot 'recv-standard-threshold.dat' using ($1+0.000):($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
-     '' using ($1+0.000):2 with points lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+     '' using ($1+0.000):2 with points lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output
 }

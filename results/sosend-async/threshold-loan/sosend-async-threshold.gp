@@ -1,18 +1,20 @@
 # sosend-async: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)
-# Run 'gnuplot sosend-async-threshold.gp' in this folder to redraw sosend-async-threshold.png and sosend-async-threshold.svg.
+# Run 'gnuplot sosend-async-threshold.gp' in this folder to redraw the .png and the .svg;
+# gnuplot -e "out='NAME'" draws NAME.png and NAME.svg instead.
+if (!exists('out')) out = 'sosend-async-threshold'
 do for [fmt in "png svg"] {
 if (fmt eq "png") {
-	set terminal pngcairo size 1000,640 font 'sans,11'
+	set terminal pngcairo size 1000,640 font 'sans,11' noenhanced
 } else {
-	set terminal svg size 1000,640 dynamic font 'sans,11'
+	set terminal svg size 1000,640 dynamic font 'sans,11' noenhanced
 }
-set output 'sosend-async-threshold.'.fmt
+set output out.'.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [395000000:4105000000]
-set xtics ('500MB/s' 500000000, '1GB/s' 1000000000, '2GB/s' 2000000000, '4GB/s' 4000000000)
+set xtics noenhanced ('500MB/s' 500000000, '1GB/s' 1000000000, '2GB/s' 2000000000, '4GB/s' 4000000000)
 set yrange [0:270]
-set xlabel 'machine.copy_bw_hot' noenhanced
+set xlabel 'machine.copy_bw_hot (bytes/s)' noenhanced
 set title 'sosend-async: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900
 set rmargin at screen 0.9600
@@ -23,6 +25,6 @@ unset arrow
 unset label
 unset key
 plot 'sosend-async-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
-     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+     '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output
 }

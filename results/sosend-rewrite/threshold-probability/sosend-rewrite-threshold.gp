@@ -1,15 +1,18 @@
 # sosend-rewrite: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)
-# Run 'gnuplot sosend-rewrite-threshold.gp' in this folder to redraw sosend-rewrite-threshold.png and sosend-rewrite-threshold.svg.
+# Run 'gnuplot sosend-rewrite-threshold.gp' in this folder to redraw the .png and the .svg;
+# gnuplot -e "out='NAME'" draws NAME.png and NAME.svg instead.
+if (!exists('out')) out = 'sosend-rewrite-threshold'
 do for [fmt in "png svg"] {
 if (fmt eq "png") {
-	set terminal pngcairo size 1000,640 font 'sans,11'
+	set terminal pngcairo size 1000,640 font 'sans,11' noenhanced
 } else {
-	set terminal svg size 1000,640 dynamic font 'sans,11'
+	set terminal svg size 1000,640 dynamic font 'sans,11' noenhanced
 }
-set output 'sosend-rewrite-threshold.'.fmt
+set output out.'.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [-0.03:1.03]
+set xtics noenhanced ('0' 0, '0.05' 0.05, '0.1' 0.1, '0.2' 0.2, '0.3' 0.3, '0.5' 0.5, '0.75' 0.75, '1' 1)
 set yrange [0:270]
 set xlabel 'workload.rewrite_probability' noenhanced
 set title 'sosend-rewrite: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
@@ -22,6 +25,6 @@ unset arrow
 unset label
 unset key
 plot 'sosend-rewrite-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
-     '' using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '#332288' title 'break-even (mean, 95% interval)'
+     '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output
 }
