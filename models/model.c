@@ -324,6 +324,36 @@ model_socket_check(void *ctx, gboolean end, GError **error)
 	return TRUE;
 }
 
+/* Whether the clusters (and small mbufs) sosend copies into are in the
+ * cache, whatever the size of the write.  They are recycled: clusters
+ * come from a pool cache (sys/kern/uipc_mbuf.c mbinit(): pool_cache_init
+ * of mclpool_cache; sys/sys/mbuf.h MCLGET: pool_cache_get(&mclpool_cache)),
+ * whose groups hand out the object put back last (sys/kern/subr_pool.c
+ * pcg_get(): idx = --pcg->pcg_avail), and a cluster goes back as soon as
+ * sbdrop() frees it after its ACK (sys/sys/mbuf.h MEXTREMOVE:
+ * pool_cache_put(&mclpool_cache, ...)).  So no more than a send
+ * buffer of clusters is ever live, and the copy's next cluster is one
+ * freed an RTT or so earlier, written by the copy, read by the checksum
+ * and by the NIC's DMA meanwhile.  Between two uses of one cluster the
+ * CPU touches the other live clusters (at most sndbuf) and the source
+ * bytes copied into them (at most sndbuf, no more than the write when
+ * the write is smaller): an LRU cache keeps the clusters when that
+ * fits, for every socket whose writer shares the CPU (thread i runs on
+ * CPU i mod N).  A write larger than the cache is then copied from
+ * memory into the cache (copy_bw_page), not from memory into memory
+ * (copy_bw_cold), and its clusters are checksummed in the cache.  Not
+ * modelled: a fill or rewrite of a buffer larger than the cache between
+ * two writes evicts the clusters of the first rounds after it. */
+static gboolean
+model_clusters_hot(const struct machine *m, const struct so_config *so,
+    const struct app_config *app)
+{
+	uint64_t	per_cpu = (app->threads + m->cpus - 1) / m->cpus;
+
+	return per_cpu * (so->sndbuf + MIN(app->size, so->sndbuf)) <=
+	    m->cache_size;
+}
+
 gboolean
 model_run(const struct params *p, const char *strategy, uint64_t seed,
     uint32_t rep, struct model_result *r, GError **error)
@@ -372,7 +402,7 @@ model_run_faulted(const struct params *p, const char *strategy,
 		return FALSE;
 	so_cfg.hot_source = app_cfg.reuse == APP_SENDFILE ?
 	    app_cfg.file_size <= m.cache_size : app_cfg.size <= m.cache_size;
-	so_cfg.hot_copy = app_cfg.size <= m.cache_size;
+	so_cfg.hot_copy = model_clusters_hot(&m, &so_cfg, &app_cfg);
 
 	e = engine_new();
 	k = kernel_new(e, &m);

@@ -588,7 +588,7 @@ START_TEST(test_socket_closed_form_steady_state)
 			const char *const kv[] = {
 				size, fold, "workload.messages=200",
 				"workload.buffers=4", "workload.gap=5ms",
-				"socket.nodelay=true", "socket.sndbuf=1MiB",
+				"socket.nodelay=true", "socket.sndbuf=256KiB",
 				"machine.checksum_offload=false", NULL
 			};
 			struct model_result c = test_run(kv, "copy");
@@ -847,8 +847,8 @@ END_TEST
 /* The software checksum: in the copy's pass (nothing more) or a pass of
  * its own over every byte sent, at the cache rate (2 GB/s: 0.5 ns/B) or,
  * over data not in the cache, the memory rate (800 MB/s: 1.25 ns/B).
- * Copied bytes were just written (hot) unless the write outgrows the
- * 1 MiB cache; loaned pages are hot if the process filled them and they
+ * Copied bytes are in the recycled clusters (hot), whatever the size
+ * of the write; loaned pages are hot if the process filled them and they
  * fit, cold if they are pages of a file larger than the cache that the
  * process never touched. */
 START_TEST(test_socket_checksum_passes)
@@ -895,14 +895,75 @@ START_TEST(test_socket_checksum_passes)
 	    0.5, 1e-12);
 	ck_assert_double_eq_tol(test_metric(&lfile, "cpu_cksum_ns_per_byte"),
 	    1.25, 1e-12);
+	/* A write larger than the cache: its clusters are still in it
+	 * (recycled: model_clusters_hot()), its user pages are not. */
 	ck_assert_double_eq_tol(test_metric(&cbig, "cpu_cksum_ns_per_byte"),
-	    1.25, 1e-12);
+	    0.5, 1e-12);
+	/* loan: the first round loans 32 KiB (the send buffer is empty);
+	 * every later one finds less than sock_loan_thresh free (each ACK
+	 * frees two 1448-byte segments) and copies: 1/64 of the bytes are
+	 * checksummed from memory, the rest in the clusters. */
 	ck_assert_double_eq_tol(test_metric(&lbig, "cpu_cksum_ns_per_byte"),
-	    1.25, 1e-12);
+	    0.5 + 0.75 / 64, 1e-12);
 	/* Whole copy-and-checksum CPU: the separate pass adds 4096 ns. */
 	ck_assert_double_eq_tol((test_metric(&cs, "cpu_ns_per_byte") -
 	    test_metric(&cf, "cpu_ns_per_byte")) * 8192, 4096, 1e-6);
 	ck_assert_double_eq(test_metric(&off, "cpu_cksum_ns_per_byte"), 0);
+}
+END_TEST
+
+/* A write larger than the cache (2 MiB): the user's buffer is not in
+ * the cache, but the clusters it is copied into are, as the pool
+ * recycles them (model_clusters_hot(): the send buffer's clusters and
+ * the source bytes copied between two uses of one, sndbuf + min(size,
+ * sndbuf) = 64 KiB, fit): the copy runs from memory into the cache at
+ * copy_bw_page (1 GB/s here: 1 ns/B), not at copy_bw_cold (500 MB/s),
+ * and the checksum reads the clusters at checksum_bw (2 GB/s), not at
+ * checksum_bw_cold (800 MB/s).  Where the send buffers outgrow the
+ * cache (a cache of 63 KiB; a send buffer of 1 MiB; two writers on one
+ * CPU with a cache of 64 KiB) both run from memory.  copy_fixed = 0 and
+ * minclsize = 1 B: neither the rounds' number of copy calls nor
+ * m_copym's copies of small mbufs show. */
+static double
+socket_big_write(const char *sndbuf, const char *threads, const char *cache,
+    const char *cat)
+{
+	const char *const kv[] = {
+		"workload.size=2MiB", "workload.messages=1",
+		"workload.buffers=1", "machine.copy_fixed=0",
+		"machine.copy_bw_page=1GB/s", "machine.copy_bw_cold=500MB/s",
+		"machine.checksum_offload=false",
+		"machine.checksum_in_copy=false", "socket.minclsize=1B",
+		sndbuf, threads, cache, NULL
+	};
+	struct model_result r = test_run(kv, "copy");
+
+	return test_metric(&r, cat);
+}
+
+START_TEST(test_socket_copy_above_cache)
+{
+	const char	*sb = "socket.sndbuf=32KiB", *one = "workload.threads=1";
+	const char	*mib = "machine.cache_size=1MiB";
+	const char	*fits = "machine.cache_size=64KiB";
+	const char	*less = "machine.cache_size=63KiB";
+	const char	*copy = "cpu_copy_ns_per_byte";
+	const char	*cksum = "cpu_cksum_ns_per_byte";
+
+	ck_assert_double_eq_tol(socket_big_write(sb, one, mib, copy), 1,
+	    1e-12);
+	ck_assert_double_eq_tol(socket_big_write(sb, one, mib, cksum), 0.5,
+	    1e-12);
+	ck_assert_double_eq_tol(socket_big_write(sb, one, fits, copy), 1,
+	    1e-12);
+	ck_assert_double_eq_tol(socket_big_write(sb, one, less, copy), 2,
+	    1e-12);
+	ck_assert_double_eq_tol(socket_big_write(sb, one, less, cksum), 1.25,
+	    1e-12);
+	ck_assert_double_eq_tol(socket_big_write("socket.sndbuf=1MiB", one,
+	    mib, copy), 2, 1e-12);
+	ck_assert_double_eq_tol(socket_big_write(sb, "workload.threads=2",
+	    fits, copy), 2, 1e-12);
 }
 END_TEST
 
@@ -1195,6 +1256,7 @@ models_socket_suite(void)
 	tcase_add_test(tc, test_socket_mp_kernel_unmap_shoots_down);
 	tcase_add_test(tc, test_socket_somaxkva_cap_binds);
 	tcase_add_test(tc, test_socket_tiny_sndbuf);
+	tcase_add_test(tc, test_socket_copy_above_cache);
 	tcase_add_test(tc, test_socket_nagle);
 	tcase_add_test(tc, test_socket_delayed_ack_timer);
 	tcase_add_test(tc, test_socket_corners_complete);
