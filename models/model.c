@@ -197,6 +197,7 @@ model_checks_start(struct model_checks *mc, struct kernel *k,
 	mc->check = check;
 	mc->ctx = ctx;
 	mc->fault = fault;
+	k->model = ctx;
 	mc->every_event = params_bool(p, "scenario.check_invariants");
 	/* A reader keeps the pages it took by exchange (or a pipe's gift)
 	 * in its buffer until its next read: for those strategies "no loan

@@ -53,7 +53,8 @@ gboolean	 model_run(const struct params *, const char *strategy,
 
 /* For tests of the invariant checks: after event 'after' of the run,
  * fn(k, arg) breaks an invariant on purpose (a loan given back twice, a
- * leaked mbuf, a page written behind a loan's back). */
+ * leaked mbuf, a page written behind a loan's back); a model's own
+ * faults (soreceive_test_window()) find its state in k->model. */
 struct kernel;
 struct model_fault {
 	uint64_t	 after;
