@@ -35,7 +35,8 @@ static const enum model_metric model_metric_higher[] = {
 /* After the categories. */
 static const char *model_metric_tail[MODEL_METRIC_COUNT -
     MODEL_CPU_CAT_END] = {
-	"blocked_space_per_write", "blocked_kva_per_write"
+	"blocked_space_per_write", "blocked_kva_per_write",
+	"loan_breaks_per_MiB"
 };
 
 const char *
@@ -451,6 +452,7 @@ model_mark_set(struct model_mark *mk, struct kernel *k, uint64_t when)
 		mk->busy[i] = cpus_busy(k->cpus, (enum cpu_cat)i);
 	mk->bytes_delivered = k->c.bytes_delivered;
 	mk->bytes_copied = k->c.bytes_copied;
+	mk->cow_faults = vs->cow_faults;
 	mk->loan_breaks = vs->loan_breaks;
 	mk->write_faults = vs->write_faults;
 	mk->shootdowns = vs->shootdowns;
@@ -465,8 +467,8 @@ model_result_fill_since(struct model_result *r, struct kernel *k,
 	double			 bytes = (double)(k->c.bytes_delivered -
 				    mk->bytes_delivered);
 	double			 mib = bytes / 1048576.0;
-	double			 breaks = (double)(vs->loan_breaks -
-				    mk->loan_breaks);
+	double			 cows = (double)(vs->cow_faults -
+				    mk->cow_faults);
 	sim_time		 now = engine_now(k->engine);
 	uint64_t		 busy = 0;
 	unsigned		 i;
@@ -481,11 +483,16 @@ model_result_fill_since(struct model_result *r, struct kernel *k,
 	r->v[MODEL_CPU_NS_PER_BYTE] = busy / bytes;
 	r->v[MODEL_THROUGHPUT_MBPS] = bytes * 1e3 /
 	    (double)MAX(now - MIN(mk->time, now), 1);
-	/* Bytes copied by the kernel plus the pages copied by loan
-	 * breaks. */
+	/* Bytes copied by the kernel plus the pages copied by
+	 * copy-on-write faults. */
 	r->v[MODEL_COPIED_BYTES_PER_BYTE] = ((double)(k->c.bytes_copied -
-	    mk->bytes_copied) + breaks * (double)k->m.page_size) / bytes;
-	r->v[MODEL_COW_FAULTS_PER_MIB] = breaks / mib;
+	    mk->bytes_copied) + cows * (double)k->m.page_size) / bytes;
+	r->v[MODEL_COW_FAULTS_PER_MIB] = cows / mib;
+	/* Loans broken, whoever broke them: a process writing a page on
+	 * loan (sosend, a pipe's exchange, an exchanged file page), or
+	 * another writer of a file page lent to the process. */
+	r->v[MODEL_LOAN_BREAKS_PER_MIB] = (double)(vs->loan_breaks -
+	    mk->loan_breaks) / mib;
 	r->v[MODEL_FAULTS_PER_MIB] = (vs->write_faults - mk->write_faults) /
 	    mib;
 	r->v[MODEL_SHOOTDOWNS_PER_MIB] = (vs->shootdowns - mk->shootdowns) /

@@ -26,6 +26,7 @@ enum model_metric {
 	MODEL_CPU_CAT_END = MODEL_CPU_CAT_FIRST + 12,
 	MODEL_BLOCKED_SPACE_PER_WRITE = MODEL_CPU_CAT_END,	/* sbwait */
 	MODEL_BLOCKED_KVA_PER_WRITE,	/* sleeps at somaxkva */
+	MODEL_LOAN_BREAKS_PER_MIB,	/* loans broken (vm_stats) */
 	MODEL_METRIC_COUNT
 };
 
@@ -76,6 +77,7 @@ struct model_mark {
 	uint64_t	busy[MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST];
 	uint64_t	bytes_delivered;
 	uint64_t	bytes_copied;
+	uint64_t	cow_faults;
 	uint64_t	loan_breaks;
 	uint64_t	write_faults;
 	uint64_t	shootdowns;

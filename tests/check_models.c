@@ -62,6 +62,7 @@ START_TEST(test_vm_loan_protects_and_unloan_keeps_ro)
 	vm_buf_write(vm, b, 0, 10, 0, &ch);
 	ck_assert_ptr_eq(b->pages[0], pg);
 	ck_assert_uint_eq(vm_stats(vm)->write_faults, 1);
+	ck_assert_uint_eq(vm_stats(vm)->cow_faults, 0);
 	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 0);
 	ck_assert_uint_eq(ch.ns[CPU_FAULT], 1000);
 	ck_assert_uint_eq(ch.ns[CPU_PMAP], 300);
@@ -84,6 +85,7 @@ START_TEST(test_vm_write_to_loaned_page_breaks_loan)
 	vm_buf_write(vm, b, 0, 4096, 0, &ch);
 	/* uvm_loanbreak: new page, copy, old page's mappings removed. */
 	ck_assert_ptr_ne(b->pages[0], old);
+	ck_assert_uint_eq(vm_stats(vm)->cow_faults, 1);
 	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 1);
 	ck_assert_uint_eq(old->version, v);
 	ck_assert_uint_eq(b->pages[0]->version, v + 1);
@@ -102,6 +104,47 @@ START_TEST(test_vm_write_to_loaned_page_breaks_loan)
 	ck_assert_uint_eq(vm_live(vm), 2);
 	ck_assert_uint_eq(vm_stats(vm)->orphans, 1);
 	vm_buf_free(vm, b, &ch);
+	ck_assert_uint_eq(vm_live(vm), 1);
+}
+END_TEST
+
+/* What counts as a loan break besides a write fault that copies a page
+ * on loan (above): an object letting a loaned page go (a writer of the
+ * file takes a copy: uvm_loanbreak()), with no fault; not an object
+ * letting go of a page not on loan, nor an anon's page on loan let go
+ * (an anon does so only in the write fault, counted there, or at
+ * teardown). */
+START_TEST(test_vm_loan_breaks_counted)
+{
+	struct charge	 ch = { { 0 } };
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	struct vm_buf	*obj = vm_buf_new_object(vm, &vm_proc, 8192, &ch);
+	struct vm_buf	*anon = vm_buf_new(vm, &vm_proc, 0, 4096, &ch);
+	struct vm_page	*a = obj->pages[0], *b = obj->pages[1];
+	struct vm_page	*c = anon->pages[0];
+
+	vm_loan(vm, b, 0, &tlb, &ch);
+	vm_loan(vm, c, 0, &tlb, &ch);
+	vm_remove(vm, a, &vm_proc, 0, &tlb, &ch);
+	vm_remove(vm, b, &vm_proc, 0, &tlb, &ch);
+	vm_remove(vm, c, &vm_proc, 0, &tlb, &ch);
+	vm_page_release(vm, a, &ch);
+	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 0);
+	vm_page_release(vm, b, &ch);
+	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 1);
+	ck_assert_int_eq(b->owner, VM_OWNER_NONE);
+	vm_page_release(vm, c, &ch);
+	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 1);
+	ck_assert_uint_eq(vm_stats(vm)->cow_faults, 0);
+	ck_assert_uint_eq(vm_stats(vm)->orphans, 2);
+	/* The orphans go with their loans. */
+	vm_unloan(vm, b, &ch);
+	vm_unloan(vm, c, &ch);
+	vm_tlb_flush(vm, &tlb, 0, &ch);
+	g_free(obj->pages);
+	g_free(obj);
+	g_free(anon->pages);
+	g_free(anon);
 	ck_assert_uint_eq(vm_live(vm), 1);
 }
 END_TEST
@@ -413,6 +456,7 @@ models_vm_suite(void)
 	tcase_add_checked_fixture(tc, vm_setup, vm_teardown);
 	tcase_add_test(tc, test_vm_loan_protects_and_unloan_keeps_ro);
 	tcase_add_test(tc, test_vm_write_to_loaned_page_breaks_loan);
+	tcase_add_test(tc, test_vm_loan_breaks_counted);
 	tcase_add_test(tc, test_vm_shootdown_where_map_active);
 	tcase_add_test(tc, test_vm_shootdown_occupies_target_cpu);
 	tcase_add_test(tc, test_vm_flush_ceiling_here_and_on_targets);
@@ -506,6 +550,8 @@ START_TEST(test_socket_loan_refill_breaks_loans)
 	/* The second fill comes long before the first ACK: both pages of
 	 * the only buffer are still on loan and are copied on write. */
 	ck_assert_double_eq_tol(test_metric(&r, "cow_faults_per_MiB"),
+	    2 / (16384.0 / 1048576), 1e-9);
+	ck_assert_double_eq_tol(test_metric(&r, "loan_breaks_per_MiB"),
 	    2 / (16384.0 / 1048576), 1e-9);
 	ck_assert_double_eq_tol(test_metric(&r, "copied_bytes_per_byte"),
 	    2 * 4096 / 16384.0, 1e-12);
@@ -1001,6 +1047,55 @@ START_TEST(test_socket_stopped_run_torn_down)
 }
 END_TEST
 
+/* loan_breaks_per_MiB in every model: besides the socket's (above) and
+ * the pipe's (tests/check_pipe.c), a file's exchanged pages.  Every page
+ * the process writes after the read is copied once; without other
+ * writers by its own write fault (a break and a copy-on-write fault
+ * each: 256 per MiB of 4 KiB pages); with other writers by whoever comes first,
+ * so that every page's loan breaks once (256 per MiB) while only the
+ * process's faults count as copy-on-write faults; and when the process
+ * writes nothing, the writers' breaks alone, one per page they copied.
+ * Receiving by flipping lends nothing: none. */
+static struct model_result
+loan_breaks_file(const char *fraction, const char *writers)
+{
+	const char *const kv[] = {
+		"workload.kind=file-read", "workload.size=8KiB",
+		"workload.messages=200", "file.size=64KiB", "machine.cpus=2",
+		"workload.write_delay=50us", "file.writer_interval=5us",
+		fraction, writers, NULL
+	};
+
+	return test_run(kv, "exchange");
+}
+
+START_TEST(test_loan_breaks_every_model)
+{
+	static const char *const rx[] = {
+		"workload.kind=socket-recv", "workload.size=16KiB",
+		"workload.messages=10", "nic.mtu=4168",
+		"nic.layout=header-split", NULL
+	};
+	const char	*all = "workload.write_fraction=1";
+	struct model_result w = loan_breaks_file(all, "file.writers=0");
+	struct model_result a = loan_breaks_file(all, "file.writers=2");
+	struct model_result n = loan_breaks_file("workload.write_fraction=0",
+	    "file.writers=2");
+	struct model_result f = test_run(rx, "flip");
+
+	ck_assert_double_eq(test_metric(&w, "loan_breaks_per_MiB"), 256);
+	ck_assert_double_eq(test_metric(&w, "cow_faults_per_MiB"), 256);
+	ck_assert_double_eq(test_metric(&a, "loan_breaks_per_MiB"), 256);
+	ck_assert_double_lt(test_metric(&a, "cow_faults_per_MiB"), 256);
+	ck_assert_double_gt(test_metric(&n, "loan_breaks_per_MiB"), 0);
+	ck_assert_double_eq_tol(test_metric(&n, "loan_breaks_per_MiB"),
+	    256 * test_metric(&n, "copied_bytes_per_byte"), 1e-9);
+	ck_assert_double_eq(test_metric(&n, "cow_faults_per_MiB"), 0);
+	ck_assert_double_gt(test_metric(&f, "flips_per_MiB"), 0);
+	ck_assert_double_eq(test_metric(&f, "loan_breaks_per_MiB"), 0);
+}
+END_TEST
+
 /* Loans above SOCK_LOAN_CHUNK: a 160 KiB write is loaned in chunks of
  * 64, 64 and 32 KiB (40 pages), each returned by a sopendfree pass of its
  * own; with loan_chunk = 32 KiB in five. */
@@ -1257,6 +1352,7 @@ models_socket_suite(void)
 	tcase_add_test(tc, test_socket_somaxkva_cap_binds);
 	tcase_add_test(tc, test_socket_tiny_sndbuf);
 	tcase_add_test(tc, test_socket_copy_above_cache);
+	tcase_add_test(tc, test_loan_breaks_every_model);
 	tcase_add_test(tc, test_socket_nagle);
 	tcase_add_test(tc, test_socket_delayed_ack_timer);
 	tcase_add_test(tc, test_socket_corners_complete);
