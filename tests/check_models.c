@@ -1047,6 +1047,60 @@ START_TEST(test_socket_stopped_run_torn_down)
 }
 END_TEST
 
+/* zbuf, the lower bound (M9): from a page on, with the buffers reused
+ * asynchronously, nothing costs less CPU per byte (nothing copied,
+ * protected, faulted or held), whether the checksum is a pass of its own
+ * or offloaded.  Above the cache that needs a checksum that reads
+ * memory no slower than a copy out of it (checksum_bw_cold >=
+ * copy_bw_page, as in every shipped profile; the test machine's own
+ * 800 MB/s would let copy, which checksums its clusters in the cache,
+ * win at 2 MiB).  Not below a page: four 1 KiB buffers hold less than a
+ * round trip of the link, so the zbuf writer sleeps for one at nearly
+ * every write and each write leaves as a short segment of its own,
+ * while copy's writes return at once and fill the send buffer. */
+static double
+socket_async_cpu(const char *size, const char *offload, const char *st)
+{
+	const char *const kv[] = {
+		size, offload, "workload.messages=50", "workload.buffers=4",
+		"workload.reuse=async", "machine.checksum_in_copy=false",
+		"machine.checksum_bw_cold=2GB/s", NULL
+	};
+	struct model_result r = test_run(kv, st);
+
+	return test_metric(&r, "cpu_ns_per_byte");
+}
+
+START_TEST(test_socket_zbuf_lower_bound)
+{
+	static const char *const sizes[] = { "workload.size=4KiB",
+	    "workload.size=16KiB", "workload.size=64KiB",
+	    "workload.size=256KiB", "workload.size=2MiB" };
+	static const char *const offload[] = {
+	    "machine.checksum_offload=true", "machine.checksum_offload=false" };
+	static const char *const others[] = { "copy", "loan", "gift" };
+	unsigned	i, j, k;
+
+	for (i = 0; i < G_N_ELEMENTS(sizes); i++)
+		for (j = 0; j < G_N_ELEMENTS(offload); j++) {
+			double z = socket_async_cpu(sizes[i], offload[j],
+			    "zbuf");
+
+			for (k = 0; k < G_N_ELEMENTS(others); k++) {
+				double o = socket_async_cpu(sizes[i],
+				    offload[j], others[k]);
+
+				ck_assert_msg(z < o, "%s, %s: zbuf %.4f ns/B, "
+				    "%s %.4f", sizes[i], offload[j], z,
+				    others[k], o);
+			}
+		}
+	ck_assert_double_gt(socket_async_cpu("workload.size=1KiB",
+	    offload[0], "zbuf"), socket_async_cpu("workload.size=1KiB",
+	    offload[0], "copy"));
+}
+END_TEST
+
 /* loan_breaks_per_MiB in every model: besides the socket's (above) and
  * the pipe's (tests/check_pipe.c), a file's exchanged pages.  Every page
  * the process writes after the read is copied once; without other
@@ -1352,6 +1406,7 @@ models_socket_suite(void)
 	tcase_add_test(tc, test_socket_somaxkva_cap_binds);
 	tcase_add_test(tc, test_socket_tiny_sndbuf);
 	tcase_add_test(tc, test_socket_copy_above_cache);
+	tcase_add_test(tc, test_socket_zbuf_lower_bound);
 	tcase_add_test(tc, test_loan_breaks_every_model);
 	tcase_add_test(tc, test_socket_nagle);
 	tcase_add_test(tc, test_socket_delayed_ack_timer);
