@@ -10,7 +10,7 @@ set output 'sosend-rewrite-threshold.'.fmt
 set grid
 set style textbox opaque noborder
 set xrange [-0.03:1.03]
-set yrange [0:270]
+set yrange [0:460]
 set xlabel 'workload.rewrite_probability' noenhanced
 set title 'sosend-rewrite: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900
