@@ -61,6 +61,9 @@ struct kernel {
 	guint			 ndeferred;
 	guint			 deferred_cap;
 	struct sopendfree	*pendfree;
+	void			*model;		/* the run's own state (the ctx
+						   of its checks), for the
+						   faults of tests */
 };
 
 struct kernel	*kernel_new(struct engine *, const struct machine *);

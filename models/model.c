@@ -35,7 +35,8 @@ static const enum model_metric model_metric_higher[] = {
 /* After the categories. */
 static const char *model_metric_tail[MODEL_METRIC_COUNT -
     MODEL_CPU_CAT_END] = {
-	"blocked_space_per_write", "blocked_kva_per_write"
+	"blocked_space_per_write", "blocked_kva_per_write",
+	"loan_breaks_per_MiB"
 };
 
 const char *
@@ -197,6 +198,7 @@ model_checks_start(struct model_checks *mc, struct kernel *k,
 	mc->check = check;
 	mc->ctx = ctx;
 	mc->fault = fault;
+	k->model = ctx;
 	mc->every_event = params_bool(p, "scenario.check_invariants");
 	/* A reader keeps the pages it took by exchange (or a pipe's gift)
 	 * in its buffer until its next read: for those strategies "no loan
@@ -324,6 +326,36 @@ model_socket_check(void *ctx, gboolean end, GError **error)
 	return TRUE;
 }
 
+/* Whether the clusters (and small mbufs) sosend copies into are in the
+ * cache, whatever the size of the write.  They are recycled: clusters
+ * come from a pool cache (sys/kern/uipc_mbuf.c mbinit(): pool_cache_init
+ * of mclpool_cache; sys/sys/mbuf.h MCLGET: pool_cache_get(&mclpool_cache)),
+ * whose groups hand out the object put back last (sys/kern/subr_pool.c
+ * pcg_get(): idx = --pcg->pcg_avail), and a cluster goes back as soon as
+ * sbdrop() frees it after its ACK (sys/sys/mbuf.h MEXTREMOVE:
+ * pool_cache_put(&mclpool_cache, ...)).  So no more than a send
+ * buffer of clusters is ever live, and the copy's next cluster is one
+ * freed an RTT or so earlier, written by the copy, read by the checksum
+ * and by the NIC's DMA meanwhile.  Between two uses of one cluster the
+ * CPU touches the other live clusters (at most sndbuf) and the source
+ * bytes copied into them (at most sndbuf, no more than the write when
+ * the write is smaller): an LRU cache keeps the clusters when that
+ * fits, for every socket whose writer shares the CPU (thread i runs on
+ * CPU i mod N).  A write larger than the cache is then copied from
+ * memory into the cache (copy_bw_page), not from memory into memory
+ * (copy_bw_cold), and its clusters are checksummed in the cache.  Not
+ * modelled: a fill or rewrite of a buffer larger than the cache between
+ * two writes evicts the clusters of the first rounds after it. */
+static gboolean
+model_clusters_hot(const struct machine *m, const struct so_config *so,
+    const struct app_config *app)
+{
+	uint64_t	per_cpu = (app->threads + m->cpus - 1) / m->cpus;
+
+	return per_cpu * (so->sndbuf + MIN(app->size, so->sndbuf)) <=
+	    m->cache_size;
+}
+
 gboolean
 model_run(const struct params *p, const char *strategy, uint64_t seed,
     uint32_t rep, struct model_result *r, GError **error)
@@ -372,7 +404,7 @@ model_run_faulted(const struct params *p, const char *strategy,
 		return FALSE;
 	so_cfg.hot_source = app_cfg.reuse == APP_SENDFILE ?
 	    app_cfg.file_size <= m.cache_size : app_cfg.size <= m.cache_size;
-	so_cfg.hot_copy = app_cfg.size <= m.cache_size;
+	so_cfg.hot_copy = model_clusters_hot(&m, &so_cfg, &app_cfg);
 
 	e = engine_new();
 	k = kernel_new(e, &m);
@@ -420,6 +452,7 @@ model_mark_set(struct model_mark *mk, struct kernel *k, uint64_t when)
 		mk->busy[i] = cpus_busy(k->cpus, (enum cpu_cat)i);
 	mk->bytes_delivered = k->c.bytes_delivered;
 	mk->bytes_copied = k->c.bytes_copied;
+	mk->cow_faults = vs->cow_faults;
 	mk->loan_breaks = vs->loan_breaks;
 	mk->write_faults = vs->write_faults;
 	mk->shootdowns = vs->shootdowns;
@@ -434,8 +467,8 @@ model_result_fill_since(struct model_result *r, struct kernel *k,
 	double			 bytes = (double)(k->c.bytes_delivered -
 				    mk->bytes_delivered);
 	double			 mib = bytes / 1048576.0;
-	double			 breaks = (double)(vs->loan_breaks -
-				    mk->loan_breaks);
+	double			 cows = (double)(vs->cow_faults -
+				    mk->cow_faults);
 	sim_time		 now = engine_now(k->engine);
 	uint64_t		 busy = 0;
 	unsigned		 i;
@@ -450,11 +483,16 @@ model_result_fill_since(struct model_result *r, struct kernel *k,
 	r->v[MODEL_CPU_NS_PER_BYTE] = busy / bytes;
 	r->v[MODEL_THROUGHPUT_MBPS] = bytes * 1e3 /
 	    (double)MAX(now - MIN(mk->time, now), 1);
-	/* Bytes copied by the kernel plus the pages copied by loan
-	 * breaks. */
+	/* Bytes copied by the kernel plus the pages copied by
+	 * copy-on-write faults. */
 	r->v[MODEL_COPIED_BYTES_PER_BYTE] = ((double)(k->c.bytes_copied -
-	    mk->bytes_copied) + breaks * (double)k->m.page_size) / bytes;
-	r->v[MODEL_COW_FAULTS_PER_MIB] = breaks / mib;
+	    mk->bytes_copied) + cows * (double)k->m.page_size) / bytes;
+	r->v[MODEL_COW_FAULTS_PER_MIB] = cows / mib;
+	/* Loans broken, whoever broke them: a process writing a page on
+	 * loan (sosend, a pipe's exchange, an exchanged file page), or
+	 * another writer of a file page lent to the process. */
+	r->v[MODEL_LOAN_BREAKS_PER_MIB] = (double)(vs->loan_breaks -
+	    mk->loan_breaks) / mib;
 	r->v[MODEL_FAULTS_PER_MIB] = (vs->write_faults - mk->write_faults) /
 	    mib;
 	r->v[MODEL_SHOOTDOWNS_PER_MIB] = (vs->shootdowns - mk->shootdowns) /

@@ -26,6 +26,7 @@ enum model_metric {
 	MODEL_CPU_CAT_END = MODEL_CPU_CAT_FIRST + 12,
 	MODEL_BLOCKED_SPACE_PER_WRITE = MODEL_CPU_CAT_END,	/* sbwait */
 	MODEL_BLOCKED_KVA_PER_WRITE,	/* sleeps at somaxkva */
+	MODEL_LOAN_BREAKS_PER_MIB,	/* loans broken (vm_stats) */
 	MODEL_METRIC_COUNT
 };
 
@@ -53,7 +54,8 @@ gboolean	 model_run(const struct params *, const char *strategy,
 
 /* For tests of the invariant checks: after event 'after' of the run,
  * fn(k, arg) breaks an invariant on purpose (a loan given back twice, a
- * leaked mbuf, a page written behind a loan's back). */
+ * leaked mbuf, a page written behind a loan's back); a model's own
+ * faults (soreceive_test_window()) find its state in k->model. */
 struct kernel;
 struct model_fault {
 	uint64_t	 after;
@@ -75,6 +77,7 @@ struct model_mark {
 	uint64_t	busy[MODEL_METRIC_COUNT - MODEL_CPU_CAT_FIRST];
 	uint64_t	bytes_delivered;
 	uint64_t	bytes_copied;
+	uint64_t	cow_faults;
 	uint64_t	loan_breaks;
 	uint64_t	write_faults;
 	uint64_t	shootdowns;

@@ -453,8 +453,10 @@ so_zbuf_free(struct mbuf_ext *ext, void *arg, struct charge *ch)
 
 /* uiomove() into clusters (MCLGET), or into the mbuf itself below
  * MINCLSIZE, by the cache rule (machine_move_ns()): from the user's
- * buffer or file pages, in the cache or not, into mbuf storage that
- * stays in the cache while the write fits in it. */
+ * buffer or file pages, in the cache or not, into mbuf storage, which
+ * the pool recycles and so stays in the cache whatever the size of the
+ * write, unless the send buffers themselves outgrow it (hot_copy:
+ * model_clusters_hot() in models/model.c). */
 static void
 sosend_copy(struct socket *so, uint64_t n, struct charge *ch)
 {
@@ -834,9 +836,12 @@ so_seg_queue(void *arg, sim_time when)
 
 /* m_copym() of [seq, seq+len) of the send buffer; the checksum is
  * computed over it unless offloaded or folded into the copy.  It reads
- * copied bytes from the cache unless the write was larger than the
- * cache, and the user's pages from the cache only if they are there (a
- * buffer the process filled that fits, or a small file). */
+ * copied bytes where the copy left them, in the recycled clusters
+ * (hot_copy), and the user's pages from the cache only if they are there
+ * (a buffer the process filled that fits, or a small file).  Where the
+ * data is follows the data, not the CPU the model charges the pass to:
+ * BSD's tcp_output() runs from sosend() (PRU_SEND) on the writer's CPU
+ * right after the copy; the model puts all protocol time on CPU N-1. */
 /* The copies start at snd_nxt, in the mbuf sb_sndptr keeps track of, as
  * FreeBSD's sbsndptr() does, rather than by a walk from the head of the
  * send buffer. */

@@ -33,7 +33,7 @@ struct so_config {
 	gboolean	nodelay;	/* TCP_NODELAY: no Nagle */
 	gboolean	loan_partial;	/* loan partial pages (NetBSD) */
 	gboolean	hot_source;	/* the source is in cache */
-	gboolean	hot_copy;	/* what a write copies stays in cache */
+	gboolean	hot_copy;	/* the clusters copied into are in cache */
 };
 
 /* Called, within the releasing step (whose charge it may add to), when a

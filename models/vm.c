@@ -329,7 +329,13 @@ vm_page_release(struct vm *vm, struct vm_page *pg, struct charge *ch)
 	}
 	if (pg->loan_count > 0 || pg->wire_count > 0) {
 		/* uvm_pagefree(): a loaned page loses its owner and is
-		 * freed by the last uvm_unloan(). */
+		 * freed by the last uvm_unloan().  An object's page stays
+		 * the borrowers' and the object is no longer theirs: the
+		 * loan is broken from the object's side (a write() of the
+		 * page by another process: uvm_loanbreak()); an anon's
+		 * page let go in a write fault is counted there. */
+		if (pg->owner == VM_OWNER_OBJECT && pg->loan_count > 0)
+			vm->st.loan_breaks++;
 		pg->owner = VM_OWNER_NONE;
 		vm->st.orphans++;
 		return;
@@ -604,7 +610,9 @@ vm_write_fault(struct vm *vm, struct vm_page *pg, struct vm_map *map,
 	 * anon), the loan is given back and the page stays with the file;
 	 * if this anon loaned its page out (uvm_loanbreak_anon), the old
 	 * page is left to the borrowers and freed at the last unloan. */
-	vm->st.loan_breaks++;
+	vm->st.cow_faults++;
+	if (pg->loan_count > 0)
+		vm->st.loan_breaks++;
 	npg = vm_page_alloc(vm, VM_OWNER_ANON, ch);
 	/* uvm_pagecopy() from the page the process is writing (in the
 	 * cache) into a fresh page, which is not: UVM's free list was

@@ -53,7 +53,10 @@ struct vm_stats {
 	uint64_t	freed;
 	uint64_t	zero_fills;	/* first-touch faults */
 	uint64_t	write_faults;	/* write to a read-only mapping */
-	uint64_t	loan_breaks;	/* COW faults that copied a loaned page */
+	uint64_t	cow_faults;	/* write faults that copied the page */
+	uint64_t	loan_breaks;	/* loans broken: a write to a page on
+					   loan copied it (a cow_fault), or
+					   its object let a loaned page go */
 	uint64_t	loans;		/* pages loaned */
 	uint64_t	unloans;
 	uint64_t	shootdowns;	/* remote CPUs interrupted */
@@ -112,7 +115,10 @@ struct vm_page	*vm_zero_page(struct vm *);
 
 struct vm_page	*vm_page_alloc(struct vm *, enum vm_owner, struct charge *);
 /* uvm_pagefree(): the owner lets go.  A loaned page becomes an orphan,
- * freed at its last unloan (uvm_loan.c: "owner freeing a loaned page"). */
+ * freed at its last unloan (uvm_loan.c: "owner freeing a loaned page");
+ * an object that lets a loaned page go breaks the loan on its side (as
+ * uvm_loanbreak() of an object page does for a writer, which takes a
+ * copy): counted in loan_breaks. */
 void		 vm_page_release(struct vm *, struct vm_page *,
 		    struct charge *);
 /* pmap_enter() of pg into map. */

@@ -13,6 +13,7 @@
 #include "models/kernel.h"
 #include "models/mbuf.h"
 #include "models/model.h"
+#include "models/soreceive.h"
 #include "models/vm.h"
 #include "tests/models_test.h"
 
@@ -59,10 +60,27 @@ static const char *const inv_recv[] = {
 	"nic.layout=page-aligned", "nic.mtu=4168", NULL
 };
 
+/* A reader that works 200 us after each read: the link could bring
+ * more than the receive buffer holds meanwhile. */
+static const char *const inv_recv_slow[] = {
+	"workload.kind=socket-recv", "workload.size=16KiB",
+	"workload.messages=40", "socket.rcvbuf=64KiB",
+	"nic.layout=page-aligned", "nic.mtu=4168", "workload.gap=200us",
+	NULL
+};
+
 static const char *const inv_file[] = {
 	"workload.kind=file-read", "workload.size=8KiB",
 	"workload.messages=40", "file.size=256KiB",
 	"workload.write_delay=20us", NULL
+};
+
+/* Donation with stale replacements, another process writing the file
+ * (512 bytes of a page, which then holds its bytes). */
+static const char *const inv_donate[] = {
+	"workload.kind=file-write", "workload.size=8KiB",
+	"workload.messages=64", "file.size=128KiB", "file.writers=1",
+	"file.writer_interval=20us", "workload.replacement=stale", NULL
 };
 
 static const char *const inv_pipe[] = {
@@ -161,6 +179,35 @@ inv_write_behind(struct kernel *k, void *arg)
 
 	ck_assert_ptr_nonnull(pg);
 	pg->version++;
+}
+
+/* The process's newest buffer page (a page a receive flipped in) is
+ * written behind its back. */
+static void
+inv_write_view(struct kernel *k, void *arg)
+{
+	struct vm_page	*pg = vm_test_page(k->vm, inv_mapped_anon);
+
+	ck_assert_ptr_nonnull(pg);
+	pg->version++;
+}
+
+/* A page-cache page another process wrote is taken for the process's
+ * own (whose stale pages it may be given back). */
+static gboolean
+inv_others_page(const struct vm_page *pg)
+{
+	return pg->owner == VM_OWNER_OBJECT && pg->data_owner == 2 &&
+	    pg->version > 0;
+}
+
+static void
+inv_mark_own(struct kernel *k, void *arg)
+{
+	struct vm_page	*pg = vm_test_page(k->vm, inv_others_page);
+
+	ck_assert_ptr_nonnull(pg);
+	pg->data_owner = 1;
 }
 
 /* --- the tests --------------------------------------------------------- */
@@ -293,6 +340,62 @@ START_TEST(test_inv_safe_strategies_never_violate)
 }
 END_TEST
 
+/* The receive buffer never holds more than socket.rcvbuf (flow
+ * control, no drops): a sender that takes the window to be twice that
+ * overruns it, seen after the interrupt that took the frame up, or at
+ * the end on the most it ever held. */
+START_TEST(test_inv_recv_window)
+{
+	INV_ASSERT(inv_fail(inv_recv_slow, "copy", TRUE, 1,
+	    soreceive_test_window, NULL), "invariant broken at event 76 "
+	    "(rx_intr, 1429568 ns), strategy copy: the receive buffer held "
+	    "73728 bytes, more than socket.rcvbuf = 65536 B: the sender "
+	    "overran the window");
+	INV_ASSERT(inv_fail(inv_recv_slow, "copy", FALSE, 1,
+	    soreceive_test_window, NULL), "invariant broken at the end of "
+	    "the run (320 events, 8507992 ns), strategy copy: the receive "
+	    "buffer held 122880 bytes, more than socket.rcvbuf = 65536 B: "
+	    "the sender overran the window");
+}
+END_TEST
+
+/* A page of the process changed between two reads (the NIC writing
+ * into a page it handed over, say): the process holds other bytes than
+ * those sent, under copy as under flip. */
+START_TEST(test_inv_recv_view)
+{
+	INV_ASSERT(inv_fail(inv_recv, "flip", TRUE, 100, inv_write_view,
+	    NULL), "invariant broken at event 100 (rx_frame, 1514160 ns), "
+	    "strategy flip: 1 pages of the process held bytes other than "
+	    "those sent for them");
+	INV_ASSERT(inv_fail(inv_recv, "flip", FALSE, 100, inv_write_view,
+	    NULL), "invariant broken at the end of the run (179 events, "
+	    "2713612 ns), strategy flip: 1 pages of the process held bytes "
+	    "other than those sent for them");
+	INV_ASSERT(inv_fail(inv_recv, "copy", FALSE, 100, inv_write_view,
+	    NULL), "invariant broken at the end of the run (179 events, "
+	    "2713612 ns), strategy copy: 1 pages of the process held bytes "
+	    "other than those sent for them");
+}
+END_TEST
+
+/* A replacement page never carries another process's data: a page a
+ * writer wrote, taken for the process's own, reaches its stale pool. */
+START_TEST(test_inv_donate_stale_foreign)
+{
+	INV_ASSERT(inv_fail(inv_donate, "donate", TRUE, 40, inv_mark_own,
+	    NULL), "invariant broken at event 42 (file_op, 189228 ns), "
+	    "strategy donate: 1 violations: the process saw data that was "
+	    "not the file's at read() nor its own, got another's data back, "
+	    "or the file lost a write");
+	INV_ASSERT(inv_fail(inv_donate, "donate", FALSE, 40, inv_mark_own,
+	    NULL), "invariant broken at the end of the run (81 events, "
+	    "398901 ns), strategy donate: 1 violations: the process saw data "
+	    "that was not the file's at read() nor its own, got another's "
+	    "data back, or the file lost a write");
+}
+END_TEST
+
 /* A gift may show the reader what the process wrote after write():
  * with rewrites (socket) or two buffers (pipe) it does, and the run,
  * checked after every event, counts the violations without failing. */
@@ -355,6 +458,9 @@ inv_suite(void)
 	tcase_add_test(tc, test_inv_end_and_teardown);
 	tcase_add_test(tc, test_inv_bytes_conserved);
 	tcase_add_test(tc, test_inv_safe_strategies_never_violate);
+	tcase_add_test(tc, test_inv_recv_window);
+	tcase_add_test(tc, test_inv_recv_view);
+	tcase_add_test(tc, test_inv_donate_stale_foreign);
 	tcase_add_test(tc, test_inv_gift_may_violate);
 	tcase_add_test(tc, test_inv_checks_change_nothing);
 	suite_add_tcase(s, tc);

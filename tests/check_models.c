@@ -62,6 +62,7 @@ START_TEST(test_vm_loan_protects_and_unloan_keeps_ro)
 	vm_buf_write(vm, b, 0, 10, 0, &ch);
 	ck_assert_ptr_eq(b->pages[0], pg);
 	ck_assert_uint_eq(vm_stats(vm)->write_faults, 1);
+	ck_assert_uint_eq(vm_stats(vm)->cow_faults, 0);
 	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 0);
 	ck_assert_uint_eq(ch.ns[CPU_FAULT], 1000);
 	ck_assert_uint_eq(ch.ns[CPU_PMAP], 300);
@@ -84,6 +85,7 @@ START_TEST(test_vm_write_to_loaned_page_breaks_loan)
 	vm_buf_write(vm, b, 0, 4096, 0, &ch);
 	/* uvm_loanbreak: new page, copy, old page's mappings removed. */
 	ck_assert_ptr_ne(b->pages[0], old);
+	ck_assert_uint_eq(vm_stats(vm)->cow_faults, 1);
 	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 1);
 	ck_assert_uint_eq(old->version, v);
 	ck_assert_uint_eq(b->pages[0]->version, v + 1);
@@ -102,6 +104,47 @@ START_TEST(test_vm_write_to_loaned_page_breaks_loan)
 	ck_assert_uint_eq(vm_live(vm), 2);
 	ck_assert_uint_eq(vm_stats(vm)->orphans, 1);
 	vm_buf_free(vm, b, &ch);
+	ck_assert_uint_eq(vm_live(vm), 1);
+}
+END_TEST
+
+/* What counts as a loan break besides a write fault that copies a page
+ * on loan (above): an object letting a loaned page go (a writer of the
+ * file takes a copy: uvm_loanbreak()), with no fault; not an object
+ * letting go of a page not on loan, nor an anon's page on loan let go
+ * (an anon does so only in the write fault, counted there, or at
+ * teardown). */
+START_TEST(test_vm_loan_breaks_counted)
+{
+	struct charge	 ch = { { 0 } };
+	struct vm_tlb	 tlb = { 0, 0, 0 };
+	struct vm_buf	*obj = vm_buf_new_object(vm, &vm_proc, 8192, &ch);
+	struct vm_buf	*anon = vm_buf_new(vm, &vm_proc, 0, 4096, &ch);
+	struct vm_page	*a = obj->pages[0], *b = obj->pages[1];
+	struct vm_page	*c = anon->pages[0];
+
+	vm_loan(vm, b, 0, &tlb, &ch);
+	vm_loan(vm, c, 0, &tlb, &ch);
+	vm_remove(vm, a, &vm_proc, 0, &tlb, &ch);
+	vm_remove(vm, b, &vm_proc, 0, &tlb, &ch);
+	vm_remove(vm, c, &vm_proc, 0, &tlb, &ch);
+	vm_page_release(vm, a, &ch);
+	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 0);
+	vm_page_release(vm, b, &ch);
+	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 1);
+	ck_assert_int_eq(b->owner, VM_OWNER_NONE);
+	vm_page_release(vm, c, &ch);
+	ck_assert_uint_eq(vm_stats(vm)->loan_breaks, 1);
+	ck_assert_uint_eq(vm_stats(vm)->cow_faults, 0);
+	ck_assert_uint_eq(vm_stats(vm)->orphans, 2);
+	/* The orphans go with their loans. */
+	vm_unloan(vm, b, &ch);
+	vm_unloan(vm, c, &ch);
+	vm_tlb_flush(vm, &tlb, 0, &ch);
+	g_free(obj->pages);
+	g_free(obj);
+	g_free(anon->pages);
+	g_free(anon);
 	ck_assert_uint_eq(vm_live(vm), 1);
 }
 END_TEST
@@ -413,6 +456,7 @@ models_vm_suite(void)
 	tcase_add_checked_fixture(tc, vm_setup, vm_teardown);
 	tcase_add_test(tc, test_vm_loan_protects_and_unloan_keeps_ro);
 	tcase_add_test(tc, test_vm_write_to_loaned_page_breaks_loan);
+	tcase_add_test(tc, test_vm_loan_breaks_counted);
 	tcase_add_test(tc, test_vm_shootdown_where_map_active);
 	tcase_add_test(tc, test_vm_shootdown_occupies_target_cpu);
 	tcase_add_test(tc, test_vm_flush_ceiling_here_and_on_targets);
@@ -507,6 +551,8 @@ START_TEST(test_socket_loan_refill_breaks_loans)
 	 * the only buffer are still on loan and are copied on write. */
 	ck_assert_double_eq_tol(test_metric(&r, "cow_faults_per_MiB"),
 	    2 / (16384.0 / 1048576), 1e-9);
+	ck_assert_double_eq_tol(test_metric(&r, "loan_breaks_per_MiB"),
+	    2 / (16384.0 / 1048576), 1e-9);
 	ck_assert_double_eq_tol(test_metric(&r, "copied_bytes_per_byte"),
 	    2 * 4096 / 16384.0, 1e-12);
 	ck_assert_double_eq(test_metric(&r, "violations"), 0);
@@ -588,7 +634,7 @@ START_TEST(test_socket_closed_form_steady_state)
 			const char *const kv[] = {
 				size, fold, "workload.messages=200",
 				"workload.buffers=4", "workload.gap=5ms",
-				"socket.nodelay=true", "socket.sndbuf=1MiB",
+				"socket.nodelay=true", "socket.sndbuf=256KiB",
 				"machine.checksum_offload=false", NULL
 			};
 			struct model_result c = test_run(kv, "copy");
@@ -847,8 +893,8 @@ END_TEST
 /* The software checksum: in the copy's pass (nothing more) or a pass of
  * its own over every byte sent, at the cache rate (2 GB/s: 0.5 ns/B) or,
  * over data not in the cache, the memory rate (800 MB/s: 1.25 ns/B).
- * Copied bytes were just written (hot) unless the write outgrows the
- * 1 MiB cache; loaned pages are hot if the process filled them and they
+ * Copied bytes are in the recycled clusters (hot), whatever the size
+ * of the write; loaned pages are hot if the process filled them and they
  * fit, cold if they are pages of a file larger than the cache that the
  * process never touched. */
 START_TEST(test_socket_checksum_passes)
@@ -895,14 +941,75 @@ START_TEST(test_socket_checksum_passes)
 	    0.5, 1e-12);
 	ck_assert_double_eq_tol(test_metric(&lfile, "cpu_cksum_ns_per_byte"),
 	    1.25, 1e-12);
+	/* A write larger than the cache: its clusters are still in it
+	 * (recycled: model_clusters_hot()), its user pages are not. */
 	ck_assert_double_eq_tol(test_metric(&cbig, "cpu_cksum_ns_per_byte"),
-	    1.25, 1e-12);
+	    0.5, 1e-12);
+	/* loan: the first round loans 32 KiB (the send buffer is empty);
+	 * every later one finds less than sock_loan_thresh free (each ACK
+	 * frees two 1448-byte segments) and copies: 1/64 of the bytes are
+	 * checksummed from memory, the rest in the clusters. */
 	ck_assert_double_eq_tol(test_metric(&lbig, "cpu_cksum_ns_per_byte"),
-	    1.25, 1e-12);
+	    0.5 + 0.75 / 64, 1e-12);
 	/* Whole copy-and-checksum CPU: the separate pass adds 4096 ns. */
 	ck_assert_double_eq_tol((test_metric(&cs, "cpu_ns_per_byte") -
 	    test_metric(&cf, "cpu_ns_per_byte")) * 8192, 4096, 1e-6);
 	ck_assert_double_eq(test_metric(&off, "cpu_cksum_ns_per_byte"), 0);
+}
+END_TEST
+
+/* A write larger than the cache (2 MiB): the user's buffer is not in
+ * the cache, but the clusters it is copied into are, as the pool
+ * recycles them (model_clusters_hot(): the send buffer's clusters and
+ * the source bytes copied between two uses of one, sndbuf + min(size,
+ * sndbuf) = 64 KiB, fit): the copy runs from memory into the cache at
+ * copy_bw_page (1 GB/s here: 1 ns/B), not at copy_bw_cold (500 MB/s),
+ * and the checksum reads the clusters at checksum_bw (2 GB/s), not at
+ * checksum_bw_cold (800 MB/s).  Where the send buffers outgrow the
+ * cache (a cache of 63 KiB; a send buffer of 1 MiB; two writers on one
+ * CPU with a cache of 64 KiB) both run from memory.  copy_fixed = 0 and
+ * minclsize = 1 B: neither the rounds' number of copy calls nor
+ * m_copym's copies of small mbufs show. */
+static double
+socket_big_write(const char *sndbuf, const char *threads, const char *cache,
+    const char *cat)
+{
+	const char *const kv[] = {
+		"workload.size=2MiB", "workload.messages=1",
+		"workload.buffers=1", "machine.copy_fixed=0",
+		"machine.copy_bw_page=1GB/s", "machine.copy_bw_cold=500MB/s",
+		"machine.checksum_offload=false",
+		"machine.checksum_in_copy=false", "socket.minclsize=1B",
+		sndbuf, threads, cache, NULL
+	};
+	struct model_result r = test_run(kv, "copy");
+
+	return test_metric(&r, cat);
+}
+
+START_TEST(test_socket_copy_above_cache)
+{
+	const char	*sb = "socket.sndbuf=32KiB", *one = "workload.threads=1";
+	const char	*mib = "machine.cache_size=1MiB";
+	const char	*fits = "machine.cache_size=64KiB";
+	const char	*less = "machine.cache_size=63KiB";
+	const char	*copy = "cpu_copy_ns_per_byte";
+	const char	*cksum = "cpu_cksum_ns_per_byte";
+
+	ck_assert_double_eq_tol(socket_big_write(sb, one, mib, copy), 1,
+	    1e-12);
+	ck_assert_double_eq_tol(socket_big_write(sb, one, mib, cksum), 0.5,
+	    1e-12);
+	ck_assert_double_eq_tol(socket_big_write(sb, one, fits, copy), 1,
+	    1e-12);
+	ck_assert_double_eq_tol(socket_big_write(sb, one, less, copy), 2,
+	    1e-12);
+	ck_assert_double_eq_tol(socket_big_write(sb, one, less, cksum), 1.25,
+	    1e-12);
+	ck_assert_double_eq_tol(socket_big_write("socket.sndbuf=1MiB", one,
+	    mib, copy), 2, 1e-12);
+	ck_assert_double_eq_tol(socket_big_write(sb, "workload.threads=2",
+	    fits, copy), 2, 1e-12);
 }
 END_TEST
 
@@ -937,6 +1044,109 @@ START_TEST(test_socket_stopped_run_torn_down)
 			g_error_free(e);
 			params_free(p);
 		}
+}
+END_TEST
+
+/* zbuf, the lower bound (M9): from a page on, with the buffers reused
+ * asynchronously, nothing costs less CPU per byte (nothing copied,
+ * protected, faulted or held), whether the checksum is a pass of its own
+ * or offloaded.  Above the cache that needs a checksum that reads
+ * memory no slower than a copy out of it (checksum_bw_cold >=
+ * copy_bw_page, as in every shipped profile; the test machine's own
+ * 800 MB/s would let copy, which checksums its clusters in the cache,
+ * win at 2 MiB).  Not below a page: four 1 KiB buffers hold less than a
+ * round trip of the link, so the zbuf writer sleeps for one at nearly
+ * every write and each write leaves as a short segment of its own,
+ * while copy's writes return at once and fill the send buffer. */
+static double
+socket_async_cpu(const char *size, const char *offload, const char *st)
+{
+	const char *const kv[] = {
+		size, offload, "workload.messages=50", "workload.buffers=4",
+		"workload.reuse=async", "machine.checksum_in_copy=false",
+		"machine.checksum_bw_cold=2GB/s", NULL
+	};
+	struct model_result r = test_run(kv, st);
+
+	return test_metric(&r, "cpu_ns_per_byte");
+}
+
+START_TEST(test_socket_zbuf_lower_bound)
+{
+	static const char *const sizes[] = { "workload.size=4KiB",
+	    "workload.size=16KiB", "workload.size=64KiB",
+	    "workload.size=256KiB", "workload.size=2MiB" };
+	static const char *const offload[] = {
+	    "machine.checksum_offload=true", "machine.checksum_offload=false" };
+	static const char *const others[] = { "copy", "loan", "gift" };
+	unsigned	i, j, k;
+
+	for (i = 0; i < G_N_ELEMENTS(sizes); i++)
+		for (j = 0; j < G_N_ELEMENTS(offload); j++) {
+			double z = socket_async_cpu(sizes[i], offload[j],
+			    "zbuf");
+
+			for (k = 0; k < G_N_ELEMENTS(others); k++) {
+				double o = socket_async_cpu(sizes[i],
+				    offload[j], others[k]);
+
+				ck_assert_msg(z < o, "%s, %s: zbuf %.4f ns/B, "
+				    "%s %.4f", sizes[i], offload[j], z,
+				    others[k], o);
+			}
+		}
+	ck_assert_double_gt(socket_async_cpu("workload.size=1KiB",
+	    offload[0], "zbuf"), socket_async_cpu("workload.size=1KiB",
+	    offload[0], "copy"));
+}
+END_TEST
+
+/* loan_breaks_per_MiB in every model: besides the socket's (above) and
+ * the pipe's (tests/check_pipe.c), a file's exchanged pages.  Every page
+ * the process writes after the read is copied once; without other
+ * writers by its own write fault (a break and a copy-on-write fault
+ * each: 256 per MiB of 4 KiB pages); with other writers by whoever comes first,
+ * so that every page's loan breaks once (256 per MiB) while only the
+ * process's faults count as copy-on-write faults; and when the process
+ * writes nothing, the writers' breaks alone, one per page they copied.
+ * Receiving by flipping lends nothing: none. */
+static struct model_result
+loan_breaks_file(const char *fraction, const char *writers)
+{
+	const char *const kv[] = {
+		"workload.kind=file-read", "workload.size=8KiB",
+		"workload.messages=200", "file.size=64KiB", "machine.cpus=2",
+		"workload.write_delay=50us", "file.writer_interval=5us",
+		fraction, writers, NULL
+	};
+
+	return test_run(kv, "exchange");
+}
+
+START_TEST(test_loan_breaks_every_model)
+{
+	static const char *const rx[] = {
+		"workload.kind=socket-recv", "workload.size=16KiB",
+		"workload.messages=10", "nic.mtu=4168",
+		"nic.layout=header-split", NULL
+	};
+	const char	*all = "workload.write_fraction=1";
+	struct model_result w = loan_breaks_file(all, "file.writers=0");
+	struct model_result a = loan_breaks_file(all, "file.writers=2");
+	struct model_result n = loan_breaks_file("workload.write_fraction=0",
+	    "file.writers=2");
+	struct model_result f = test_run(rx, "flip");
+
+	ck_assert_double_eq(test_metric(&w, "loan_breaks_per_MiB"), 256);
+	ck_assert_double_eq(test_metric(&w, "cow_faults_per_MiB"), 256);
+	ck_assert_double_eq(test_metric(&a, "loan_breaks_per_MiB"), 256);
+	ck_assert_double_lt(test_metric(&a, "cow_faults_per_MiB"), 256);
+	ck_assert_double_gt(test_metric(&n, "loan_breaks_per_MiB"), 0);
+	ck_assert_double_eq_tol(test_metric(&n, "loan_breaks_per_MiB"),
+	    256 * test_metric(&n, "copied_bytes_per_byte"), 1e-9);
+	ck_assert_double_eq(test_metric(&n, "cow_faults_per_MiB"), 0);
+	ck_assert_double_gt(test_metric(&f, "flips_per_MiB"), 0);
+	ck_assert_double_eq(test_metric(&f, "loan_breaks_per_MiB"), 0);
 }
 END_TEST
 
@@ -1195,6 +1405,9 @@ models_socket_suite(void)
 	tcase_add_test(tc, test_socket_mp_kernel_unmap_shoots_down);
 	tcase_add_test(tc, test_socket_somaxkva_cap_binds);
 	tcase_add_test(tc, test_socket_tiny_sndbuf);
+	tcase_add_test(tc, test_socket_copy_above_cache);
+	tcase_add_test(tc, test_socket_zbuf_lower_bound);
+	tcase_add_test(tc, test_loan_breaks_every_model);
 	tcase_add_test(tc, test_socket_nagle);
 	tcase_add_test(tc, test_socket_delayed_ack_timer);
 	tcase_add_test(tc, test_socket_corners_complete);

@@ -74,14 +74,19 @@ START_TEST(test_pipe_copies_and_breaks)
 	 * from the second on. */
 	x1 = pipe_test_run(one, "exchange", 1, &c);
 	ck_assert_uint_eq(c.loan_breaks, 9 * 4);
+	ck_assert_double_eq_tol(test_metric(&x1, "loan_breaks_per_MiB"),
+	    36 / (163840.0 / 1048576), 1e-9);
+	/* Each break is a copy-on-write fault, and there is no other. */
 	ck_assert_double_eq_tol(test_metric(&x1, "cow_faults_per_MiB"),
 	    36 / (163840.0 / 1048576), 1e-9);
+	ck_assert_double_eq(test_metric(&x, "loan_breaks_per_MiB"), 0);
 	ck_assert_uint_eq(c.violations, 0);
 	/* Unprotected, the same refills change what the reader works
 	 * through: every page of every message but the last. */
 	g1 = pipe_test_run(one, "gift", 1, &c);
 	ck_assert_uint_eq(c.violations, 9 * 4);
 	ck_assert_uint_eq(c.loan_breaks, 0);
+	ck_assert_double_eq(test_metric(&g1, "loan_breaks_per_MiB"), 0);
 	ck_assert_double_eq(test_metric(&g1, "violations"), 36);
 	g3 = pipe_test_run(three, "gift", 1, &c);
 	ck_assert_uint_eq(c.violations, 0);

@@ -69,7 +69,7 @@ socket_rows(void)
 				    "machine.checksum_in_copy=false",
 				"workload.messages=200", "workload.buffers=4",
 				"workload.gap=5ms", "socket.nodelay=true",
-				"socket.sndbuf=1MiB",
+				"socket.sndbuf=256KiB",
 				"machine.checksum_offload=false", NULL
 			};
 			double	S = bytes[i], g = ceil(S / 1448);

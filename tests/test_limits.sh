@@ -88,7 +88,7 @@ expect "a billion points over several axes" 2 \
     "$scen/default.ini" -s workload.messages=1..100000+1 \
     -s workload.buffers=1..4000+1
 expect "90 million runs: their results alone exceed scenario.max_memory" 2 \
-    "loansim: 900000 points x 2 strategies x 50 replications = 90000000 runs would need 20.21GiB for their results alone, more than scenario.max_memory = 4GiB: fewer sweep points, strategies or replications" \
+    "loansim: 900000 points x 2 strategies x 50 replications = 90000000 runs would need 20.88GiB for their results alone, more than scenario.max_memory = 4GiB: fewer sweep points, strategies or replications" \
     "$scen/default.ini" -r 50 -s workload.messages=1..100000+1
 expect "a run that could only stop at --max-events is refused at once" 2 \
     "loansim: point 0 (workload.size=256KiB): a run would take about 5.5e+11 events, more than 10 times scenario.max_events = 1000000000 (--max-events), so that it could only stop there: lower workload.messages, or raise scenario.max_events" \

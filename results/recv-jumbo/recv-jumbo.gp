@@ -14,7 +14,7 @@ set style textbox opaque noborder
 set logscale x 2
 set xrange [867.0671999:309590.1402]
 set xtics noenhanced ('1KiB' 1024, '2KiB' 2048, '4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536, '128KiB' 131072, '256KiB' 262144)
-set yrange [0:15]
+set yrange [0:17]
 set xlabel 'workload.size (bytes, log scale)' noenhanced
 set title 'recv-jumbo (mean of 3 replications, 95% intervals)' noenhanced
 set lmargin at screen 0.0900

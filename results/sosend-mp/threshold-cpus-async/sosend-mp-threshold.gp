@@ -13,7 +13,7 @@ set grid
 set style textbox opaque noborder
 set xrange [0.97:2.03]
 set xtics noenhanced ('1' 1, '2' 2)
-set yrange [0:270]
+set yrange [0:4.3]
 set xlabel 'machine.cpus' noenhanced
 set title 'sosend-mp: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900
@@ -24,6 +24,7 @@ set ylabel 'workload.size at break-even (KiB), mean and 95% interval' noenhanced
 unset arrow
 unset label
 unset key
+set label 'loan never cheaper than copy in the searched range at machine.cpus = 2' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
 plot 'sosend-mp-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
      '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output

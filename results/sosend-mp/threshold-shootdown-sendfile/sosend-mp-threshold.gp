@@ -14,7 +14,7 @@ set style textbox opaque noborder
 set logscale x 10
 set xrange [870.96359:114815.3621]
 set xtics noenhanced ('1us' 1000, '5us' 5000, '20us' 20000, '50us' 50000, '100us' 100000)
-set yrange [0:270]
+set yrange [0:13]
 set xlabel 'machine.tlb_shootdown (ns, log scale)' noenhanced
 set title 'sosend-mp: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900
@@ -25,6 +25,7 @@ set ylabel 'workload.size at break-even (KiB), mean and 95% interval' noenhanced
 unset arrow
 unset label
 unset key
+set label 'loan never cheaper than copy in the searched range at machine.tlb_shootdown = 20us, 50us, 100us' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
 plot 'sosend-mp-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
      '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output

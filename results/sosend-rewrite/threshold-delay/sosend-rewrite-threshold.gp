@@ -14,7 +14,7 @@ set style textbox opaque noborder
 set logscale x 10
 set xrange [8128.305162:12302687.71]
 set xtics noenhanced ('10us' 10000, '30us' 30000, '100us' 100000, '300us' 300000, '1ms' 1000000, '3ms' 3000000, '10ms' 10000000)
-set yrange [0:270]
+set yrange [0:490]
 set xlabel 'workload.rewrite_delay (mean, ns, log scale)' noenhanced
 set title 'sosend-rewrite: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900

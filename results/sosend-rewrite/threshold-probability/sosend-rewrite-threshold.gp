@@ -13,7 +13,7 @@ set grid
 set style textbox opaque noborder
 set xrange [-0.03:1.03]
 set xtics noenhanced ('0' 0, '0.05' 0.05, '0.1' 0.1, '0.2' 0.2, '0.3' 0.3, '0.5' 0.5, '0.75' 0.75, '1' 1)
-set yrange [0:270]
+set yrange [0:460]
 set xlabel 'workload.rewrite_probability' noenhanced
 set title 'sosend-rewrite: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900

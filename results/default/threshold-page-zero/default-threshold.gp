@@ -1,0 +1,30 @@
+# default: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)
+# Run 'gnuplot default-threshold.gp' in this folder to redraw the .png and the .svg;
+# gnuplot -e "out='NAME'" draws NAME.png and NAME.svg instead.
+if (!exists('out')) out = 'default-threshold'
+do for [fmt in "png svg"] {
+if (fmt eq "png") {
+	set terminal pngcairo size 1000,640 font 'sans,11' noenhanced
+} else {
+	set terminal svg size 1000,640 dynamic font 'sans,11' noenhanced
+}
+set output out.'.'.fmt
+set grid
+set style textbox opaque noborder
+set xrange [3091:24609]
+set xtics noenhanced ('3.7us' 3700, '12us' 12000, '24us' 24000)
+set yrange [0:300]
+set xlabel 'machine.page_zero (ns)' noenhanced
+set title 'default: workload.size from which loan is cheaper than copy (cpu_ns_per_byte)' noenhanced
+set lmargin at screen 0.0900
+set rmargin at screen 0.9600
+set tmargin at screen 0.9313
+set bmargin at screen 0.1031
+set ylabel 'workload.size at break-even (KiB), mean and 95% interval' noenhanced
+unset arrow
+unset label
+unset key
+plot 'default-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
+     '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
+set output
+}
