@@ -245,6 +245,11 @@ static const struct param_def model_params[] = {
 	    "gift: the reader's read() maps the gifted pages in place of its "
 	    "buffer's (as exchange), or copies out of them as Linux's "
 	    "pipe_read() does after vmsplice(SPLICE_F_GIFT)"),
+	P("pipe.lock", PARAM_ENUM, "sleep", NULL, NULL, "sleep,spin",
+	    "a side that finds the pipe's lock held: sleeps until it is "
+	    "released (BSD lockmgr: two switches and a wakeup) or spins on "
+	    "it while the holder runs (Linux's pipe mutex: busy CPU, no "
+	    "switch)"),
 	P("pipe.writer_rate", PARAM_BANDWIDTH, "1GB/s", "1kB/s", "10000GB/s",
 	    NULL, "how fast the writer produces data (its work per byte)"),
 	P("pipe.reader_rate", PARAM_BANDWIDTH, "1GB/s", "1kB/s", "10000GB/s",
