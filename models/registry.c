@@ -89,6 +89,11 @@ static const struct param_def model_params[] = {
 	P("machine.map_entry", PARAM_TIME, "3us", "0", "10ms", NULL,
 	    "a mapping's own work besides its system calls and its pages: "
 	    "create it at mmap, remove it at munmap (file-read mmap)"),
+	P("machine.map_anon", PARAM_TIME, "1us", "0", "10ms", NULL,
+	    "a private mapping's first copy-on-write: its anonymous memory "
+	    "set up and, at munmap, torn down (UVM amap_copy/amap_alloc; Linux "
+	    "__anon_vma_prepare, unlink_anon_vmas), once per mapping written "
+	    "(file-read mmap)"),
 	P("machine.fault_around", PARAM_COUNT, "16", "1", "4096", NULL,
 	    "pages of a file mapping one read fault maps in a sequential pass "
 	    "(Linux fault-around, UVM's fault-ahead)"),

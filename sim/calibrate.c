@@ -41,7 +41,7 @@
  * one longer than the maximum is a preemption, not a shootdown. */
 #define CALIBRATE_GAP_MIN	200.0
 #define CALIBRATE_GAP_MAX	200000.0
-#define CALIBRATE_STEPS		20
+#define CALIBRATE_STEPS		22
 #define CALIBRATE_MIB		((size_t)1 << 20)
 
 struct calibrate {
@@ -657,6 +657,69 @@ calibrate_cow(struct calibrate *c)
 		munmap(p, c->file_pages * c->ps);
 	}
 	hostprof_stat_set(s, c->v, c->trials);
+}
+
+/* One operation of bench_fileread's map at 16 pages (one fault-around
+ * block), at page at of the file: mmap(MAP_PRIVATE), a read of each
+ * page, a write to the first nw pages, munmap; its time, < 0 if the
+ * mapping was refused. */
+static double
+calibrate_map_write(struct calibrate *c, size_t at, size_t nw)
+{
+	unsigned char	*p;
+	double		 t0 = calibrate_now();
+	unsigned	 sum;
+
+	p = mmap(NULL, 16 * c->ps, PROT_READ | PROT_WRITE, MAP_PRIVATE, c->fd,
+	    (off_t)(at * c->ps));
+	if (p == MAP_FAILED)
+		return -1;
+	sum = calibrate_read(p, 16, c->ps);
+	CALIBRATE_USE(sum);
+	calibrate_touch(p, nw, c->ps);
+	munmap(p, 16 * c->ps);
+	return calibrate_now() - t0;
+}
+
+/* The first write into a fresh private mapping costs more than the
+ * next: it gives the mapping its anonymous memory (mm/memory.c
+ * wp_page_copy -> vmf_anon_prepare -> __anon_vma_prepare; torn down at
+ * munmap, unlink_anon_vmas).  With a, b, c the times of an operation
+ * writing 0, 1 and 2 pages, one after the other, (b - a) - (c - b): the
+ * copy-on-write of a page, the copy's freeing at munmap and the rest
+ * cancel.  A trial is the median of k such triples (an interruption
+ * spoils one triple, not the trial). */
+static void
+calibrate_cow_first(struct calibrate *c)
+{
+	struct hostprof_stat	*s = &c->h->p[HP_COW_FIRST];
+	size_t			 k = calibrate_size(c, 101, 31), i, at = 0;
+	double			 t[3], *d = g_new(double, k);
+	unsigned		 tr, j;
+
+	if (!calibrate_can_file(c, "cow", s)) {
+		g_free(d);
+		return;
+	}
+	for (tr = 0; tr < c->trials; tr++) {
+		for (i = 0; i < k; i++) {
+			for (j = 0; j < 3; j++) {
+				at = (at + 16) % (c->file_pages - 15);
+				if ((t[j] = calibrate_map_write(c, at, j)) < 0) {
+					hostprof_stat_fail(s, "mmap of the file "
+					    "refused: %s", g_strerror(errno));
+					g_free(d);
+					return;
+				}
+			}
+			d[i] = 2 * t[1] - t[0] - t[2];
+		}
+		/* hostprof_stat_set sorts: the median of the triples. */
+		hostprof_stat_set(s, d, (unsigned)k);
+		c->v[tr] = s->median;
+	}
+	g_free(d);
+	hostprof_stat_set_diff(s, c->v, c->trials);
 }
 
 /* Mean time of mprotect(PROT_READ) of npages written pages, and of the
@@ -1401,6 +1464,8 @@ calibrate_measure(const struct calibrate_options *o, struct hostprof_host *h,
 	STEP("read fault of a file mapping", calibrate_read_fault(&c));
 	STEP("read fault, one page per mapping", calibrate_read_fault1(&c));
 	STEP("copy-on-write fault", calibrate_cow(&c));
+	STEP("first copy-on-write of a fresh mapping",
+	    calibrate_cow_first(&c));
 	STEP("munmap of file pages", calibrate_munmap(&c, TRUE));
 	STEP("mmap, read and munmap of one file page",
 	    calibrate_map_cycle(&c));

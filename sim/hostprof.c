@@ -46,6 +46,7 @@ static const char *const hostprof_what[HP_NPROBES] = {
 	"read pass over data in the cache (GB/s)",
 	"TLB shootdown, initiator, per round and further page",
 	"TLB shootdown, target, per round and further page",
+	"first copy-on-write of a fresh mapping, beyond the second",
 };
 
 struct hp_derive {
@@ -675,6 +676,12 @@ hp_derive_map(struct hp_derive *d)
 	} else
 		hp_base_all(d, (const char *const[]){ "fault_around" }, 1,
 		    HP_FAULT_AROUND);
+	hp_less(d, HP_COW_FIRST, NULL, 0, HP_MEASURED, (const char *const[]){
+	    "map_anon" }, 1, "the mapping's anonymous memory, set up at its "
+	    "first copy-on-write fault and torn down at munmap (Linux "
+	    "__anon_vma_prepare, unlink_anon_vmas; UVM amap_copy, amap_unref), "
+	    "which the models charge once per mapping written (models/file.c, "
+	    "strategy mmap)");
 	hp_less(d, HP_MAP_CYCLE, parts, G_N_ELEMENTS(parts), HP_DERIVED,
 	    (const char *const[]){ "map_entry" }, 1, "the mapping's own work "
 	    "at mmap and munmap (Linux: the VMA, its maple-tree entry, the "
@@ -1146,6 +1153,7 @@ hostprof_check(GString *s, const struct hostprof_host *h,
 	    hostprof_key_num(keys, "unloan_page") +
 	    hostprof_key_num(keys, "pmap_enter") +
 	    hostprof_key_num(keys, "tlb_local");
+	double	cold;
 	char	*t;
 
 	hostprof_check_shootdown(s, h, keys);
@@ -1174,6 +1182,20 @@ hostprof_check(GString *s, const struct hostprof_host *h,
 	g_string_append(s, "#\n");
 	hostprof_comment(s, t);
 	g_free(t);
+	/* The probe read one byte of each page before writing it: the
+	 * source of its copy is in memory, not in the cache. */
+	cold = hostprof_key_num(keys, "copy_bw_page");
+	if (cold > 0) {
+		cold = hostprof_key_num(keys, "page_size") * 1e9 / cold;
+		t = g_strdup_printf("The probe's source pages are not in the "
+		    "cache (it read one byte of each): with the copy from "
+		    "memory, page_size/copy_bw_page = %.0f ns in place of "
+		    "page_zero, the model's sum is %.0f ns: model/measured = "
+		    "%.2f.", cold, model - copy + cold, (model - copy + cold) /
+		    cow->median);
+		hostprof_comment(s, t);
+		g_free(t);
+	}
 }
 
 char *

@@ -78,6 +78,9 @@ enum hostprof_probe {
 				   slope from 1 to 32 pages) */
 	HP_SHOOTDOWN_TARGET_PAGE, /* the time that thread loses per round
 				   and further page */
+	HP_COW_FIRST,		/* what the first copy-on-write of a fresh
+				   private file mapping costs more than the
+				   second, munmap included */
 	HP_NPROBES
 };
 

@@ -101,6 +101,7 @@ test_host(struct hostprof_host *h)
 	stat_one(&h->p[HP_READ_HOT], 25e9);
 	stat_one(&h->p[HP_SHOOTDOWN_PAGE], 10);
 	stat_one(&h->p[HP_SHOOTDOWN_TARGET_PAGE], 70);
+	stat_one(&h->p[HP_COW_FIRST], 900);
 }
 
 static const struct hostprof_key *
@@ -276,6 +277,7 @@ START_TEST(test_derive_exact)
 	key_is(keys, "fault_around", "16", HP_MEASURED);
 	/* 7000 - 2 x 165 - 995 - 39 - 38 - 50 - 30 - 60 */
 	key_is(keys, "map_entry", "5458ns", HP_DERIVED);
+	key_is(keys, "map_anon", "900ns", HP_MEASURED);
 	key_is(keys, "copy_fixed", "20ns", HP_BASE);
 	ck_assert_ptr_nonnull(strstr(key(keys, "copy_fixed")->note,
 	    "NOT MEASURED (no probe measures it): the value of "
@@ -305,12 +307,15 @@ START_TEST(test_derive_failed_probes)
 	hostprof_stat_fail(&h.p[HP_READ_COLD], "mmap refused");
 	hostprof_stat_fail(&h.p[HP_READ_HOT], "simulated failure");
 	hostprof_stat_fail(&h.p[HP_MAP_CYCLE], "mmap of the file refused");
+	hostprof_stat_fail(&h.p[HP_COW_FIRST], "mmap of the file refused");
 	keys = hostprof_derive(&h, base, "test-base.ini");
 	key_is(keys, "fault_trap", "600ns", HP_BASE);
 	key_is(keys, "map_entry", params_text(base, "machine.map_entry"),
 	    HP_BASE);
 	ck_assert_ptr_nonnull(strstr(key(keys, "map_entry")->why,
 	    "mmap of the file refused"));
+	key_is(keys, "map_anon", params_text(base, "machine.map_anon"),
+	    HP_BASE);
 	key_is(keys, "page_alloc", "100ns", HP_BASE);
 	ck_assert_ptr_nonnull(strstr(key(keys, "fault_trap")->why,
 	    "simulated failure"));
@@ -426,6 +431,10 @@ START_TEST(test_text_loads)
 	    "than without it, the target 70 ns; the models charge the "
 	    "initiator 0 per page beyond its own tlb_local and the target "
 	    "tlb_local = 70 ns per page."));
+	/* Its copy from memory instead: 1400 - 40 + 4096/10e9 s. */
+	ck_assert_ptr_nonnull(strstr(flat, "page_size/copy_bw_page = 410 ns "
+	    "in place of page_zero, the model's sum is 1770 ns: "
+	    "model/measured = 1.11."));
 	/* 2 x 1200 + 800 */
 	ck_assert_ptr_nonnull(strstr(flat, "wakeup = 3200 ns of CPU"));
 	ck_assert_ptr_nonnull(strstr(flat, "took 20000 ns of wall time and "
