@@ -13,10 +13,15 @@
  * byte read (CLOCK_PROCESS_CPUTIME_ID; wall time beside it), the median
  * of repeated trials, those of the two strategies taking turns; map
  * wins where the median of the paired differences is below 0.  It finds
- * (a) the smallest S from which map beats copy with f = 0, and (b) for
+ * (a) the smallest S from which map beats copy with f = 0, (b) for
  * each S, f*: the largest f at which map still wins, by bisection on f
- * over measured points.  A table on stdout; the measured points and the
- * summary in CSV files.
+ * over measured points, and (c) for each S, what a written page costs
+ * map more than copy, from the points at f = 1/16 and f = 1 against
+ * f = 0 (at 1/16 a mapping has few written pages, and its first
+ * copy-on-write, which sets up its anonymous memory, weighs on each;
+ * this needs no break-even, so it is measured where map never wins).
+ * A table on stdout; the measured points and the summary in CSV
+ * files.
  *
  * The file is written a page at a time (--write-size), as loansim
  * calibrate writes its own: the page cache then holds it in single
@@ -244,6 +249,16 @@ fr_file(uint64_t size, size_t len, GError **error)
 	return fd;
 }
 
+/* What a written page costs map more than copy at fraction f, from the
+ * points at f and at 0 (ns per byte): ns. */
+static double
+fr_written(const struct fr *r, double f, const struct real_point *c,
+    const struct real_point *m, const struct real_point *c0,
+    const struct real_point *m0)
+{
+	return ((m->cpu - m0->cpu) - (c->cpu - c0->cpu)) * (double)r->ps / f;
+}
+
 static char *
 fr_fraction_text(double lo, double hi)
 {
@@ -285,17 +300,18 @@ main(int argc, char **argv)
 	    "mmap(MAP_PRIVATE) of a cached file, over read sizes");
 	GError		*e = NULL;
 	struct fr	 r;
-	struct real_point	 c, m;
+	struct real_point	 c, m, c16, m16, c1, m1;
 	GString		*summary = g_string_new("size,copy_cpu_ns_per_byte,"
 			    "map_cpu_ns_per_byte,map_over_copy,"
 			    "copy_wall_ns_per_byte,map_wall_ns_per_byte,"
-			    "fstar,fstar_loses\n");
+			    "fstar,fstar_loses,written_page_ns_f16,"
+			    "written_page_ns_f1\n");
 	struct real_breakeven be = { 0, 0, 0 };
 	size_t		 size;
 	double		 xs[32], yc[32], ym[32], a, b;
 	unsigned	 np = 0;
-	gboolean	 wins;
-	double		 lo, hi, t0 = real_clock(CLOCK_MONOTONIC);
+	gboolean	 wins, w;
+	double		 lo, hi, w16, w1, t0 = real_clock(CLOCK_MONOTONIC);
 	int		 status = 0;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -354,13 +370,16 @@ main(int argc, char **argv)
 	    r.trials, (unsigned)(r.trial_bytes >> 20));
 	g_free(sz);
 	g_free(ft);
-	printf("%-8s %-22s %-22s %-9s %s\n", "size", "copy (f=0)", "map (f=0)",
-	    "map/copy", "f*");
+	printf("%-8s %-22s %-22s %-9s %-25s %s\n", "size", "copy (f=0)",
+	    "map (f=0)", "map/copy", "f*", "written page, map - copy "
+	    "(ns): f=1/16, 1");
 	for (size = r.ps; size <= (1 << 20); size *= 2) {
 		char *cs, *ms;
 
 		if (!fr_map_wins(&r, size, 0, &c, &m, &wins) ||
-		    !fr_fstar(&r, size, wins, &lo, &hi)) {
+		    !fr_fstar(&r, size, wins, &lo, &hi) ||
+		    !fr_map_wins(&r, size, 1.0 / 16, &c16, &m16, &w) ||
+		    !fr_map_wins(&r, size, 1, &c1, &m1, &w)) {
 			fprintf(stderr, "bench_fileread: I/O failed at %zu: "
 			    "%s\n", size, g_strerror(errno));
 			status = 1;
@@ -376,13 +395,16 @@ main(int argc, char **argv)
 		xs[np] = (double)size;
 		yc[np] = c.cpu;
 		ym[np++] = m.cpu;
-		printf("%-8s %-22s %-22s %-9.3f %s\n", sz, cs, ms,
-		    m.cpu / c.cpu, ft);
+		w16 = fr_written(&r, 1.0 / 16, &c16, &m16, &c, &m);
+		w1 = fr_written(&r, 1, &c1, &m1, &c, &m);
+		printf("%-8s %-22s %-22s %-9.3f %-25s %.0f, %.0f\n", sz, cs, ms,
+		    m.cpu / c.cpu, ft, w16, w1);
 		fflush(stdout);
 		g_string_append_printf(summary, "%zu,%.6g,%.6g,%.4f,%.6g,%.6g,"
-		    "%s,%s\n", size, c.cpu, m.cpu, m.cpu / c.cpu, c.wall,
-		    m.wall, lo < 0 ? "" : g_ascii_dtostr((char[32]){ 0 }, 32,
-		    lo), hi < 0 ? "" : g_ascii_dtostr((char[32]){ 0 }, 32, hi));
+		    "%s,%s,%.0f,%.0f\n", size, c.cpu, m.cpu, m.cpu / c.cpu,
+		    c.wall, m.wall, lo < 0 ? "" : g_ascii_dtostr((char[32]){ 0 },
+		    32, lo), hi < 0 ? "" : g_ascii_dtostr((char[32]){ 0 }, 32, hi),
+		    w16, w1);
 		g_free(sz);
 		g_free(cs);
 		g_free(ms);

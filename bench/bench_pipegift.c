@@ -9,10 +9,11 @@
  *         rotates among enough buffers (the pipe's size and 2 MiB more)
  *         never to refill a page the reader has not yet copied out.
  *
- * Linux's gift differs from the model's in one respect: a read() still
- * copies (the model's gift hands the pages to the reader, like exchange),
- * so the closest model is the BSD direct write ("loan") without the
- * writer's wait.  In both, the writer writes every byte of its buffer
+ * Linux's read() copies out of the gifted pages: the model's gift does
+ * the same with pipe.gift_read = copy, as scenarios/host/pipe-host.ini
+ * has it (the default, map, hands the pages to the reader as exchange
+ * does); Linux's pipe mutex spins while its owner runs, pipe.lock =
+ * spin there.  In both, the writer writes every byte of its buffer
  * before each write and the reader reads every byte it got.  The figure
  * is the CPU time of both processes per byte (each process's
  * CLOCK_PROCESS_CPUTIME_ID), the median of repeated trials, those of the
@@ -35,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,19 +67,32 @@ struct pg {
 	FILE		*points;
 };
 
+/* Voluntary context switches of this process so far (getrusage): each
+ * a sleep, in read() on an empty pipe, in write() on a full one, or on
+ * the pipe's mutex when its owner sleeps. */
+static double
+pg_sleeps(void)
+{
+	struct rusage	ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_nvcsw;
+}
+
 /* The reader: reads what it is told, every byte used, and says how much
- * CPU it took; exits at the end of the orders. */
+ * CPU it took and how often it slept; exits at the end of the orders. */
 static void G_GNUC_NORETURN
 pg_reader(struct pg *p, int cpu)
 {
 	unsigned char		*buf = g_malloc(PG_MAXSIZE);
 	struct pg_order		 o;
 	uint64_t		 left, sum = 0, i;
-	double			 t0, ns;
+	double			 t0, s0, ns[2];
 	ssize_t			 n;
 
 	(void)real_pin(cpu);
 	while (read(p->order[0], &o, sizeof(o)) == (ssize_t)sizeof(o)) {
+		s0 = pg_sleeps();
 		t0 = real_clock(CLOCK_PROCESS_CPUTIME_ID);
 		for (left = o.size * o.count; left > 0; left -= (uint64_t)n) {
 			n = read(p->data[0], buf, MIN(o.size, left));
@@ -86,8 +101,9 @@ pg_reader(struct pg *p, int cpu)
 			for (i = 0; i + 8 <= (uint64_t)n; i += 8)
 				sum += *(const uint64_t *)(buf + i);
 		}
-		ns = real_clock(CLOCK_PROCESS_CPUTIME_ID) - t0;
-		if (write(p->done[1], &ns, sizeof(ns)) != (ssize_t)sizeof(ns))
+		ns[0] = real_clock(CLOCK_PROCESS_CPUTIME_ID) - t0;
+		ns[1] = pg_sleeps() - s0;
+		if (write(p->done[1], ns, sizeof(ns)) != (ssize_t)sizeof(ns))
 			_exit(1);
 	}
 	_exit(sum == 1);	/* sum used: 0 in all but a freak case */
@@ -116,20 +132,22 @@ pg_put(struct pg *p, enum pg_strategy s, unsigned char *buf, size_t len)
 	return TRUE;
 }
 
-/* One trial: the writer's and the reader's CPU ns, and the wall time. */
+/* One trial: the writer's and the reader's CPU ns, the wall time, and
+ * the sleeps of both per message. */
 static gboolean
 pg_trial(struct pg *p, enum pg_strategy s, size_t size, double *wcpu,
-    double *rcpu, double *wall)
+    double *rcpu, double *wall, double *sleeps)
 {
 	struct pg_order	o;
 	size_t		nbuf = p->ring_size / size, i;
 	unsigned char	*b;
-	double		c0, w0;
+	double		c0, w0, s0, r[2];
 
 	o.size = size;
 	o.count = MAX(8, p->trial_bytes / size);
 	if (write(p->order[1], &o, sizeof(o)) != (ssize_t)sizeof(o))
 		return FALSE;
+	s0 = pg_sleeps();
 	c0 = real_clock(CLOCK_PROCESS_CPUTIME_ID);
 	w0 = real_clock(CLOCK_MONOTONIC);
 	for (i = 0; i < o.count; i++) {
@@ -140,21 +158,23 @@ pg_trial(struct pg *p, enum pg_strategy s, size_t size, double *wcpu,
 			return FALSE;
 	}
 	*wcpu = real_clock(CLOCK_PROCESS_CPUTIME_ID) - c0;
-	if (read(p->done[0], rcpu, sizeof(*rcpu)) != (ssize_t)sizeof(*rcpu))
+	*sleeps = pg_sleeps() - s0;
+	if (read(p->done[0], r, sizeof(r)) != (ssize_t)sizeof(r))
 		return FALSE;
 	*wall = real_clock(CLOCK_MONOTONIC) - w0;
 	*wcpu /= (double)(o.count * size);
-	*rcpu /= (double)(o.count * size);
+	*rcpu = r[0] / (double)(o.count * size);
+	*sleeps = (*sleeps + r[1]) / (double)o.count;
 	*wall /= (double)(o.count * size);
 	return TRUE;
 }
 
 /* The medians over trials of one strategy: total CPU, writer's and
- * reader's, wall; its point written. */
+ * reader's, wall, sleeps per message; its point written. */
 static void
 pg_point(struct pg *p, enum pg_strategy s, size_t size, double *wc,
-    double *rc, double *wall, struct real_point *pt, double *writer,
-    double *reader)
+    double *rc, double *wall, double *sl, struct real_point *pt,
+    double share[3])
 {
 	double		*cpu = g_new(double, p->trials);
 	unsigned	 t;
@@ -162,11 +182,12 @@ pg_point(struct pg *p, enum pg_strategy s, size_t size, double *wc,
 	for (t = 0; t < p->trials; t++)
 		cpu[t] = wc[t] + rc[t];
 	real_point_set(pt, cpu, wall, p->trials);
-	*writer = real_quantile(wc, p->trials, 0.5);
-	*reader = real_quantile(rc, p->trials, 0.5);
-	fprintf(p->points, "%zu,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%u\n",
+	share[0] = real_quantile(wc, p->trials, 0.5);
+	share[1] = real_quantile(rc, p->trials, 0.5);
+	share[2] = real_quantile(sl, p->trials, 0.5);
+	fprintf(p->points, "%zu,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%u\n",
 	    size, s == PG_COPY ? "copy" : "gift", pt->cpu, pt->cpu_q1,
-	    pt->cpu_q3, *writer, *reader, pt->wall, p->trials);
+	    pt->cpu_q3, share[0], share[1], pt->wall, share[2], p->trials);
 	g_free(cpu);
 }
 
@@ -174,25 +195,27 @@ pg_point(struct pg *p, enum pg_strategy s, size_t size, double *wc,
  * see the same load); gift wins where the median of the paired
  * differences of total CPU is below 0. */
 static gboolean
-pg_measure(struct pg *p, size_t size, struct real_point *c, double cs[2],
-    struct real_point *g, double gs[2], gboolean *wins)
+pg_measure(struct pg *p, size_t size, struct real_point *c, double cs[3],
+    struct real_point *g, double gs[3], gboolean *wins)
 {
 	unsigned	 n = p->trials, t;
-	double		*v = g_new(double, 7 * n);
+	double		*v = g_new(double, 9 * n);
 	gboolean	 ok = TRUE;
 
+	/* Per strategy: writer, reader, wall, sleeps; then the paired
+	 * differences. */
 	for (t = 0; t < n && ok; t++) {
 		ok = pg_trial(p, PG_COPY, size, &v[t], &v[n + t],
-		    &v[2 * n + t]) && pg_trial(p, PG_GIFT, size, &v[3 * n + t],
-		    &v[4 * n + t], &v[5 * n + t]);
-		v[6 * n + t] = v[3 * n + t] + v[4 * n + t] - v[t] - v[n + t];
+		    &v[2 * n + t], &v[3 * n + t]) && pg_trial(p, PG_GIFT, size,
+		    &v[4 * n + t], &v[5 * n + t], &v[6 * n + t], &v[7 * n + t]);
+		v[8 * n + t] = v[4 * n + t] + v[5 * n + t] - v[t] - v[n + t];
 	}
 	if (ok) {
-		*wins = real_quantile(v + 6 * n, n, 0.5) < 0;
-		pg_point(p, PG_COPY, size, v, v + n, v + 2 * n, c, &cs[0],
-		    &cs[1]);
-		pg_point(p, PG_GIFT, size, v + 3 * n, v + 4 * n, v + 5 * n, g,
-		    &gs[0], &gs[1]);
+		*wins = real_quantile(v + 8 * n, n, 0.5) < 0;
+		pg_point(p, PG_COPY, size, v, v + n, v + 2 * n, v + 3 * n, c,
+		    cs);
+		pg_point(p, PG_GIFT, size, v + 4 * n, v + 5 * n, v + 6 * n,
+		    v + 7 * n, g, gs);
 	}
 	g_free(v);
 	return ok;
@@ -262,7 +285,7 @@ main(int argc, char **argv)
 	GError		*e = NULL;
 	struct pg	 p;
 	struct real_point c, g;
-	double		 cs[2], gs[2], t0 = real_clock(CLOCK_MONOTONIC);
+	double		 cs[3], gs[3], t0 = real_clock(CLOCK_MONOTONIC);
 	gboolean	 wins;
 	struct real_breakeven be = { 0, 0, 0 };
 	size_t		 size;
@@ -294,19 +317,20 @@ main(int argc, char **argv)
 	}
 	fprintf(p.points, "size,strategy,cpu_ns_per_byte,cpu_q1,cpu_q3,"
 	    "writer_ns_per_byte,reader_ns_per_byte,wall_ns_per_byte,"
-	    "trials\n");
+	    "sleeps_per_message,trials\n");
 	sz = units_format_size((double)p.pipe_size);
 	printf("A writer process produces each message in its buffer and "
 	    "writes it to a pipe (%s)\nwith write() (copy) or "
 	    "vmsplice(SPLICE_F_GIFT) (gift); a reader process read()s it\n"
 	    "and reads every byte%s.  CPU ns per byte of both processes, "
 	    "median of %u trials\nof %u MiB [interquartile range]; writer's "
-	    "and reader's shares beside it.\n\n", sz, one_cpu ? " (both on "
+	    "and reader's shares beside it,\nand the sleeps of both per "
+	    "message (voluntary context switches, getrusage).\n\n", sz, one_cpu ? " (both on "
 	    "one CPU)" : " (on another CPU)", p.trials,
 	    (unsigned)(p.trial_bytes >> 20));
 	g_free(sz);
-	printf("%-8s %-24s %-24s %-9s %s\n", "size", "copy", "gift",
-	    "gift/copy", "writer, reader: copy | gift");
+	printf("%-8s %-24s %-24s %-9s %-32s %s\n", "size", "copy", "gift",
+	    "gift/copy", "writer, reader: copy | gift", "sleeps: copy | gift");
 	for (size = 512; size <= PG_MAXSIZE; size *= 2) {
 		if (!pg_measure(&p, size, &c, cs, &g, gs, &wins)) {
 			fprintf(stderr, "bench_pipegift: pipe I/O failed at "
@@ -320,8 +344,9 @@ main(int argc, char **argv)
 		    c.cpu_q3);
 		gt = g_strdup_printf("%.4f [%.4f..%.4f]", g.cpu, g.cpu_q1,
 		    g.cpu_q3);
-		printf("%-8s %-24s %-24s %-9.3f %.4f, %.4f | %.4f, %.4f\n", sz,
-		    ct, gt, g.cpu / c.cpu, cs[0], cs[1], gs[0], gs[1]);
+		printf("%-8s %-24s %-24s %-9.3f %.4f, %.4f | %.4f, %.4f   "
+		    "%.3f | %.3f\n", sz, ct, gt, g.cpu / c.cpu, cs[0], cs[1],
+		    gs[0], gs[1], cs[2], gs[2]);
 		fflush(stdout);
 		g_free(sz);
 		g_free(ct);

@@ -408,7 +408,12 @@ file_unmap(struct fio *f, struct charge *ch)
 
 /* write_delay after read() returned, the process writes the pages it
  * chose, having looked at what it read; with mmap it then unmaps
- * them. */
+ * them.  The first write into a fresh private mapping also gives the
+ * mapping its anonymous memory, machine.map_anon, once (NetBSD
+ * uvm_fault: amap_copy of a needs-copy entry, amap_alloc, freed by
+ * amap_unref at munmap; Linux mm/memory.c wp_page_copy ->
+ * vmf_anon_prepare -> __anon_vma_prepare, unlink_anon_vmas at munmap);
+ * the buffer read() fills lives in a mapping that has it already. */
 static void
 file_touch_after_read(struct engine *e, void *arg)
 {
@@ -416,11 +421,16 @@ file_touch_after_read(struct engine *e, void *arg)
 	struct kernel	*k = f->k;
 	struct charge	 ch = { { 0 } };
 	uint64_t	 pg, a, b;
+	gboolean	 anon = !f->mapping;
 
 	file_check_view(f);
 	for (pg = 0; pg < f->buf->npages; pg++) {
 		if (rng_uniform(&f->rng) >= f->write_fraction)
 			continue;
+		if (!anon) {
+			charge_add(&ch, CPU_ALLOC, k->m.map_anon);
+			anon = TRUE;
+		}
 		file_piece(f, pg, &a, &b);
 		/* A loaned page faults and is copied (uvm_loanbreak); one
 		 * the process took over from the file only faults. */

@@ -30,6 +30,7 @@ machine_init(struct machine *m, const struct params *p)
 	m->tlb_shootdown_target = params_time(p,
 	    "machine.tlb_shootdown_target");
 	m->map_entry = params_time(p, "machine.map_entry");
+	m->map_anon = params_time(p, "machine.map_anon");
 	m->fault_around = params_count(p, "machine.fault_around");
 	m->context_switch = params_time(p, "machine.context_switch");
 	m->wakeup = params_time(p, "machine.wakeup");

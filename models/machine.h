@@ -33,6 +33,7 @@ struct machine {
 	uint64_t	tlb_shootdown;	/* initiator, per target CPU per round */
 	uint64_t	tlb_shootdown_target;	/* each target CPU per round */
 	uint64_t	map_entry;	/* a mapping's life: mmap + munmap */
+	uint64_t	map_anon;	/* its first private page: amap, anon_vma */
 	uint64_t	fault_around;	/* pages a read fault maps */
 	uint64_t	context_switch;
 	uint64_t	wakeup;

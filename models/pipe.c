@@ -87,6 +87,7 @@ struct pipe {
 	gboolean	 fill;		/* the writer writes its buffer */
 	gboolean	 user_hot;	/* a message fits in the cache */
 	gboolean	 gift_copy;	/* gift: the reader copies out */
+	gboolean	 lock_spin;	/* pipe.lock = spin (Linux's mutex) */
 	struct dist	*wgap, *rgap;
 	struct rng	 wrng, rrng;
 	unsigned	 wcpu, rcpu;
@@ -282,12 +283,30 @@ pipe_sleep(struct pipe *pp, int me, struct charge *ch)
  * resizes the buffer, copies into it, or undoes a direct write.  Here a
  * step that takes it holds it to its end.  Held by the other side,
  * lockmgr() sleeps until it is released (the release's wakeup() is
- * charged to the sleeper's step): FALSE, the step has ended. */
+ * charged to the sleeper's step): FALSE, the step has ended.
+ *
+ * pipe.lock = spin: Linux's pipe->mutex (fs/pipe.c pipe_lock ->
+ * mutex_lock), whose waiter spins while the owner runs on a CPU
+ * (kernel/locking/mutex.c mutex_optimistic_spin, mutex_spin_on_owner)
+ * and sleeps only when the owner does; a holder here runs to the end of
+ * its step, so the waiter spins from the moment it asks (its step's
+ * start and what it has charged so far) until then: busy CPU, no switch,
+ * no wakeup, and the step goes on. */
 static gboolean
 pipe_lock(struct pipe *pp, int me, struct charge *ch)
 {
 	struct engine	*e = pp->k->engine;
+	sim_time	 asks = engine_now(e) + charge_total(ch);
 
+	if (pp->lock_spin) {
+		if (pp->lock_owner != me && pp->lock_until > asks) {
+			pp->c.lock_spins++;
+			pp->c.lock_spun += pp->lock_until - asks;
+			charge_add(ch, CPU_SCHED, pp->lock_until - asks);
+		}
+		pp->locked = TRUE;
+		return TRUE;
+	}
 	if (pp->lock_owner != me && pp->lock_until > engine_now(e)) {
 		pp->c.sleeps++;
 		pp->c.lock_waits++;
@@ -877,6 +896,7 @@ pipe_run_full(const struct params *p, const char *strategy, uint64_t seed,
 	pp.fill = params_bool(p, "workload.fill");
 	pp.gift_copy = pp.mode == PIPE_GIFT &&
 	    strcmp(params_string(p, "pipe.gift_read"), "copy") == 0;
+	pp.lock_spin = strcmp(params_string(p, "pipe.lock"), "spin") == 0;
 	pp.wrate = params_bandwidth(p, "pipe.writer_rate");
 	pp.rrate = params_bandwidth(p, "pipe.reader_rate");
 	pp.wgap = params_dist(p, "pipe.writer_gap");

@@ -18,6 +18,8 @@ struct pipe_counts {
 	uint64_t	switches;	/* context switches */
 	uint64_t	wakeups;	/* wakeup()s that woke the other side */
 	uint64_t	lock_waits;	/* sleeps for pipelock() among them */
+	uint64_t	lock_spins;	/* pipe.lock = spin: waits spun */
+	uint64_t	lock_spun;	/* their time, ns */
 	uint64_t	copies;		/* uiomove() calls */
 	uint64_t	copied;		/* bytes they moved */
 	uint64_t	direct_writes;	/* pipe_direct_write() chunks */

@@ -90,6 +90,11 @@ static const struct param_def model_params[] = {
 	P("machine.map_entry", PARAM_TIME, "3us", "0", "10ms", NULL,
 	    "a mapping's own work besides its system calls and its pages: "
 	    "create it at mmap, remove it at munmap (file-read mmap)"),
+	P("machine.map_anon", PARAM_TIME, "1us", "0", "10ms", NULL,
+	    "a private mapping's first copy-on-write: its anonymous memory "
+	    "set up and, at munmap, torn down (UVM amap_copy/amap_alloc; Linux "
+	    "__anon_vma_prepare, unlink_anon_vmas), once per mapping written "
+	    "(file-read mmap)"),
 	P("machine.fault_around", PARAM_COUNT, "16", "1", "4096", NULL,
 	    "pages of a file mapping one read fault maps in a sequential pass "
 	    "(Linux fault-around, UVM's fault-ahead)"),
@@ -246,6 +251,11 @@ static const struct param_def model_params[] = {
 	    "gift: the reader's read() maps the gifted pages in place of its "
 	    "buffer's (as exchange), or copies out of them as Linux's "
 	    "pipe_read() does after vmsplice(SPLICE_F_GIFT)"),
+	P("pipe.lock", PARAM_ENUM, "sleep", NULL, NULL, "sleep,spin",
+	    "a side that finds the pipe's lock held: sleeps until it is "
+	    "released (BSD lockmgr: two switches and a wakeup) or spins on "
+	    "it while the holder runs (Linux's pipe mutex: busy CPU, no "
+	    "switch)"),
 	P("pipe.writer_rate", PARAM_BANDWIDTH, "1GB/s", "1kB/s", "10000GB/s",
 	    NULL, "how fast the writer produces data (its work per byte)"),
 	P("pipe.reader_rate", PARAM_BANDWIDTH, "1GB/s", "1kB/s", "10000GB/s",

@@ -3,8 +3,8 @@
  * the spirit of lmbench (McVoy and Staelin, USENIX 1996): a null system
  * call, a page zeroed, a first-touch fault, a copy-on-write fault, munmap
  * and mprotect per page, a one-page mapping's life (mmap, a read,
- * munmap), a TLB shootdown (mprotect with a second thread
- * of the process running on another CPU), a context switch (lat_ctx's
+ * munmap), a TLB shootdown (mprotect of 1 and 32 pages with a second
+ * thread of the process running on another CPU), a context switch (lat_ctx's
  * pipe ping-pong), and memcpy's bandwidth over sizes in and out of the
  * cache.  A probe that cannot run (mmap refused, one CPU) says why and
  * the key falls back to the base profile; sim/hostprof.c maps the
@@ -41,7 +41,7 @@
  * one longer than the maximum is a preemption, not a shootdown. */
 #define CALIBRATE_GAP_MIN	200.0
 #define CALIBRATE_GAP_MAX	200000.0
-#define CALIBRATE_STEPS		20
+#define CALIBRATE_STEPS		22
 #define CALIBRATE_MIB		((size_t)1 << 20)
 
 struct calibrate {
@@ -518,7 +518,7 @@ calibrate_munmap(struct calibrate *c, gboolean file)
 		}
 		c->v[t] = (t32 - t4) / 28;
 	}
-	hostprof_stat_set(s, c->v, c->trials);
+	hostprof_stat_set_diff(s, c->v, c->trials);
 }
 
 /* The first read of each page of a private mapping of a file in the
@@ -659,6 +659,69 @@ calibrate_cow(struct calibrate *c)
 	hostprof_stat_set(s, c->v, c->trials);
 }
 
+/* One operation of bench_fileread's map at 16 pages (one fault-around
+ * block), at page at of the file: mmap(MAP_PRIVATE), a read of each
+ * page, a write to the first nw pages, munmap; its time, < 0 if the
+ * mapping was refused. */
+static double
+calibrate_map_write(struct calibrate *c, size_t at, size_t nw)
+{
+	unsigned char	*p;
+	double		 t0 = calibrate_now();
+	unsigned	 sum;
+
+	p = mmap(NULL, 16 * c->ps, PROT_READ | PROT_WRITE, MAP_PRIVATE, c->fd,
+	    (off_t)(at * c->ps));
+	if (p == MAP_FAILED)
+		return -1;
+	sum = calibrate_read(p, 16, c->ps);
+	CALIBRATE_USE(sum);
+	calibrate_touch(p, nw, c->ps);
+	munmap(p, 16 * c->ps);
+	return calibrate_now() - t0;
+}
+
+/* The first write into a fresh private mapping costs more than the
+ * next: it gives the mapping its anonymous memory (mm/memory.c
+ * wp_page_copy -> vmf_anon_prepare -> __anon_vma_prepare; torn down at
+ * munmap, unlink_anon_vmas).  With a, b, c the times of an operation
+ * writing 0, 1 and 2 pages, one after the other, (b - a) - (c - b): the
+ * copy-on-write of a page, the copy's freeing at munmap and the rest
+ * cancel.  A trial is the median of k such triples (an interruption
+ * spoils one triple, not the trial). */
+static void
+calibrate_cow_first(struct calibrate *c)
+{
+	struct hostprof_stat	*s = &c->h->p[HP_COW_FIRST];
+	size_t			 k = calibrate_size(c, 101, 31), i, at = 0;
+	double			 t[3], *d = g_new(double, k);
+	unsigned		 tr, j;
+
+	if (!calibrate_can_file(c, "cow", s)) {
+		g_free(d);
+		return;
+	}
+	for (tr = 0; tr < c->trials; tr++) {
+		for (i = 0; i < k; i++) {
+			for (j = 0; j < 3; j++) {
+				at = (at + 16) % (c->file_pages - 15);
+				if ((t[j] = calibrate_map_write(c, at, j)) < 0) {
+					hostprof_stat_fail(s, "mmap of the file "
+					    "refused: %s", g_strerror(errno));
+					g_free(d);
+					return;
+				}
+			}
+			d[i] = 2 * t[1] - t[0] - t[2];
+		}
+		/* hostprof_stat_set sorts: the median of the triples. */
+		hostprof_stat_set(s, d, (unsigned)k);
+		c->v[tr] = s->median;
+	}
+	g_free(d);
+	hostprof_stat_set_diff(s, c->v, c->trials);
+}
+
 /* Mean time of mprotect(PROT_READ) of npages written pages, and of the
  * mprotect(PROT_READ|PROT_WRITE) after it too if both (each may flush
  * the TLB: x86 pte_needs_flush); the pages are written again between
@@ -723,8 +786,8 @@ calibrate_mprotect(struct calibrate *c)
 	}
 	munmap(p, 32 * c->ps);
 	if (t == c->trials) {
-		hostprof_stat_set(call, c->v, c->trials);
-		hostprof_stat_set(page, c->v2, c->trials);
+		hostprof_stat_set_diff(call, c->v, c->trials);
+		hostprof_stat_set_diff(page, c->v2, c->trials);
 	}
 }
 
@@ -801,12 +864,13 @@ calibrate_spin_main(void *arg)
 	return NULL;
 }
 
-/* One trial with the second thread: the mprotect figure, the flush
- * IPIs its CPU received, and the time it lost (less that of as long a
- * time without flushes).  FALSE if the thread could not start. */
+/* One trial with the second thread, npages at a time: the mprotect
+ * figure, the flush IPIs its CPU received, and the time it lost (less
+ * that of as long a time without flushes).  FALSE if the thread could
+ * not start. */
 static gboolean
-calibrate_shootdown_trial(struct calibrate *c, unsigned char *p, size_t k,
-    double *mt, long long *ipis, double *lost)
+calibrate_shootdown_trial(struct calibrate *c, unsigned char *p,
+    size_t npages, size_t k, double *mt, long long *ipis, double *lost)
 {
 	struct calibrate_spin	 sp;
 	pthread_t		 th;
@@ -822,7 +886,7 @@ calibrate_shootdown_trial(struct calibrate *c, unsigned char *p, size_t k,
 	i0 = calibrate_tlb_ipis(c->cpu_b);
 	g_atomic_int_set(&sp.phase, 1);
 	w0 = calibrate_now();
-	*mt = calibrate_protect_loop(p, 1, c->ps, k, TRUE);
+	*mt = calibrate_protect_loop(p, npages, c->ps, k, TRUE);
 	w1 = calibrate_now();
 	i1 = calibrate_tlb_ipis(c->cpu_b);
 	g_atomic_int_set(&sp.phase, 2);
@@ -835,85 +899,138 @@ calibrate_shootdown_trial(struct calibrate *c, unsigned char *p, size_t k,
 	return TRUE;
 }
 
-/* mprotect(PROT_READ), then PROT_READ|PROT_WRITE, of one page with and
- * without a second thread of the process spinning on another CPU: with
- * it, every call must flush that CPU's TLB too (arch/x86/mm/tlb.c
- * flush_tlb_mm_range: an IPI, and the initiator waits for it).  The difference is the initiator's cost
- * per round; the second thread's lost time is the target's. */
+/* What one size of the shootdown probe gives, per flush round. */
+struct calibrate_round {
+	double		 ini;		/* the initiator's extra time */
+	double		 tgt;		/* the time the target lost */
+	double		 share;		/* rounds per mprotect call */
+	gboolean	 counted;	/* IPIs counted, not assumed */
+};
+
+/* mprotect of npages without and with the second thread: the figures
+ * per round; -1 on an error, 0 if too few IPIs came (the thread was
+ * mostly off its CPU: a loaded machine), 1 done. */
+static int
+calibrate_shootdown_size(struct calibrate *c, unsigned char *p,
+    size_t npages, size_t k, struct calibrate_round *r)
+{
+	double		 st, mt, lost, rounds;
+	long long	 ipis;
+
+	st = calibrate_protect_loop(p, npages, c->ps, k, TRUE);
+	if (st < 0 || !calibrate_shootdown_trial(c, p, npages, k, &mt, &ipis,
+	    &lost) || mt < 0)
+		return -1;
+	r->counted = ipis >= 0;
+	/* Two calls per step (protect, unprotect), each a round. */
+	rounds = ipis >= 0 ? MIN((double)ipis, 2.0 * (double)k) :
+	    2.0 * (double)k;
+	if (rounds < (double)k / 2)
+		return 0;
+	r->ini = (mt - st) * (double)k / rounds;
+	r->tgt = lost / rounds;
+	r->share = rounds / (2.0 * (double)k);
+	return 1;
+}
+
+static void
+calibrate_shootdown_fail(struct calibrate *c, const char *why,
+    const char *other)
+{
+	static const enum hostprof_probe all[] = { HP_SHOOTDOWN,
+	    HP_SHOOTDOWN_TARGET, HP_SHOOTDOWN_IPIS, HP_SHOOTDOWN_PAGE,
+	    HP_SHOOTDOWN_TARGET_PAGE };
+	size_t	i;
+
+	for (i = 0; i < G_N_ELEMENTS(all); i++)
+		hostprof_stat_fail(&c->h->p[all[i]], "%s", i == 0 ? why :
+		    other);
+}
+
+/* mprotect(PROT_READ), then PROT_READ|PROT_WRITE, of one page and of
+ * 32 with and without a second thread of the process spinning on
+ * another CPU: with it, every call must flush that CPU's TLB too
+ * (arch/x86/mm/tlb.c flush_tlb_mm_range: an IPI, and the initiator
+ * waits for it; up to tlb_single_page_flush_ceiling = 33 pages the
+ * target invalidates them one by one, flush_tlb_func).  The difference
+ * is the initiator's cost per round; the second thread's lost time is
+ * the target's.  The slopes from 1 to 32 pages are their costs per page
+ * of a round. */
 static void
 calibrate_shootdown(struct calibrate *c)
 {
-	struct hostprof_stat	*ini = &c->h->p[HP_SHOOTDOWN];
-	struct hostprof_stat	*tgt = &c->h->p[HP_SHOOTDOWN_TARGET];
-	struct hostprof_stat	*ipi = &c->h->p[HP_SHOOTDOWN_IPIS];
+	struct calibrate_round	 r1, r32;
 	size_t			 k = calibrate_size(c, 200, 100);
 	unsigned char		*p;
 	unsigned		 t, n = 0;
 	gboolean		 counted = TRUE;
-	double			 st, mt, lost, rounds;
-	long long		 ipis;
+	int			 ok1, ok32;
+	double			*v[5];
 
-	if (calibrate_simulated(c, "shootdown", ini)) {
-		(void)calibrate_simulated(c, "shootdown", tgt);
-		(void)calibrate_simulated(c, "shootdown", ipi);
+	if (calibrate_simulated(c, "shootdown", &c->h->p[HP_SHOOTDOWN])) {
+		char *why = g_strdup(c->h->p[HP_SHOOTDOWN].why);
+
+		calibrate_shootdown_fail(c, why, why);
+		g_free(why);
 		return;
 	}
 	if (c->cpu_b < 0) {
-		hostprof_stat_fail(ini, "only one CPU available to this "
-		    "process (sched_getaffinity): no shootdown figure");
-		hostprof_stat_fail(tgt, "only one CPU available");
-		hostprof_stat_fail(ipi, "only one CPU available");
+		calibrate_shootdown_fail(c, "only one CPU available to this "
+		    "process (sched_getaffinity): no shootdown figure",
+		    "only one CPU available");
 		return;
 	}
-	if ((p = calibrate_map_anon(c->ps)) == NULL) {
-		hostprof_stat_fail(ini, "mmap refused: %s", g_strerror(errno));
-		hostprof_stat_fail(tgt, "mmap refused");
-		hostprof_stat_fail(ipi, "mmap refused");
+	if ((p = calibrate_map_anon(32 * c->ps)) == NULL) {
+		calibrate_shootdown_fail(c, "mmap refused", "mmap refused");
 		return;
 	}
-	calibrate_touch(p, 1, c->ps);
+	calibrate_touch(p, 32, c->ps);
+	for (t = 0; t < G_N_ELEMENTS(v); t++)
+		v[t] = g_new(double, c->trials);
 	/* A trial without enough IPIs is tried again, up to three times
 	 * as many trials in all. */
 	for (t = 0; t < 3 * c->trials && n < c->trials; t++) {
-		st = calibrate_protect_loop(p, 1, c->ps, k, TRUE);
-		if (st < 0 || !calibrate_shootdown_trial(c, p, k, &mt, &ipis,
-		    &lost) || mt < 0) {
-			hostprof_stat_fail(ini, "mprotect or pthread_create "
-			    "failed: %s", g_strerror(errno));
-			hostprof_stat_fail(tgt, "no second thread");
-			hostprof_stat_fail(ipi, "no second thread");
-					munmap(p, c->ps);
-			return;
+		ok1 = calibrate_shootdown_size(c, p, 1, k, &r1);
+		ok32 = ok1 < 0 ? -1 : calibrate_shootdown_size(c, p, 32, k,
+		    &r32);
+		if (ok1 < 0 || ok32 < 0) {
+			calibrate_shootdown_fail(c, "mprotect or "
+			    "pthread_create failed", "no second thread");
+			break;
 		}
-		counted = counted && ipis >= 0;
-		/* Two calls per step (protect, unprotect), each a round. */
-		rounds = ipis >= 0 ? MIN((double)ipis, 2.0 * (double)k) :
-		    2.0 * (double)k;
-		/* The thread was mostly off its CPU (a loaded machine): no
-		 * IPI, so no figure from this trial. */
-		if (rounds < (double)k / 2)
+		if (ok1 == 0 || ok32 == 0)
 			continue;
-		c->v[n] = (mt - st) * (double)k / rounds;
-		c->v2[n] = lost / rounds;
-		c->v3[n] = rounds / (2.0 * (double)k);
+		counted = counted && r1.counted && r32.counted;
+		v[0][n] = r1.ini;
+		v[1][n] = r1.tgt;
+		v[2][n] = r1.share;
+		v[3][n] = (r32.ini - r1.ini) / 31;
+		v[4][n] = (r32.tgt - r1.tgt) / 31;
 		n++;
 	}
-	munmap(p, c->ps);
-	if (n == 0) {
-		hostprof_stat_fail(ini, "in all %u trials, fewer than a "
+	munmap(p, 32 * c->ps);
+	if (n == 0 && t == 3 * c->trials) {
+		char *why = g_strdup_printf("in all %u trials, fewer than a "
 		    "quarter of the mprotect calls sent the second CPU a flush "
 		    "IPI (its thread was off the CPU: a loaded machine?)", t);
-		hostprof_stat_fail(tgt, "no trial with enough IPIs");
-		hostprof_stat_fail(ipi, "no trial with enough IPIs");
-		return;
+
+		calibrate_shootdown_fail(c, why, "no trial with enough IPIs");
+		g_free(why);
+	} else if (n > 0 && c->h->p[HP_SHOOTDOWN].why == NULL) {
+		hostprof_stat_set_diff(&c->h->p[HP_SHOOTDOWN], v[0], n);
+		hostprof_stat_set_diff(&c->h->p[HP_SHOOTDOWN_TARGET], v[1], n);
+		hostprof_stat_set_diff(&c->h->p[HP_SHOOTDOWN_PAGE], v[3], n);
+		hostprof_stat_set_diff(&c->h->p[HP_SHOOTDOWN_TARGET_PAGE],
+		    v[4], n);
+		if (counted)
+			hostprof_stat_set(&c->h->p[HP_SHOOTDOWN_IPIS], v[2], n);
+		else
+			hostprof_stat_fail(&c->h->p[HP_SHOOTDOWN_IPIS],
+			    "/proc/interrupts has no TLB line: one round per "
+			    "mprotect call assumed");
 	}
-	hostprof_stat_set(ini, c->v, n);
-	hostprof_stat_set(tgt, c->v2, n);
-	if (counted)
-		hostprof_stat_set(ipi, c->v3, n);
-	else
-		hostprof_stat_fail(ipi, "/proc/interrupts has no TLB line: one "
-		    "round per mprotect call assumed");
+	for (t = 0; t < G_N_ELEMENTS(v); t++)
+		g_free(v[t]);
 }
 
 /* write() and read() of one byte through a pipe, in one process: the
@@ -1347,6 +1464,8 @@ calibrate_measure(const struct calibrate_options *o, struct hostprof_host *h,
 	STEP("read fault of a file mapping", calibrate_read_fault(&c));
 	STEP("read fault, one page per mapping", calibrate_read_fault1(&c));
 	STEP("copy-on-write fault", calibrate_cow(&c));
+	STEP("first copy-on-write of a fresh mapping",
+	    calibrate_cow_first(&c));
 	STEP("munmap of file pages", calibrate_munmap(&c, TRUE));
 	STEP("mmap, read and munmap of one file page",
 	    calibrate_map_cycle(&c));
@@ -1487,12 +1606,13 @@ calibrate_main(int argc, char **argv)
 	    "Measures this machine's primitives (memcpy bandwidth in and out "
 	    "of the cache over\nsizes, page zeroing, first-touch and "
 	    "copy-on-write faults, munmap and mprotect per\npage, TLB "
-	    "shootdowns with a second thread on another CPU, the null "
-	    "system call,\nthe context switch), each the median of repeated "
-	    "trials, and writes a machine\nprofile that a scenario's "
-	    "[machine] include = takes as it is.  Each key's comment\nsays "
-	    "whether it was MEASURED, DERIVED (with the arithmetic) or NOT "
-	    "MEASURED\n(copied from --base).  Takes under a minute; --quick "
+	    "shootdowns with a second thread on another CPU, per round and "
+	    "per\npage, the null system call, the context switch), each the "
+	    "median of repeated\n"
+	    "trials, and writes a machine profile that a scenario's "
+	    "[machine]\ninclude = takes as it is.  Each key's comment says "
+	    "whether it was\nMEASURED, DERIVED (with the arithmetic) or NOT "
+	    "MEASURED (copied from --base).\nTakes under a minute; --quick "
 	    "a few seconds.\nLOANSIM_CALIBRATE_FAIL=PROBE,... makes probes "
 	    "fail on purpose (tests).");
 	argv[1] = "loansim calibrate";

@@ -44,6 +44,9 @@ static const char *const hostprof_what[HP_NPROBES] = {
 	"pipe ping-pong on two CPUs, per handoff (wall)",
 	"pipe ping-pong on two CPUs, per handoff (CPU of one)",
 	"read pass over data in the cache (GB/s)",
+	"TLB shootdown, initiator, per round and further page",
+	"TLB shootdown, target, per round and further page",
+	"first copy-on-write of a fresh mapping, beyond the second",
 };
 
 struct hp_derive {
@@ -117,6 +120,18 @@ hostprof_stat_set(struct hostprof_stat *s, double *v, unsigned n)
 }
 
 void
+hostprof_stat_set_diff(struct hostprof_stat *s, double *v, unsigned n)
+{
+	unsigned	i, neg = 0;
+
+	for (i = 0; i < n; i++)
+		neg += v[i] < 0;
+	hostprof_stat_set(s, v, n);
+	s->diff = TRUE;
+	s->negative = neg;
+}
+
+void
 hostprof_stat_fail(struct hostprof_stat *s, const char *fmt, ...)
 {
 	va_list	ap;
@@ -131,9 +146,18 @@ char *
 hostprof_stat_text(const struct hostprof_stat *s, double scale,
     const char *unit)
 {
+	double	lo = s->diff ? 0 : -INFINITY;
+
 	if (s->n == 0)
 		return g_strdup_printf("not measured (%s)", s->why ? s->why :
 		    "no probe");
+	if (s->negative > 0)
+		return g_strdup_printf("%.4g%s (IQR %.4g..%.4g, range "
+		    "%.4g..%.4g, %u trials, %u of them below 0 by noise, shown "
+		    "as 0)", MAX(lo, s->median) / scale, unit,
+		    MAX(lo, s->q1) / scale,
+		    MAX(lo, s->q3) / scale, MAX(lo, s->min) / scale,
+		    MAX(lo, s->max) / scale, s->n, s->negative);
 	return g_strdup_printf("%.4g%s (IQR %.4g..%.4g, range %.4g..%.4g, "
 	    "%u trials)", s->median / scale, unit, s->q1 / scale,
 	    s->q3 / scale, s->min / scale, s->max / scale, s->n);
@@ -561,16 +585,40 @@ hp_derive_trap(struct hp_derive *d)
 }
 
 /* mprotect and munmap per page: the PTE work and the local TLB
- * invalidation (Linux invalidates up to 33 pages one by one). */
+ * invalidation (Linux invalidates up to 33 pages one by one).  The
+ * invalidation alone is what the target of a shootdown does per page
+ * (arch/x86/mm/tlb.c flush_tlb_func: flush_tlb_one_user per page, no
+ * PTE work), the slope of the time its thread loses from 1 to 32
+ * pages: tlb_local, which the models charge per page on the target too
+ * (models/vm.c vm_tlb_flush); mprotect's own slope less it is
+ * pmap_protect.  Without a second CPU the slope is split in the base's
+ * proportions. */
 static void
 hp_derive_unmap(struct hp_derive *d)
 {
 	static const char *const mp[] = { "pmap_protect", "tlb_local" };
 	static const char *const mf[] = { "pmap_remove", "unloan_page" };
 	static const char *const rt[] = { "pmap_remove", "tlb_local" };
+	char	*c;
 
-	hp_less(d, HP_MPROTECT_PAGE, NULL, 0, HP_DERIVED, mp, 2,
-	    "pmap_protect + tlb_local (one thread: no shootdown)");
+	if (hp_has(d, HP_SHOOTDOWN_TARGET_PAGE) &&
+	    hp_has(d, HP_MPROTECT_PAGE)) {
+		c = hp_cite(d, HP_SHOOTDOWN_TARGET_PAGE);
+		hp_value(d, "tlb_local", HP_MEASURED, hp_med(d,
+		    HP_SHOOTDOWN_TARGET_PAGE), c, "the time the thread "
+		    "spinning on the other CPU loses per flush round and page "
+		    "(32 pages against 1): the target's invalidation of one "
+		    "page, which the models charge per page on every CPU "
+		    "(models/vm.c vm_tlb_flush)");
+		g_free(c);
+		hp_less(d, HP_MPROTECT_PAGE, mp + 1, 1, HP_DERIVED, mp, 1,
+		    "pmap_protect (one thread: the PTE's change and the local "
+		    "invalidation)");
+	} else
+		hp_less(d, HP_MPROTECT_PAGE, NULL, 0, HP_DERIVED, mp, 2,
+		    "pmap_protect + tlb_local (one thread: no shootdown; no "
+		    "figure of a target's invalidation per page to separate "
+		    "them)");
 	hp_less(d, HP_MUNMAP_FILE, rt + 1, 1, HP_DERIVED, mf, 2,
 	    "pmap_remove + unloan_page (the mapping goes, the page-cache page "
 	    "stays: uvm_unloan)");
@@ -628,6 +676,12 @@ hp_derive_map(struct hp_derive *d)
 	} else
 		hp_base_all(d, (const char *const[]){ "fault_around" }, 1,
 		    HP_FAULT_AROUND);
+	hp_less(d, HP_COW_FIRST, NULL, 0, HP_MEASURED, (const char *const[]){
+	    "map_anon" }, 1, "the mapping's anonymous memory, set up at its "
+	    "first copy-on-write fault and torn down at munmap (Linux "
+	    "__anon_vma_prepare, unlink_anon_vmas; UVM amap_copy, amap_unref), "
+	    "which the models charge once per mapping written (models/file.c, "
+	    "strategy mmap)");
 	hp_less(d, HP_MAP_CYCLE, parts, G_N_ELEMENTS(parts), HP_DERIVED,
 	    (const char *const[]){ "map_entry" }, 1, "the mapping's own work "
 	    "at mmap and munmap (Linux: the VMA, its maple-tree entry, the "
@@ -1053,6 +1107,33 @@ hostprof_check_read(GString *s, const struct hostprof_host *h,
 	}
 }
 
+/* A shootdown round of more pages: the models charge the initiator
+ * tlb_shootdown per target whatever the round's pages (models/vm.c
+ * vm_tlb_flush), the target tlb_local per page; against the slopes
+ * from 1 to 32 pages of the initiator's extra time and of the target's
+ * lost time (on x86 the initiator waits for the target's flush,
+ * flush_tlb_multi with wait, while it flushes its own TLB). */
+static void
+hostprof_check_shootdown(GString *s, const struct hostprof_host *h,
+    const GPtrArray *keys)
+{
+	const struct hostprof_stat *ip = &h->p[HP_SHOOTDOWN_PAGE];
+	const struct hostprof_stat *tp = &h->p[HP_SHOOTDOWN_TARGET_PAGE];
+	char	*t;
+
+	if (ip->n == 0 || tp->n == 0)
+		return;
+	t = g_strdup_printf("Check (not fitted): with a second thread on "
+	    "another CPU, each further page of a flush round (32 pages against "
+	    "1) cost the initiator %.0f ns more than without it, the target "
+	    "%.0f ns; the models charge the initiator 0 per page beyond its own "
+	    "tlb_local and the target tlb_local = %.0f ns per page.",
+	    ip->median, tp->median, hostprof_key_num(keys, "tlb_local"));
+	g_string_append(s, "#\n");
+	hostprof_comment(s, t);
+	g_free(t);
+}
+
 /* A prediction the calibration did not fit: what the model charges for
  * a loan break (models/vm.c vm_write_fault) against a measured
  * copy-on-write fault, the same work on Linux (mm/memory.c
@@ -1072,8 +1153,10 @@ hostprof_check(GString *s, const struct hostprof_host *h,
 	    hostprof_key_num(keys, "unloan_page") +
 	    hostprof_key_num(keys, "pmap_enter") +
 	    hostprof_key_num(keys, "tlb_local");
+	double	cold;
 	char	*t;
 
+	hostprof_check_shootdown(s, h, keys);
 	if (cow->n == 0) {
 		g_string_append_printf(s, "#\n# Check: no copy-on-write figure "
 		    "(%s).\n", cow->why ? cow->why : "not measured");
@@ -1099,6 +1182,20 @@ hostprof_check(GString *s, const struct hostprof_host *h,
 	g_string_append(s, "#\n");
 	hostprof_comment(s, t);
 	g_free(t);
+	/* The probe read one byte of each page before writing it: the
+	 * source of its copy is in memory, not in the cache. */
+	cold = hostprof_key_num(keys, "copy_bw_page");
+	if (cold > 0) {
+		cold = hostprof_key_num(keys, "page_size") * 1e9 / cold;
+		t = g_strdup_printf("The probe's source pages are not in the "
+		    "cache (it read one byte of each): with the copy from "
+		    "memory, page_size/copy_bw_page = %.0f ns in place of "
+		    "page_zero, the model's sum is %.0f ns: model/measured = "
+		    "%.2f.", cold, model - copy + cold, (model - copy + cold) /
+		    cow->median);
+		hostprof_comment(s, t);
+		g_free(t);
+	}
 }
 
 char *

@@ -21,6 +21,9 @@ struct hostprof_stat {
 	double		 median;
 	double		 q1, q3;	/* interquartile range */
 	double		 min, max;
+	gboolean	 diff;		/* each trial a difference of two
+					   timings (hostprof_stat_set_diff) */
+	unsigned	 negative;	/* of those, trials below 0 */
 	char		*why;
 };
 
@@ -70,6 +73,14 @@ enum hostprof_probe {
 				   handoff (a check) */
 	HP_READ_HOT,		/* bytes/s of the read pass over one
 				   256 KiB buffer in the cache */
+	HP_SHOOTDOWN_PAGE,	/* the initiator's extra time per round and
+				   further page with the second thread (the
+				   slope from 1 to 32 pages) */
+	HP_SHOOTDOWN_TARGET_PAGE, /* the time that thread loses per round
+				   and further page */
+	HP_COW_FIRST,		/* what the first copy-on-write of a fresh
+				   private file mapping costs more than the
+				   second, munmap included */
 	HP_NPROBES
 };
 
@@ -122,10 +133,17 @@ void		 hostprof_host_clear(struct hostprof_host *);
 /* Sorts v[0..n-1] and sums it up (n >= 1). */
 void		 hostprof_stat_set(struct hostprof_stat *, double *v,
 		    unsigned n);
+/* The same for figures each the difference of two timings (a slope, a
+ * time less another): noise can take a trial below 0, which cannot be;
+ * the text shows the quartiles and the range clamped at 0 and says how
+ * many trials fell below it. */
+void		 hostprof_stat_set_diff(struct hostprof_stat *, double *v,
+		    unsigned n);
 void		 hostprof_stat_fail(struct hostprof_stat *, const char *fmt,
 		    ...) G_GNUC_PRINTF(2, 3);
 /* "612ns (IQR 600..640, range 590..900, 15 trials)"; scale divides the
- * values, unit follows them. */
+ * values, unit follows them.  A difference: "81ns (IQR 0..89, range
+ * 0..102, 31 trials, 9 of them below 0 by noise, shown as 0)". */
 char		*hostprof_stat_text(const struct hostprof_stat *,
 		    double scale, const char *unit);
 

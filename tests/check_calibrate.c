@@ -99,6 +99,9 @@ test_host(struct hostprof_host *h)
 	stat_one(&h->p[HP_HANDOFF2], 20000);
 	stat_one(&h->p[HP_HANDOFF2_CPU], 9000);
 	stat_one(&h->p[HP_READ_HOT], 25e9);
+	stat_one(&h->p[HP_SHOOTDOWN_PAGE], 10);
+	stat_one(&h->p[HP_SHOOTDOWN_TARGET_PAGE], 70);
+	stat_one(&h->p[HP_COW_FIRST], 900);
 }
 
 static const struct hostprof_key *
@@ -143,6 +146,27 @@ START_TEST(test_stat_quantiles)
 	t = hostprof_stat_text(&s, 1, "ns");
 	ck_assert_str_eq(t, "2.5ns (IQR 1.75..3.25, range 1..4, 4 trials)");
 	g_free(t);
+	/* Differences: what fell below 0 is shown as 0, and counted. */
+	{
+		double	d[] = { 4, -3, 2, -1, 5 };
+
+		hostprof_stat_set_diff(&s, d, 5);
+		ck_assert_uint_eq(s.negative, 2);
+		ck_assert_double_eq(s.min, -3);
+		t = hostprof_stat_text(&s, 1, "ns");
+		ck_assert_str_eq(t, "2ns (IQR 0..4, range 0..5, 5 trials, 2 "
+		    "of them below 0 by noise, shown as 0)");
+		g_free(t);
+		hostprof_stat_set_diff(&s, even, 4);
+		t = hostprof_stat_text(&s, 1, "ns");
+		ck_assert_str_eq(t, "2.5ns (IQR 1.75..3.25, range 1..4, 4 "
+		    "trials)");
+		g_free(t);
+		/* A plain figure again forgets it. */
+		hostprof_stat_set(&s, d, 5);
+		ck_assert(!s.diff);
+		ck_assert_uint_eq(s.negative, 0);
+	}
 	hostprof_stat_fail(&s, "no %s", "CPU");
 	ck_assert_uint_eq(s.n, 0);
 	t = hostprof_stat_text(&s, 1, "ns");
@@ -229,17 +253,19 @@ START_TEST(test_derive_exact)
 	/* 1240 - 40 - 39 = 1161, split 600:100 = 995.1 + 165.9 */
 	key_is(keys, "fault_trap", "995ns", HP_DERIVED);
 	key_is(keys, "page_alloc", "166ns", HP_DERIVED);
-	/* mprotect per page 100 split 100:150 */
-	key_is(keys, "pmap_protect", "40ns", HP_DERIVED);
-	key_is(keys, "tlb_local", "60ns", HP_DERIVED);
-	/* munmap of file pages 140 - 60 = 80, split 100:60 */
-	key_is(keys, "pmap_remove", "50ns", HP_DERIVED);
-	key_is(keys, "unloan_page", "30ns", HP_DERIVED);
-	/* munmap of anonymous pages 300 - 50 - 60 */
-	key_is(keys, "page_free", "190ns", HP_DERIVED);
+	/* The target's invalidation per page, measured: 70; mprotect per
+	 * page 100 less it */
+	key_is(keys, "tlb_local", "70ns", HP_MEASURED);
+	key_is(keys, "pmap_protect", "30ns", HP_DERIVED);
+	/* munmap of file pages 140 - 70 = 70, split 100:60 = 43.75 +
+	 * 26.25 */
+	key_is(keys, "pmap_remove", "44ns", HP_DERIVED);
+	key_is(keys, "unloan_page", "26ns", HP_DERIVED);
+	/* munmap of anonymous pages 300 - 44 - 70 */
+	key_is(keys, "page_free", "186ns", HP_DERIVED);
 	key_is(keys, "tlb_shootdown", "4000ns", HP_MEASURED);
-	if (params_lookup(base, "machine.tlb_shootdown_target") != NULL)
-		key_is(keys, "tlb_shootdown_target", "980ns", HP_MEASURED);
+	/* 1040 - 70 */
+	key_is(keys, "tlb_shootdown_target", "970ns", HP_MEASURED);
 	/* 2680 - 680 = 2000 split 1500:1000 */
 	key_is(keys, "context_switch", "1200ns", HP_DERIVED);
 	key_is(keys, "wakeup", "800ns", HP_DERIVED);
@@ -251,6 +277,7 @@ START_TEST(test_derive_exact)
 	key_is(keys, "fault_around", "16", HP_MEASURED);
 	/* 7000 - 2 x 165 - 995 - 39 - 38 - 50 - 30 - 60 */
 	key_is(keys, "map_entry", "5458ns", HP_DERIVED);
+	key_is(keys, "map_anon", "900ns", HP_MEASURED);
 	key_is(keys, "copy_fixed", "20ns", HP_BASE);
 	ck_assert_ptr_nonnull(strstr(key(keys, "copy_fixed")->note,
 	    "NOT MEASURED (no probe measures it): the value of "
@@ -274,20 +301,35 @@ START_TEST(test_derive_failed_probes)
 	 * saying why; the rest as before. */
 	hostprof_stat_fail(&h.p[HP_FIRST_TOUCH], "simulated failure");
 	hostprof_stat_fail(&h.p[HP_SHOOTDOWN], "only one CPU available");
+	hostprof_stat_fail(&h.p[HP_SHOOTDOWN_TARGET], "only one CPU");
+	hostprof_stat_fail(&h.p[HP_SHOOTDOWN_PAGE], "only one CPU");
+	hostprof_stat_fail(&h.p[HP_SHOOTDOWN_TARGET_PAGE], "only one CPU");
 	hostprof_stat_fail(&h.p[HP_READ_COLD], "mmap refused");
 	hostprof_stat_fail(&h.p[HP_READ_HOT], "simulated failure");
 	hostprof_stat_fail(&h.p[HP_MAP_CYCLE], "mmap of the file refused");
+	hostprof_stat_fail(&h.p[HP_COW_FIRST], "mmap of the file refused");
 	keys = hostprof_derive(&h, base, "test-base.ini");
 	key_is(keys, "fault_trap", "600ns", HP_BASE);
 	key_is(keys, "map_entry", params_text(base, "machine.map_entry"),
 	    HP_BASE);
 	ck_assert_ptr_nonnull(strstr(key(keys, "map_entry")->why,
 	    "mmap of the file refused"));
+	key_is(keys, "map_anon", params_text(base, "machine.map_anon"),
+	    HP_BASE);
 	key_is(keys, "page_alloc", "100ns", HP_BASE);
 	ck_assert_ptr_nonnull(strstr(key(keys, "fault_trap")->why,
 	    "simulated failure"));
 	key_is(keys, "pmap_enter", "39ns", HP_DERIVED);
 	key_is(keys, "tlb_shootdown", "3us", HP_BASE);
+	key_is(keys, "tlb_shootdown_target", params_text(base,
+	    "machine.tlb_shootdown_target"), HP_BASE);
+	/* No target's slope: mprotect per page 100 split 100:150, and
+	 * the munmaps less that tlb_local (140 - 60 = 80 at 100:60) */
+	key_is(keys, "pmap_protect", "40ns", HP_DERIVED);
+	key_is(keys, "tlb_local", "60ns", HP_DERIVED);
+	key_is(keys, "pmap_remove", "50ns", HP_DERIVED);
+	key_is(keys, "unloan_page", "30ns", HP_DERIVED);
+	key_is(keys, "page_free", "190ns", HP_DERIVED);
 	key_is(keys, "checksum_bw_cold", params_text(base,
 	    "machine.checksum_bw_cold"), HP_BASE);
 	key_is(keys, "read_bw_cold", params_text(base,
@@ -373,18 +415,26 @@ START_TEST(test_text_loads)
 			ck_assert_msg(g_key_file_has_key(kf, "machine",
 			    defs[i].name + 8, NULL), "no %s", defs[i].name);
 	/* The cross-check: 995 + 166 + 20 + page_zero 40 (the loan break
-	 * copies into a fresh page: models/vm.c) + 50 + 30 + 39 + 60 =
+	 * copies into a fresh page: models/vm.c) + 44 + 26 + 39 + 70 =
 	 * 1400 ns against 1600 measured. */
 	ck_assert_ptr_nonnull(strstr(text, "= 1400 ns; the copy-on-write "));
 	ck_assert_ptr_nonnull(strstr(text, "model/measured = 0.88"));
 	/* The comments unwrapped. */
 	flat = g_strjoinv(" ", lines = g_strsplit(text, "\n# ", -1));
 	g_strfreev(lines);
-	/* read() per page: 38 + 30, 20, copy_bw_page 4096/10e9 s = 410,
+	/* read() per page: 38 + 26, 20, copy_bw_page 4096/10e9 s = 410,
 	 * 165/16 = 10. */
 	ck_assert_ptr_nonnull(strstr(flat, "page_size/copy_bw_page + "
-	    "syscall/16 = 68 + 20 + 410 + 10 = 508 ns; read() measured "
-	    "500 ns: model/measured = 1.02"));
+	    "syscall/16 = 64 + 20 + 410 + 10 = 504 ns; read() measured "
+	    "500 ns: model/measured = 1.01"));
+	ck_assert_ptr_nonnull(strstr(flat, "cost the initiator 10 ns more "
+	    "than without it, the target 70 ns; the models charge the "
+	    "initiator 0 per page beyond its own tlb_local and the target "
+	    "tlb_local = 70 ns per page."));
+	/* Its copy from memory instead: 1400 - 40 + 4096/10e9 s. */
+	ck_assert_ptr_nonnull(strstr(flat, "page_size/copy_bw_page = 410 ns "
+	    "in place of page_zero, the model's sum is 1770 ns: "
+	    "model/measured = 1.11."));
 	/* 2 x 1200 + 800 */
 	ck_assert_ptr_nonnull(strstr(flat, "wakeup = 3200 ns of CPU"));
 	ck_assert_ptr_nonnull(strstr(flat, "took 20000 ns of wall time and "

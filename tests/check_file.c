@@ -264,7 +264,9 @@ END_TEST
  * block of 4 (two when it is 3), a reference and a PTE per page, the
  * process's pass in order (read_bw_seq, 4 GB/s), and munmap: the call, and per
  * page the PTE removed, the reference dropped, an invalidation.  A page
- * the process writes is copied as a loan break (and freed at munmap). */
+ * the process writes is copied as a loan break (and freed at munmap);
+ * the first written page of a mapping gives it its anonymous memory,
+ * map_anon, once. */
 START_TEST(test_file_mmap_costs)
 {
 	static const char *const kv[] = {
@@ -279,11 +281,30 @@ START_TEST(test_file_mmap_costs)
 	static const char *const wr[] = {
 		"workload.kind=file-read", "workload.size=16KiB",
 		"workload.messages=10", "file.size=2MiB",
-		"workload.write_fraction=1", NULL
+		"workload.write_fraction=1", "machine.map_anon=700ns", NULL
+	};
+	static const char *const none[] = {
+		"workload.kind=file-read", "workload.size=16KiB",
+		"workload.messages=10", "file.size=2MiB",
+		"machine.map_anon=700ns", NULL
+	};
+	static const char *const half[] = {
+		"workload.kind=file-read", "workload.size=16KiB",
+		"workload.messages=200", "file.size=2MiB",
+		"workload.write_fraction=0.5", "machine.map_anon=700ns", NULL
+	};
+	static const char *const half0[] = {
+		"workload.kind=file-read", "workload.size=16KiB",
+		"workload.messages=200", "file.size=2MiB",
+		"workload.write_fraction=0.5", "machine.map_anon=0", NULL
 	};
 	struct model_result m = test_run(kv, "mmap");
 	struct model_result m3 = test_run(fa3, "mmap");
 	struct model_result w = test_run(wr, "mmap");
+	struct model_result n = test_run(none, "mmap");
+	struct model_result h = test_run(half, "mmap");
+	struct model_result h0 = test_run(half0, "mmap");
+	double ops;
 	double map = 500 + 5000 + 1000 + 4 * (130 + 300) + 4096;
 	double unmap = 500 + 4 * (250 + 120 + 110);
 	/* A loan break copies into a fresh page, not in the cache: the
@@ -307,8 +328,22 @@ START_TEST(test_file_mmap_costs)
 	ck_assert_double_eq_tol(test_metric(&w, "cow_faults_per_MiB"), 256,
 	    1e-9);
 	ck_assert_double_eq_tol(test_metric(&w, "cpu_ns_per_byte") * 163840,
-	    10 * (map + 4 * (brk + 1024) + 500 + 4 * (250 + 150 + 110)),
-	    1e-6);
+	    10 * (map + 700 + 4 * (brk + 1024) + 500 + 4 * (250 + 150 +
+	    110)), 1e-6);
+	/* Nothing written, no anonymous memory. */
+	ck_assert_double_eq(test_metric(&n, "cpu_ns_per_byte"),
+	    test_metric(&m, "cpu_ns_per_byte"));
+	/* Half the pages written: map_anon once for each operation that
+	 * writes any (the same draws with and without it: all but 1/16 of
+	 * the 200), and only in the allocation category. */
+	ops = (test_metric(&h, "cpu_alloc_ns_per_byte") -
+	    test_metric(&h0, "cpu_alloc_ns_per_byte")) * 200 * 16384 / 700;
+	ck_assert_double_eq_tol(ops, round(ops), 1e-6);
+	ck_assert_double_lt(fabs(ops - 200 * 15.0 / 16), 4 * sqrt(200 *
+	    15.0 / 256));
+	ck_assert_double_eq_tol(test_metric(&h, "cpu_ns_per_byte") -
+	    test_metric(&h0, "cpu_ns_per_byte"), ops * 700 / (200 * 16384),
+	    1e-9);
 }
 END_TEST
 

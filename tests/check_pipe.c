@@ -298,6 +298,58 @@ START_TEST(test_pipe_lock_serialises_copies)
 }
 END_TEST
 
+/* pipe.lock = spin (Linux's pipe mutex), two CPUs, two 8 KiB messages,
+ * no work: the reader, in first, sleeps on the empty pipe; the writer's
+ * first copy finds the lock free (the reader let it go at 500, before
+ * its switch away; the writer asks at 1 + 500) and wakes the reader,
+ * which copies out until 7497.  The writer's second write() asks for
+ * the lock at 3350 + 500 and spins until 7497 (3647 ns), copies until
+ * 9645; the reader's second read() asks at 7498 + 500 and spins until
+ * 9645 (1647 ns), copies until 11793.  Spinning is busy CPU, no switch,
+ * no wakeup: one sleep in all, the reader's first. */
+START_TEST(test_pipe_lock_spins)
+{
+	static const char *const kv[] = {
+		"workload.kind=pipe", "workload.size=8KiB",
+		"workload.messages=2", "machine.cpus=2", "workload.fill=false",
+		"pipe.writer_rate=10000GB/s", "pipe.reader_rate=10000GB/s",
+		"pipe.lock=spin", NULL
+	};
+	static const char *const sleep[] = {
+		"workload.kind=pipe", "workload.size=8KiB",
+		"workload.messages=2", "machine.cpus=2", "workload.fill=false",
+		"pipe.writer_rate=10000GB/s", "pipe.reader_rate=10000GB/s",
+		NULL
+	};
+	struct pipe_counts c;
+	struct model_result r = pipe_test_run(kv, "copy", 1, &c);
+	uint64_t copy = COPY_FIXED + COPY_NS(8192);
+	/* Work 1 ns a message on either side. */
+	uint64_t writer = 1 + (SYSCALL + copy + WAKEUP) + 1 +
+	    (SYSCALL + 3647 + copy);
+	uint64_t reader = (SYSCALL + CSW) + (CSW + copy) + 1 +
+	    (SYSCALL + 1647 + copy) + 1;
+
+	ck_assert_uint_eq(c.lock_spins, 2);
+	ck_assert_uint_eq(c.lock_spun, 3647 + 1647);
+	ck_assert_uint_eq(c.lock_waits, 0);
+	ck_assert_uint_eq(c.sleeps, 1);
+	ck_assert_uint_eq(c.wakeups, 1);
+	ck_assert_uint_eq(c.switches, 2);
+	ck_assert_uint_eq(r.sim_time_ns, 11794);
+	/* write() at 1 to 7497, at 3350 to 11793 */
+	ck_assert_uint_eq(c.latency, 7496 + 8443);
+	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte"),
+	    (double)(writer + reader) / (2 * 8192), 1e-9);
+	/* The same under lockmgr's rule sleeps on the lock instead. */
+	pipe_test_run(sleep, "copy", 1, &c);
+	ck_assert_uint_eq(c.lock_spins, 0);
+	ck_assert_uint_eq(c.lock_spun, 0);
+	ck_assert_uint_gt(c.lock_waits, 0);
+	ck_assert_uint_eq(c.sleeps, 1 + c.lock_waits);
+}
+END_TEST
+
 /* The writer's and the reader's think times are drawn from their own
  * streams: without them the seed changes nothing; with them a run is the
  * same for the same seed and differs for another. */
@@ -432,6 +484,7 @@ pipe_suite(void)
 	tcase_add_test(tc, test_pipe_direct_write_exact);
 	tcase_add_test(tc, test_pipe_reader_works_after_read);
 	tcase_add_test(tc, test_pipe_lock_serialises_copies);
+	tcase_add_test(tc, test_pipe_lock_spins);
 	tcase_add_test(tc, test_pipe_seeds_and_gaps);
 	tcase_add_test(tc, test_pipe_gift_copies_out);
 	tcase_add_test(tc, test_pipe_fingerprint);

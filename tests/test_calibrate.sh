@@ -46,6 +46,14 @@ while read -r k; do
 	    bad="$bad $k"
 done < "$tmp/keys"
 check "every key says how it was found (not:$bad)" "[ -z '$bad' ]"
+check "the shootdown's slope per page is in the header" \
+    "grep -q '^#   TLB shootdown, target, per round and further page  *[0-9n]' '$tmp/m.ini'"
+# tlb_local from the target's slope, or (no second CPU, a loaded
+# machine) the one-thread slope split, saying why.
+check "tlb_local says where it comes from" \
+    "above '$tmp/m.ini' tlb_local | grep -q '^# \\(MEASURED: TLB shootdown, target, per round and further page\\|DERIVED: the mprotect(PROT_READ), per further page\\)'"
+check "no difference of timings is shown below 0" \
+    "! grep -E '^#   (munmap|mprotect|TLB shootdown).*(IQR|range) -' '$tmp/m.ini'"
 check "no temporary file is left beside it" \
     "[ \$(ls '$tmp' | grep -c '^m\.ini.') -eq 0 ]"
 
@@ -77,6 +85,10 @@ check "and the profile says why" \
     "above '$tmp/f.ini' tlb_shootdown | grep -q '^# NOT MEASURED (no figure for the TLB shootdown, initiator, per round: simulated failure'"
 check "and so does stdout" \
     "grep -q '^  tlb_shootdown .*simulated failure' '$tmp/f.out'"
+check "without the shootdown, tlb_local is the mprotect slope split" \
+    "above '$tmp/f.ini' tlb_local | grep -q '^# DERIVED: the mprotect(PROT_READ), per further page'"
+check "and the slope's probe says why" \
+    "grep -q '^#   TLB shootdown, target, per round and further page  *not measured (simulated failure' '$tmp/f.ini'"
 check "a failed first-touch probe leaves the base's fault_trap" \
     "grep -q \"^fault_trap=\$(sed -n 's/^fault_trap=//p' '$base')\$\" '$tmp/f.ini'"
 

@@ -14,7 +14,7 @@ set style textbox opaque noborder
 set logscale x 2
 set xrange [3468.268799:1238360.561]
 set xtics noenhanced ('4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536, '128KiB' 131072, '256KiB' 262144, '512KiB' 524288, '1MiB' 1048576)
-set yrange [0:2.2]
+set yrange [0:1.6]
 set xlabel 'workload.size (bytes, log scale)' noenhanced
 set title 'file-read-host (mean of 3 replications, 95% intervals)' noenhanced
 set lmargin at screen 0.0900
@@ -25,9 +25,9 @@ set ylabel 'CPU time per byte delivered (ns/B)' noenhanced
 unset arrow
 unset label
 set key at screen 0.8500, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
-set arrow from 107568.0434, graph 0 to 107568.0434, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
+set arrow from 815349.3011, graph 0 to 815349.3011, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
 set label 'exchange cheaper than copy over the whole range' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
-set label 'mmap cheaper than copy above about 105KiB (between 64KiB and 128KiB)' at graph 0.015, graph 0.9396 left front boxed noenhanced textcolor rgb '#117733'
+set label 'mmap cheaper than copy above about 796KiB (between 512KiB and 1MiB)' at graph 0.015, graph 0.9396 left front boxed noenhanced textcolor rgb '#117733'
 plot 'file-read-host.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
      '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.60 lc rgb '#332288' title 'copy' noenhanced, \
      'file-read-host.dat' using 1:($5 > 0 ? $4 : NaN):5 with yerrorbars lw 1.5 ps 0 lc rgb '#CC6677' notitle, \

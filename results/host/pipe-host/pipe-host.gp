@@ -14,7 +14,7 @@ set style textbox opaque noborder
 set logscale x 2
 set xrange [407.3146797:1318074.056]
 set xtics noenhanced ('512B' 512, '1KiB' 1024, '2KiB' 2048, '4KiB' 4096, '8KiB' 8192, '16KiB' 16384, '32KiB' 32768, '64KiB' 65536, '128KiB' 131072, '256KiB' 262144, '512KiB' 524288, '1MiB' 1048576)
-set yrange [0:19]
+set yrange [0:10]
 set xlabel 'workload.size (bytes, log scale)' noenhanced
 set title 'pipe-host (mean of 3 replications, 95% intervals)' noenhanced
 set lmargin at screen 0.0900
@@ -25,9 +25,12 @@ set ylabel 'CPU time per byte delivered (ns/B)' noenhanced
 unset arrow
 unset label
 set key at screen 0.8870, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
-set arrow from 4096, graph 0 to 4096, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
+set arrow from 64805.71675, graph 0 to 64805.71675, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
+set arrow from 67687.40904, graph 0 to 67687.40904, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
+set arrow from 574692.8007, graph 0 to 574692.8007, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
 set label 'loan cheaper than copy nowhere in this range' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
-set label 'gift cheaper than copy from 4KiB' at graph 0.015, graph 0.9396 left front boxed noenhanced textcolor rgb '#117733'
+set label 'gift cheaper than copy from about 63.3KiB (between 32KiB and 64KiB) to about 66.1KiB' at graph 0.015, graph 0.9396 left front boxed noenhanced textcolor rgb '#117733'
+set label '(between 64KiB and 128KiB) and above about 561KiB (between 512KiB and 1MiB)' at graph 0.035, graph 0.9019 left front boxed noenhanced textcolor rgb '#117733'
 plot 'pipe-host.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
      '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.60 lc rgb '#332288' title 'copy' noenhanced, \
      'pipe-host.dat' using 1:($5 > 0 ? $4 : NaN):5 with yerrorbars lw 1.5 ps 0 lc rgb '#CC6677' notitle, \

@@ -14,7 +14,7 @@ set style textbox opaque noborder
 set logscale x 2
 set xrange [3468.268799:1238360.561]
 set xtics noenhanced ('4KiB' 4096, '16KiB' 16384, '64KiB' 65536, '256KiB' 262144, '1MiB' 1048576)
-set yrange [0:0.16]
+set yrange [0:0.0055]
 set xlabel 'workload.size (bytes, log scale)' noenhanced
 set title 'file-read-host: workload.write_fraction from which copy is cheaper than mmap (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900
@@ -25,7 +25,8 @@ set ylabel 'workload.write_fraction at break-even, mean and 95% interval' noenha
 unset arrow
 unset label
 unset key
-set label 'copy already cheaper than mmap at the low end of the search at workload.size = 4KiB, 16KiB, 64KiB' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+set label 'copy already cheaper than mmap at the low end of the search at workload.size = 4KiB, 16KiB, 64KiB,' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
+set label '256KiB' at graph 0.035, graph 0.9396 left front boxed noenhanced textcolor rgb '#CC6677'
 plot 'file-read-host-threshold.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
      '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.20 lc rgb '#332288' title 'break-even (mean, 95% interval)' noenhanced
 set output

@@ -14,7 +14,7 @@ set style textbox opaque noborder
 set logscale x 2
 set xrange [3468.268799:1238360.561]
 set xtics noenhanced ('4KiB' 4096, '16KiB' 16384, '64KiB' 65536, '256KiB' 262144, '1MiB' 1048576)
-set yrange [0:0.24]
+set yrange [0:0.062]
 set xlabel 'workload.size (bytes, log scale)' noenhanced
 set title 'file-read-host: workload.write_fraction from which copy is cheaper than exchange (cpu_ns_per_byte)' noenhanced
 set lmargin at screen 0.0900
