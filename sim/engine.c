@@ -59,6 +59,8 @@
 #define ENGINE_AHEAD	8
 /* Sweep dead entries when more than live ones and this many. */
 #define ENGINE_COMPACT_MIN	64
+/* Slots of the handler table at first: more than a model's handlers. */
+#define ENGINE_KINDS_MIN	64
 
 /* The handler travels with its entry, so running an event reads its
  * bucket in order and touches the slot table only for the generation. */
@@ -78,6 +80,13 @@ struct engine_chunk {
 };
 G_STATIC_ASSERT(sizeof(struct engine_chunk) == 4096);
 
+/* A handler's kind, for the fingerprint: its rank among the handlers
+ * in the order each first ran in this engine. */
+struct engine_kind {
+	engine_fn	 fn;		/* NULL: a free slot */
+	uint32_t	 id;
+};
+
 struct engine_chain {
 	struct engine_chunk	*head;
 	struct engine_chunk	*tail;
@@ -89,6 +98,10 @@ struct engine {
 	sim_time		 last;	/* every pending time is >= last */
 	uint64_t		 executed;
 	uint64_t		 fingerprint;
+	/* The kind of each handler run, by engine_kind(). */
+	struct engine_kind	*kinds;
+	uint32_t		 kinds_mask;	/* slots - 1, a power of 2 */
+	uint32_t		 nkinds;
 	gboolean		 stop;
 	engine_fn		 current;	/* the handler run last */
 	engine_fn		 after;		/* engine_set_after_event() */
@@ -128,6 +141,8 @@ engine_new(void)
 	e->run_cap = 64;
 	e->run = g_new(struct engine_ev, e->run_cap);
 	e->fingerprint = 0xCBF29CE484222325ull;
+	e->kinds_mask = ENGINE_KINDS_MIN - 1;
+	e->kinds = g_new0(struct engine_kind, ENGINE_KINDS_MIN);
 	return e;
 }
 
@@ -180,6 +195,7 @@ engine_free(struct engine *e)
 		g_aligned_free(c);
 	}
 	g_free(e->run);
+	g_free(e->kinds);
 	g_free(e->gen);
 	g_free(e->free);
 	g_free(e);
@@ -643,6 +659,57 @@ engine_fp_mix(uint64_t h, uint64_t x)
 	return h ^ (h >> 29);
 }
 
+/* The handler table's slot for fn: the address only places it there,
+ * it never decides an id. */
+static inline uint32_t
+engine_kind_slot(const struct engine *e, engine_fn fn)
+{
+	return (uint32_t)(((uint64_t)(uintptr_t)fn *
+	    0x9E3779B97F4A7C15ull) >> 40) & e->kinds_mask;
+}
+
+/* Twice the slots when half are taken: probes stay short. */
+static void
+engine_kinds_grow(struct engine *e)
+{
+	struct engine_kind	*old = e->kinds;
+	uint32_t		 n = e->kinds_mask + 1, i, s;
+
+	e->kinds_mask = 2 * n - 1;
+	e->kinds = g_new0(struct engine_kind, 2 * n);
+	for (i = 0; i < n; i++) {
+		if (old[i].fn == NULL)
+			continue;
+		for (s = engine_kind_slot(e, old[i].fn); e->kinds[s].fn != NULL;
+		    s = (s + 1) & e->kinds_mask)
+			;
+		e->kinds[s] = old[i];
+	}
+	g_free(old);
+}
+
+/* The kind of handler fn, 0, 1, 2, ... in the order the handlers first
+ * ran here: the same for a model however its functions lie in memory
+ * (build, ASLR, threads), so it goes in the fingerprint.  Open
+ * addressing with linear probes, a model's few dozen handlers in a
+ * table of 64 slots. */
+static inline uint32_t
+engine_kind(struct engine *e, engine_fn fn)
+{
+	uint32_t	s;
+
+	for (s = engine_kind_slot(e, fn); e->kinds[s].fn != fn;
+	    s = (s + 1) & e->kinds_mask)
+		if (e->kinds[s].fn == NULL) {
+			e->kinds[s].fn = fn;
+			e->kinds[s].id = e->nkinds++;
+			if (2 * e->nkinds > e->kinds_mask)
+				engine_kinds_grow(e);
+			return e->nkinds - 1;
+		}
+	return e->kinds[s].id;
+}
+
 /* The events up to 'until', at most max of them; after() (a constant
  * where it is inlined) after each. */
 G_ALWAYS_INLINE static inline void
@@ -674,7 +741,10 @@ engine_events_run(struct engine *e, sim_time until, uint64_t max,
 			e->head[engine_digit(e->now, 0)]++;
 		e->live--;
 		e->executed++;
-		e->fingerprint = engine_fp_mix(e->fingerprint, e->now);
+		/* The time, then the kind (with bit 62: a time has it
+		 * only after 146 years, engine_fingerprint_add bit 63). */
+		e->fingerprint = engine_fp_mix(engine_fp_mix(e->fingerprint,
+		    e->now), engine_kind(e, fn) | (uint64_t)1 << 62);
 		e->current = fn;
 		fn(e, ctx);
 		if (after != NULL)
@@ -762,7 +832,8 @@ engine_storage(const struct engine *e)
 {
 	return sizeof(*e) + e->nchunks * sizeof(struct engine_chunk) +
 	    (size_t)e->run_cap * sizeof(struct engine_ev) +
-	    (size_t)e->slots_cap * 2 * sizeof(uint32_t);
+	    (size_t)e->slots_cap * 2 * sizeof(uint32_t) +
+	    (size_t)(e->kinds_mask + 1) * sizeof(struct engine_kind);
 }
 
 void

@@ -61,12 +61,15 @@ size_t		 engine_pending(const struct engine *);
 size_t		 engine_storage(const struct engine *);
 
 /* Fingerprint of the event sequence, as OMNeT++ fingerprints: the engine
- * folds the time of every event it runs, as the event starts, with one
- * multiply-xorshift step; handlers may fold a small stable integer 'kind'
- * as well (engine_fingerprint_add), so that two runs whose events come
- * at the same times but do different things still differ.  Equal
- * fingerprints mean, for all practical purposes, the same event history;
- * `loansim regress` demands them exactly. */
+ * folds the time and the kind of every event it runs, as the event
+ * starts, with multiply-xorshift steps.  An event's kind is its
+ * handler's rank in the order the handlers first ran in this engine
+ * (0 for the first handler run, 1 for the next new one...): the same
+ * for a model in any build, at any address, on any thread.  Handlers
+ * may fold a small stable integer 'kind' of their own as well
+ * (engine_fingerprint_add), for what one handler does in different
+ * ways.  Equal fingerprints mean, for all practical purposes, the same
+ * event history; `loansim regress` demands them exactly. */
 void		 engine_fingerprint_add(struct engine *, uint32_t kind);
 uint64_t	 engine_fingerprint(const struct engine *);
 
