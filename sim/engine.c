@@ -59,6 +59,8 @@
 #define ENGINE_AHEAD	8
 /* Sweep dead entries when more than live ones and this many. */
 #define ENGINE_COMPACT_MIN	64
+/* Events between two looks at the interrupt flag: a few milliseconds. */
+#define ENGINE_POLL	((uint64_t)1 << 16)
 /* Slots of the handler table at first: more than a model's handlers. */
 #define ENGINE_KINDS_MIN	64
 
@@ -103,6 +105,8 @@ struct engine {
 	uint32_t		 kinds_mask;	/* slots - 1, a power of 2 */
 	uint32_t		 nkinds;
 	gboolean		 stop;
+	const volatile sig_atomic_t *interrupt;	/* engine_set_interrupt() */
+	gboolean		 interrupted;
 	engine_fn		 current;	/* the handler run last */
 	engine_fn		 after;		/* engine_set_after_event() */
 	void			*after_ctx;
@@ -752,6 +756,32 @@ engine_events_run(struct engine *e, sim_time until, uint64_t max,
 	}
 }
 
+/* The events up to 'until', at most max of them, in rounds of
+ * ENGINE_POLL; between two rounds a look at the interrupt flag (not
+ * after the last: a run that ends by itself is not interrupted). */
+static void
+engine_events_poll(struct engine *e, sim_time until, uint64_t max)
+{
+	uint64_t	start = e->executed, round, before;
+
+	for (;;) {
+		round = MIN(max - (e->executed - start), ENGINE_POLL);
+		before = e->executed;
+		if (e->after == NULL)
+			engine_events_run(e, until, round, NULL, NULL);
+		else
+			engine_events_run(e, until, round, e->after,
+			    e->after_ctx);
+		if (e->stop || e->executed - before < round || e->live == 0 ||
+		    e->executed - start == max)
+			return;
+		if (e->interrupt != NULL && *e->interrupt != 0) {
+			e->stop = e->interrupted = TRUE;
+			return;
+		}
+	}
+}
+
 static uint64_t
 engine_loop(struct engine *e, sim_time until, uint64_t max,
     gboolean advance_when_empty)
@@ -759,10 +789,8 @@ engine_loop(struct engine *e, sim_time until, uint64_t max,
 	uint64_t	start = e->executed;
 
 	e->stop = FALSE;
-	if (e->after == NULL)
-		engine_events_run(e, until, max, NULL, NULL);
-	else
-		engine_events_run(e, until, max, e->after, e->after_ctx);
+	e->interrupted = FALSE;
+	engine_events_poll(e, until, max);
 	if (e->live == 0)
 		engine_clear(e);
 	if (!e->stop && e->now < until && (e->live > 0 ?
@@ -795,6 +823,18 @@ engine_set_after_event(struct engine *e, engine_fn fn, void *ctx)
 {
 	e->after = fn;
 	e->after_ctx = ctx;
+}
+
+void
+engine_set_interrupt(struct engine *e, const volatile sig_atomic_t *flag)
+{
+	e->interrupt = flag;
+}
+
+gboolean
+engine_interrupted(const struct engine *e)
+{
+	return e->interrupted;
 }
 
 engine_fn

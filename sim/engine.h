@@ -6,6 +6,7 @@
 #define LOANSIM_ENGINE_H
 
 #include <glib.h>
+#include <signal.h>
 #include <stdint.h>
 
 typedef uint64_t sim_time;	/* nanoseconds since the start of the run */
@@ -50,6 +51,14 @@ gboolean	 engine_stopped(const struct engine *);
  * engine_stop().  It takes effect at the next engine_run*() call, and
  * a run without one pays nothing for it (the loop is specialised). */
 void		 engine_set_after_event(struct engine *, engine_fn, void *ctx);
+/* A flag that interrupts a run (NULL: none), as a SIGINT handler sets
+ * one: an engine_run*() call looks at it after every 2^16 events (a
+ * few milliseconds of a model) while it has more to run and, once it
+ * is non-zero, stops as engine_stop() does; engine_interrupted() then
+ * says so, until the next engine_run*() call. */
+void		 engine_set_interrupt(struct engine *,
+		    const volatile sig_atomic_t *);
+gboolean	 engine_interrupted(const struct engine *);
 /* The handler of the event running, or of the last one run (NULL before
  * any): with engine_now() and engine_events(), the event an error
  * names. */

@@ -24,8 +24,9 @@
 #define STUDY_KEY_TAG "# loansim key "
 #define STUDY_DONE_TAG "# loansim done "
 
-/* Set by the command line's SIGINT/SIGTERM handler: start no other run;
- * the runs under way finish and are journaled for a rerun to resume. */
+/* Set by the command line's SIGINT/SIGTERM handler: start no other run,
+ * and abandon the runs under way (the engine looks at it every 2^16
+ * events); the runs finished are journaled for a rerun to resume. */
 volatile sig_atomic_t study_interrupted;
 
 struct study {
@@ -754,9 +755,15 @@ study_do_run(struct study *st, size_t r)
 
 	study_unindex(st, r, &point, &s, &rep);
 	ok = sweep_apply(st->sw, point, pp, &e) &&
-	    model_run(pp, st->strat[s], st->seed, (guint32)rep, &st->res[r],
-	    &e);
+	    model_run_interruptible(pp, st->strat[s], st->seed, (guint32)rep,
+	    &study_interrupted, &st->res[r], &e);
 	params_free(pp);
+	if (!ok && g_error_matches(e, LOANSIM_ERROR,
+	    LOANSIM_ERROR_INTERRUPTED)) {
+		/* Abandoned: never journaled; study_do says why. */
+		g_error_free(e);
+		return FALSE;
+	}
 	if (!ok) {
 		g_mutex_lock(&st->lock);
 		if (st->error == NULL)
@@ -775,7 +782,7 @@ study_do_run(struct study *st, size_t r)
 }
 
 /* Whether to start another run: not after an error, nor once SIGINT or
- * SIGTERM came (the runs under way finish and are journaled). */
+ * SIGTERM came (the runs under way stop too, unjournaled). */
 static gboolean
 study_go(struct study *st)
 {

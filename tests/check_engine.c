@@ -591,6 +591,60 @@ START_TEST(test_events_cancel_rearm_bounded)
 }
 END_TEST
 
+/* The interrupt flag, set "by a signal" at a given event: the run
+ * stops at the next look, after a multiple of 2^16 events. */
+struct intr {
+	volatile sig_atomic_t	 flag;
+	uint64_t		 n;
+	uint64_t		 set_at;
+};
+
+static void
+intr_tick(struct engine *e, void *ctx)
+{
+	struct intr	*in = ctx;
+
+	if (++in->n == in->set_at)
+		in->flag = 1;
+	engine_schedule(e, 1, intr_tick, in);
+}
+
+START_TEST(test_events_interrupt)
+{
+	struct engine	*e = engine_new();
+	struct intr	 in = { 0, 0, 100000 };
+
+	engine_schedule(e, 1, intr_tick, &in);
+	/* No flag: not interrupted. */
+	ck_assert_uint_eq(engine_run_bounded(e, SIM_TIME_MAX, 200000), 200000);
+	ck_assert(!engine_interrupted(e));
+	/* Set at the 100000th event of the next run: it stops at the
+	 * second look, after 2 x 65536 events, the clock at the last. */
+	in.n = 0;
+	in.flag = 0;
+	engine_set_interrupt(e, &in.flag);
+	ck_assert_uint_eq(engine_run_until(e, 10000000), 131072);
+	ck_assert(engine_interrupted(e));
+	ck_assert(engine_stopped(e));
+	ck_assert_uint_eq(engine_now(e), 200000 + 131072);
+	ck_assert_uint_eq(engine_pending(e), 1);
+	/* Still set: the next run stops at its first look. */
+	ck_assert_uint_eq(engine_run(e), 65536);
+	ck_assert(engine_interrupted(e));
+	/* A run that ends by itself is not interrupted, the flag set or
+	 * not. */
+	ck_assert_uint_eq(engine_run_bounded(e, SIM_TIME_MAX, 65536), 65536);
+	ck_assert(!engine_interrupted(e));
+	ck_assert_uint_eq(engine_run_until(e, engine_now(e) + 1000), 1000);
+	ck_assert(!engine_interrupted(e));
+	/* Cleared: it runs on. */
+	in.flag = 0;
+	ck_assert_uint_eq(engine_run_bounded(e, SIM_TIME_MAX, 300000), 300000);
+	ck_assert(!engine_interrupted(e));
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(test_events_fingerprint)
 {
 	struct engine	*a = engine_new(), *b = engine_new();
@@ -1271,6 +1325,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_events_until_and_stop);
 	tcase_add_test(tc, test_events_after_hook);
 	tcase_add_test(tc, test_events_fingerprint);
+	tcase_add_test(tc, test_events_interrupt);
 	tcase_add_test(tc, test_events_fingerprint_times);
 	tcase_add_test(tc, test_events_fingerprint_kinds);
 	tcase_add_test(tc, test_events_until_empty);
