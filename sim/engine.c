@@ -29,6 +29,18 @@
  * The order is exactly that of a heap keyed on (time, sequence number),
  * the engine loansim had before.
  *
+ * While at most 48 events are pending (small mode) there is no
+ * radix heap: their keys (time, index of the entry) are in one array
+ * sorted by time, an event scheduled goes after the keys of its time or
+ * earlier by an insertion sort's step, and the next event is the first
+ * key.  For so few events the step costs less than pushing into a bucket
+ * and moving it down the levels (in CPU time the socket model runs 10%
+ * faster, the hold model at 10 events 20%).  One more moves them all
+ * into the radix heap, in order; when level 0 runs dry with at most 24
+ * events left, every bucket's events come back, bucket after bucket,
+ * each into its place.  Both ways a time's events keep their order, so
+ * the order run is the same in either mode.
+ *
  * Chains are lists of fixed-size chunks from a pool: a chunk emptied by
  * running or moving its events goes back to the pool while still in the
  * cache, and storage follows the events pending (plus a part-filled chunk
@@ -57,6 +69,15 @@
 #define ENGINE_CHUNK	127
 /* Entries of 'run' ahead whose slot is prefetched. */
 #define ENGINE_AHEAD	8
+/* At most this many entries are kept in one sorted array (small mode);
+ * back there when level 0 runs dry with at most ENGINE_SMALL_LOW live
+ * events left.  In CPU time the array beats the radix heap up to about
+ * 45 events pending (bench/bench_hold, bench/bench_model). */
+#ifndef ENGINE_SMALL
+#define ENGINE_SMALL		48
+#endif
+#define ENGINE_SMALL_LOW	(ENGINE_SMALL / 2)
+G_STATIC_ASSERT(ENGINE_SMALL <= 65536);
 /* Sweep dead entries when more than live ones and this many. */
 #define ENGINE_COMPACT_MIN	64
 /* Events between two looks at the interrupt flag: a few milliseconds. */
@@ -89,6 +110,13 @@ struct engine_kind {
 	uint32_t	 id;
 };
 
+/* A small-mode key, 16 bytes: the time of an event in sev[x]. */
+struct engine_skey {
+	sim_time	 time;
+	uint32_t	 x;
+	uint32_t	 pad;
+};
+
 struct engine_chain {
 	struct engine_chunk	*head;
 	struct engine_chunk	*tail;
@@ -97,6 +125,12 @@ struct engine_chain {
 
 struct engine {
 	sim_time		 now;
+	/* Small mode: every entry's key is in sk[sh .. sn), sorted by time
+	 * and, on a tie, by scheduling, its event in sev[]; levels and
+	 * 'run' are empty. */
+	gboolean		 small;
+	uint32_t		 sh;
+	uint32_t		 sn;
 	sim_time		 last;	/* every pending time is >= last */
 	uint64_t		 executed;
 	uint64_t		 fingerprint;
@@ -131,6 +165,10 @@ struct engine {
 	uint32_t		 nslots;
 	uint32_t		 nfree;
 	uint32_t		 slots_cap;
+	uint32_t		 nsfree;
+	uint16_t		 sfree[ENGINE_SMALL];	/* free in sev[] */
+	struct engine_skey	 sk[ENGINE_SMALL];
+	struct engine_ev	 sev[ENGINE_SMALL];
 };
 
 struct engine *
@@ -144,6 +182,9 @@ engine_new(void)
 			e->b[k][d].min = SIM_TIME_MAX;
 	e->run_cap = 64;
 	e->run = g_new(struct engine_ev, e->run_cap);
+	e->small = TRUE;
+	for (d = 0; d < ENGINE_SMALL; d++)
+		e->sfree[e->nsfree++] = (uint16_t)(ENGINE_SMALL - 1 - d);
 	e->fingerprint = 0xCBF29CE484222325ull;
 	e->kinds_mask = ENGINE_KINDS_MIN - 1;
 	e->kinds = g_new0(struct engine_kind, ENGINE_KINDS_MIN);
@@ -338,6 +379,137 @@ engine_drop(struct engine *e, const struct engine_ev *ev)
 	e->dead--;
 }
 
+/* --- small mode ----------------------------------------------------- */
+
+/* Into sk[], after every key of its time or earlier (FIFO on ties):
+ * the later keys move up one, an insertion sort's step (one loop that
+ * compares and moves, and mispredicts once: faster than a binary
+ * search and memmove at these sizes).  Fewer than ENGINE_SMALL keys
+ * are stored; the room left by those run is taken back at the end. */
+static inline void
+engine_small_insert(struct engine *e, const struct engine_ev *ev)
+{
+	uint32_t	x = e->sfree[--e->nsfree], i;
+
+	e->sev[x] = *ev;
+	if (e->sn == ENGINE_SMALL) {
+		memmove(e->sk, &e->sk[e->sh],
+		    (e->sn - e->sh) * sizeof(e->sk[0]));
+		e->sn -= e->sh;
+		e->sh = 0;
+	}
+	for (i = e->sn; i > e->sh && e->sk[i - 1].time > ev->time; i--)
+		e->sk[i] = e->sk[i - 1];
+	e->sk[i].time = ev->time;
+	e->sk[i].x = x;
+	e->sn++;
+}
+
+static inline struct engine_ev *
+engine_small_top(struct engine *e)
+{
+	return &e->sev[e->sk[e->sh].x];
+}
+
+/* The first key leaves (its event was run or dropped). */
+static inline void
+engine_small_pop(struct engine *e)
+{
+	e->sfree[e->nsfree++] = (uint16_t)e->sk[e->sh++].x;
+}
+
+/* Drop the dead entries, keeping the order of the rest. */
+static void
+engine_small_compact(struct engine *e)
+{
+	uint32_t	i, n = e->sh, x;
+
+	for (i = e->sh; i < e->sn; i++) {
+		x = e->sk[i].x;
+		if (engine_ev_dead(e, &e->sev[x])) {
+			engine_drop(e, &e->sev[x]);
+			e->sfree[e->nsfree++] = (uint16_t)x;
+		} else
+			e->sk[n++] = e->sk[i];
+	}
+	e->sn = n;
+}
+
+/* sk[] is full of live events: they go to the radix heap in order, so
+ * that ties keep it ('last' is at most the earliest of them). */
+static void
+engine_small_spill(struct engine *e)
+{
+	uint32_t	i, x;
+
+	e->small = FALSE;
+	for (i = e->sh; i < e->sn; i++) {
+		x = e->sk[i].x;
+		engine_push(e, &e->sev[x]);
+		e->sfree[e->nsfree++] = (uint16_t)x;
+	}
+	e->sh = e->sn = 0;
+}
+
+/* Level 0 is empty and at most ENGINE_SMALL_LOW events are live: every
+ * bucket's live entries into sk[], bucket after bucket; a time's events
+ * are in one bucket in the order scheduled, and keep it.  Dead entries
+ * are dropped. */
+static void
+engine_small_gather(struct engine *e)
+{
+	struct engine_chunk	*c;
+	unsigned		 k, d;
+	uint32_t		 i;
+
+	g_assert(e->rpos == e->rn && e->mask[0] == 0);
+	e->small = TRUE;
+	for (k = 1; k < ENGINE_LEVELS; k++)
+		while (e->mask[k] != 0) {
+			d = (unsigned)__builtin_ctzll(e->mask[k]);
+			for (c = e->b[k][d].head; c != NULL; c = c->next)
+				for (i = 0; i < c->n; i++)
+					if (engine_ev_dead(e, &c->ev[i]))
+						engine_drop(e, &c->ev[i]);
+					else
+						engine_small_insert(e,
+						    &c->ev[i]);
+			engine_bucket_empty(e, k, d);
+		}
+	g_assert(e->levels == 0 && e->sn - e->sh == e->live);
+}
+
+/* The first live event of sk[], NULL if none. */
+static inline struct engine_ev *
+engine_small_first(struct engine *e)
+{
+	struct engine_ev	*ev;
+
+	while (e->sh < e->sn) {
+		ev = engine_small_top(e);
+		if (G_LIKELY(!engine_ev_dead(e, ev)))
+			return ev;
+		engine_drop(e, ev);
+		engine_small_pop(e);
+	}
+	return NULL;
+}
+
+static inline void
+engine_small_add(struct engine *e, const struct engine_ev *ev)
+{
+	if (G_UNLIKELY(e->sn - e->sh == ENGINE_SMALL)) {
+		if (e->dead > 0)
+			engine_small_compact(e);
+		if (e->sn - e->sh == ENGINE_SMALL) {
+			engine_small_spill(e);
+			engine_push(e, ev);
+			return;
+		}
+	}
+	engine_small_insert(e, ev);
+}
+
 static inline engine_event_id
 engine_add(struct engine *e, sim_time when, engine_fn fn, void *ctx)
 {
@@ -349,7 +521,10 @@ engine_add(struct engine *e, sim_time when, engine_fn fn, void *ctx)
 	ev.ctx = ctx;
 	ev.slot = engine_slot_get(e);
 	ev.gen = ++e->gen[ev.slot];	/* odd: pending */
-	engine_push(e, &ev);
+	if (e->small)
+		engine_small_add(e, &ev);
+	else
+		engine_push(e, &ev);
 	e->live++;
 	return ((uint64_t)ev.gen << 32) | ev.slot;
 }
@@ -419,6 +594,7 @@ engine_compact(struct engine *e)
 		else
 			e->run[n++] = e->run[i];
 	e->rn = n;
+	engine_small_compact(e);
 	for (k = 0; k < ENGINE_LEVELS; k++)
 		for (m = e->mask[k]; m != 0; m &= m - 1)
 			engine_compact_bucket(e, k,
@@ -596,9 +772,18 @@ engine_next(struct engine *e, sim_time until)
 	struct engine_ev	*ev;
 	unsigned		 k, d;
 
+	if (e->small) {
+		ev = engine_small_first(e);
+		return ev != NULL && ev->time <= until ? ev : NULL;
+	}
 	while ((ev = engine_level0(e)) == NULL) {
 		if (e->levels == 0)
 			return NULL;
+		if (e->live <= ENGINE_SMALL_LOW) {
+			engine_small_gather(e);
+			ev = engine_small_first(e);
+			return ev != NULL && ev->time <= until ? ev : NULL;
+		}
 		k = (unsigned)__builtin_ctz(e->levels);
 		d = (unsigned)__builtin_ctzll(e->mask[k]);
 		if (e->b[k][d].min > until)
@@ -629,7 +814,8 @@ engine_bucket_min(const struct engine *e, unsigned k, unsigned d)
 static sim_time
 engine_peek(struct engine *e)
 {
-	const struct engine_ev	*ev = engine_level0(e);
+	const struct engine_ev	*ev = e->small ? engine_small_first(e) :
+				    engine_level0(e);
 	uint64_t		 m;
 	unsigned		 k;
 	sim_time		 t;
@@ -651,6 +837,7 @@ static void
 engine_clear(struct engine *e)
 {
 	engine_compact(e);
+	e->small = TRUE;
 	e->last = e->now;
 }
 
@@ -735,7 +922,9 @@ engine_events_run(struct engine *e, sim_time until, uint64_t max,
 		e->gen[ev->slot]++;	/* even: run */
 		engine_slot_put(e, ev->slot);
 		e->last = e->now;
-		if (e->in_run) {
+		if (e->small)
+			engine_small_pop(e);
+		else if (e->in_run) {
 			/* Slots are scattered: fetch one a little ahead. */
 			if (e->rpos + ENGINE_AHEAD < e->rn)
 				__builtin_prefetch(&e->gen[e->run[e->rpos +

@@ -306,19 +306,36 @@ qref_first_time(const struct qref *q)
 	    ((struct qtag *)g_sequence_get(it))->t;
 }
 
+static void
+qref_init(struct qref *q, uint64_t seed, const char *stream)
+{
+	memset(q, 0, sizeof(*q));
+	q->e = engine_new();
+	rng_init(&q->g, seed, 0, stream);
+	q->pend = g_sequence_new(NULL);
+	q->by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
+	q->ids = g_array_new(FALSE, FALSE, sizeof(engine_event_id));
+	q->tags = g_ptr_array_new_with_free_func(g_free);
+}
+
+static void
+qref_clear(struct qref *q)
+{
+	engine_free(q->e);
+	g_sequence_free(q->pend);
+	g_hash_table_destroy(q->by_id);
+	g_array_free(q->ids, TRUE);
+	g_ptr_array_free(q->tags, TRUE);
+}
+
 START_TEST(test_events_against_reference)
 {
-	struct qref	q = { 0 };
+	struct qref	q;
 	unsigned	op, c, phase;
 	uint64_t	before, n;
 	sim_time	until;
 
-	q.e = engine_new();
-	rng_init(&q.g, 17, 0, "test.reference");
-	q.pend = g_sequence_new(NULL);
-	q.by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
-	q.ids = g_array_new(FALSE, FALSE, sizeof(engine_event_id));
-	q.tags = g_ptr_array_new_with_free_func(g_free);
+	qref_init(&q, 17, "test.reference");
 	for (op = 0; op < 200000; op++) {
 		/* Phases: filling, cancelling (dead entries outnumber live
 		 * ones), draining. */
@@ -358,11 +375,44 @@ START_TEST(test_events_against_reference)
 	/* Enough of everything happened. */
 	ck_assert_uint_gt(q.ran, 50000);
 	ck_assert_uint_gt(q.ids->len - q.ran, 10000);	/* cancelled */
-	engine_free(q.e);
-	g_sequence_free(q.pend);
-	g_hash_table_destroy(q.by_id);
-	g_array_free(q.ids, TRUE);
-	g_ptr_array_free(q.tags, TRUE);
+	qref_clear(&q);
+}
+END_TEST
+
+/* The same against the reference, the number pending going up and
+ * down across the size at which the engine leaves its sorted array for
+ * the radix heap (48) and comes back (24), again and again, with ties
+ * and cancellations on the way. */
+START_TEST(test_events_small_and_radix)
+{
+	struct qref	q;
+	unsigned	cycle, high, low;
+	uint64_t	before;
+
+	qref_init(&q, 23, "test.small");
+	for (cycle = 0; cycle < 300; cycle++) {
+		high = 40 + (unsigned)rng_below(&q.g, 60);
+		low = (unsigned)rng_below(&q.g, 40);
+		while ((unsigned)g_sequence_get_length(q.pend) < high) {
+			qref_schedule(&q);
+			if (rng_below(&q.g, 8) == 0)
+				qref_cancel(&q);
+		}
+		while ((unsigned)g_sequence_get_length(q.pend) > low) {
+			before = q.ran;
+			HOT_ASSERT(engine_run_bounded(q.e, SIM_TIME_MAX, 1) ==
+			    q.ran - before);
+			if (rng_below(&q.g, 4) == 0)
+				qref_cancel(&q);
+		}
+		HOT_ASSERT(engine_pending(q.e) ==
+		    (size_t)g_sequence_get_length(q.pend));
+	}
+	before = q.ran;
+	ck_assert_uint_eq(engine_run(q.e), q.ran - before);
+	ck_assert_uint_eq(g_sequence_get_length(q.pend), 0);
+	ck_assert_uint_gt(q.ran, 10000);
+	qref_clear(&q);
 }
 END_TEST
 
@@ -1332,6 +1382,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_events_cancel_rearm_bounded);
 	tcase_add_test(tc, test_events_pingpong_bounded);
 	tcase_add_test(tc, test_events_against_reference);
+	tcase_add_test(tc, test_events_small_and_radix);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/sim/rng");
 	tcase_add_test(tc, test_rng_philox_known_answers);
