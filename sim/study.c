@@ -1050,19 +1050,34 @@ study_mkdir(const char *dir, GError **error)
 
 /* --- a finished study is not done again ------------------------------ */
 
+/* A digest of a file's bytes, to tell a changed file from the one a
+ * stamp names (nothing adversarial): 64 bits, eight bytes a
+ * multiply-xorshift step, then splitmix64's finaliser.  SHA-256 of the
+ * 1.2 MB program took 3% of a default study's instructions. */
 static char *
 study_file_digest(const char *path)
 {
-	char	*text = NULL, *d;
-	gsize	 len;
+	char		*text = NULL;
+	gsize		 len, i;
+	guint64		 h, w;
 
 	if (path == NULL ||
 	    !g_file_get_contents(path, &text, &len, NULL))
 		return NULL;
-	d = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (guchar *)text,
-	    len);
+	h = len;
+	for (i = 0; i < len; i += 8) {
+		w = 0;
+		if (len - i >= 8)
+			memcpy(&w, text + i, 8);
+		else
+			memcpy(&w, text + i, len - i);
+		h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+		h ^= h >> 29;
+	}
 	g_free(text);
-	return d;
+	h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+	h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+	return g_strdup_printf("%016" G_GINT64_MODIFIER "x", h ^ (h >> 31));
 }
 
 /* What ROWS.done says of a finished study: its key with every option
