@@ -1345,6 +1345,46 @@ START_TEST(test_units_bad)
 }
 END_TEST
 
+/* units_round is llround for every double from 0 up: edges where
+ * adding 0.5 would round wrongly, exact halves, the integers past 2^52,
+ * then random values of every magnitude and random bit patterns. */
+START_TEST(test_units_round)
+{
+	static const double edge[] = {
+		0, 0x1p-1074, 0.49999999999999994, 0.5, 0.5000000000000001,
+		1, 1.5, 2.5, 3.4999999999999996, 1e15 + 0.5, 0x1p52 - 0.5,
+		0x1p52 - 1.5, 0x1p52, 0x1p52 + 1, 0x1p53 - 1, 0x1p53,
+		0x1p53 + 2, 0x1p62, 0x1p63 - 1024
+	};
+	struct rng	 g;
+	double		 x;
+	uint64_t	 u;
+	unsigned	 i;
+
+	for (i = 0; i < G_N_ELEMENTS(edge); i++)
+		ck_assert_uint_eq(units_round(edge[i]),
+		    (uint64_t)llround(edge[i]));
+	rng_init(&g, 5, 0, "test.round");
+	for (i = 0; i < 1000000; i++) {
+		if (i % 2 == 0)
+			x = rng_exp(&g, 1.0) * ldexp(1.0,
+			    (int)rng_below(&g, 64) - 1);
+		else {
+			/* Any finite double in [0, 2^63). */
+			u = rng_u64(&g) >> 1;
+			memcpy(&x, &u, sizeof(x));
+			if (!(x < 0x1p63))
+				continue;
+		}
+		HOT_ASSERT(units_round(x) == (uint64_t)llround(x));
+	}
+	/* Past 2^63 and NaN, what llround's overflow gives on x86-64. */
+	ck_assert_uint_eq(units_round(0x1p63), (uint64_t)1 << 63);
+	ck_assert_uint_eq(units_round(1e300), (uint64_t)1 << 63);
+	ck_assert_uint_eq(units_round(NAN), (uint64_t)1 << 63);
+}
+END_TEST
+
 START_TEST(test_units_format)
 {
 	char	*s;
@@ -1409,6 +1449,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_units_good);
 	tcase_add_test(tc, test_units_bad);
 	tcase_add_test(tc, test_units_format);
+	tcase_add_test(tc, test_units_round);
 	suite_add_tcase(s, tc);
 	return s;
 }
