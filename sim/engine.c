@@ -129,6 +129,7 @@ struct engine {
 	 * and, on a tie, by scheduling, its event in sev[]; levels and
 	 * 'run' are empty. */
 	gboolean		 small;
+	gboolean		 small_ok;	/* LOANSIM_ENGINE_SMALL */
 	uint32_t		 sh;
 	uint32_t		 sn;
 	sim_time		 last;	/* every pending time is >= last */
@@ -182,7 +183,10 @@ engine_new(void)
 			e->b[k][d].min = SIM_TIME_MAX;
 	e->run_cap = 64;
 	e->run = g_new(struct engine_ev, e->run_cap);
-	e->small = TRUE;
+	/* For tests and benchmarks: LOANSIM_ENGINE_SMALL=0, the radix
+	 * heap only (the same order run, the same results). */
+	e->small_ok = g_strcmp0(g_getenv("LOANSIM_ENGINE_SMALL"), "0") != 0;
+	e->small = e->small_ok;
 	for (d = 0; d < ENGINE_SMALL; d++)
 		e->sfree[e->nsfree++] = (uint16_t)(ENGINE_SMALL - 1 - d);
 	e->fingerprint = 0xCBF29CE484222325ull;
@@ -779,7 +783,7 @@ engine_next(struct engine *e, sim_time until)
 	while ((ev = engine_level0(e)) == NULL) {
 		if (e->levels == 0)
 			return NULL;
-		if (e->live <= ENGINE_SMALL_LOW) {
+		if (e->live <= ENGINE_SMALL_LOW && e->small_ok) {
 			engine_small_gather(e);
 			ev = engine_small_first(e);
 			return ev != NULL && ev->time <= until ? ev : NULL;
@@ -837,7 +841,7 @@ static void
 engine_clear(struct engine *e)
 {
 	engine_compact(e);
-	e->small = TRUE;
+	e->small = e->small_ok;
 	e->last = e->now;
 }
 

@@ -21,6 +21,18 @@
 		ck_abort_msg("Assertion '%s' failed", #expr);		\
 } while (0)
 
+/* Loop tests run with the engine as it is (_i == 0) and with the radix
+ * heap only (_i == 1, LOANSIM_ENGINE_SMALL=0): the same order either
+ * way.  Set before the engine is made. */
+static void
+engine_mode(int radix_only)
+{
+	if (radix_only)
+		g_setenv("LOANSIM_ENGINE_SMALL", "0", TRUE);
+	else
+		g_unsetenv("LOANSIM_ENGINE_SMALL");
+}
+
 struct rec {
 	GArray	*order;		/* ids in execution order */
 	GArray	*times;
@@ -43,7 +55,7 @@ record(struct engine *e, void *ctx)
 
 START_TEST(test_events_order_and_fifo_ties)
 {
-	struct engine	*e = engine_new();
+	struct engine	*e = (engine_mode(_i), engine_new());
 	struct rec	 r = { g_array_new(FALSE, FALSE, sizeof(unsigned)),
 			       g_array_new(FALSE, FALSE, sizeof(sim_time)) };
 	struct tagged	 t[1000];
@@ -73,6 +85,7 @@ START_TEST(test_events_order_and_fifo_ties)
 	g_array_free(r.order, TRUE);
 	g_array_free(r.times, TRUE);
 	engine_free(e);
+	engine_mode(0);
 }
 END_TEST
 
@@ -126,7 +139,7 @@ stress_fn(struct engine *e, void *ctx)
 
 START_TEST(test_events_cancel_stress)
 {
-	struct engine	*e = engine_new();
+	struct engine	*e = (engine_mode(_i), engine_new());
 	struct rng	 g;
 	GArray		*ref = g_array_new(FALSE, FALSE, sizeof(struct ref_ev));
 	unsigned	 step, k, live = 0;
@@ -178,6 +191,7 @@ START_TEST(test_events_cancel_stress)
 	}
 	g_array_free(ref, TRUE);
 	engine_free(e);
+	engine_mode(0);
 }
 END_TEST
 
@@ -322,6 +336,7 @@ static void
 qref_clear(struct qref *q)
 {
 	engine_free(q->e);
+	engine_mode(0);
 	g_sequence_free(q->pend);
 	g_hash_table_destroy(q->by_id);
 	g_array_free(q->ids, TRUE);
@@ -335,6 +350,7 @@ START_TEST(test_events_against_reference)
 	uint64_t	before, n;
 	sim_time	until;
 
+	engine_mode(_i);
 	qref_init(&q, 17, "test.reference");
 	for (op = 0; op < 200000; op++) {
 		/* Phases: filling, cancelling (dead entries outnumber live
@@ -389,6 +405,7 @@ START_TEST(test_events_small_and_radix)
 	unsigned	cycle, high, low;
 	uint64_t	before;
 
+	engine_mode(_i);
 	qref_init(&q, 23, "test.small");
 	for (cycle = 0; cycle < 300; cycle++) {
 		high = 40 + (unsigned)rng_below(&q.g, 60);
@@ -1409,9 +1426,9 @@ engine_suite(void)
 
 	tc = tcase_create("/sim/engine");
 	tcase_set_timeout(tc, 120);	/* long under valgrind */
-	tcase_add_test(tc, test_events_order_and_fifo_ties);
+	tcase_add_loop_test(tc, test_events_order_and_fifo_ties, 0, 2);
 	tcase_add_test(tc, test_events_cancel);
-	tcase_add_test(tc, test_events_cancel_stress);
+	tcase_add_loop_test(tc, test_events_cancel_stress, 0, 2);
 	tcase_add_test(tc, test_events_until_and_stop);
 	tcase_add_test(tc, test_events_after_hook);
 	tcase_add_test(tc, test_events_fingerprint);
@@ -1421,8 +1438,8 @@ engine_suite(void)
 	tcase_add_test(tc, test_events_until_empty);
 	tcase_add_test(tc, test_events_cancel_rearm_bounded);
 	tcase_add_test(tc, test_events_pingpong_bounded);
-	tcase_add_test(tc, test_events_against_reference);
-	tcase_add_test(tc, test_events_small_and_radix);
+	tcase_add_loop_test(tc, test_events_against_reference, 0, 2);
+	tcase_add_loop_test(tc, test_events_small_and_radix, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/sim/rng");
 	tcase_add_test(tc, test_rng_philox_known_answers);
