@@ -29,17 +29,18 @@
  * The order is exactly that of a heap keyed on (time, sequence number),
  * the engine loansim had before.
  *
- * While at most 48 events are pending (small mode) there is no
- * radix heap: their keys (time, index of the entry) are in one array
- * sorted by time, an event scheduled goes after the keys of its time or
+ * While at most 48 events are pending (small mode) there is no radix
+ * heap: their keys (time, index of the entry) are in one array sorted
+ * by time, an event scheduled goes after the keys of its time or
  * earlier by an insertion sort's step, and the next event is the first
- * key.  For so few events the step costs less than pushing into a bucket
- * and moving it down the levels (in CPU time the socket model runs 10%
- * faster, the hold model at 10 events 20%).  One more moves them all
- * into the radix heap, in order; when level 0 runs dry with at most 24
- * events left, every bucket's events come back, bucket after bucket,
- * each into its place.  Both ways a time's events keep their order, so
- * the order run is the same in either mode.
+ * key.  For so few events the step costs less than pushing into a
+ * bucket and moving it down the levels (bench/README.md: in CPU time
+ * the default socket study runs 9% more events a second, the hold model
+ * at 10 events 23%).  One more moves them all into the radix heap, in
+ * order; when level 0 runs dry with at most 24 events left, every
+ * bucket's events come back, bucket after bucket, each into its place.
+ * Both ways a time's events keep their order, so the order run is the
+ * same in either mode.
  *
  * Chains are lists of fixed-size chunks from a pool: a chunk emptied by
  * running or moving its events goes back to the pool while still in the
