@@ -1,7 +1,12 @@
 /* The whole model at work: runs every run of a scenario as `loansim run`
- * would, on one thread, and prints per second of wall time the simulated
+ * would, on one thread, and prints per second of CPU time the simulated
  * write() calls (or reads, operations, messages), the events and the
- * simulated bytes delivered: medians of several trials.  By default one
+ * simulated bytes delivered: medians of several trials.  CPU time, not
+ * wall time: on a shared machine the wall clock also counts the other
+ * users' turns.  Beside them, the events per second of the engine with
+ * its radix heap only (LOANSIM_ENGINE_SMALL=0: no sorted array while
+ * few events are pending, as before commit 4121f91), trials of the two
+ * alternating.  bench/README.md has the figures of earlier commits.  By default one
  * scenario of each workload kind: scenarios/default.ini (socket-send),
  * recv-standard.ini, file-read.ini, file-write.ini and pipe.ini.
  *
@@ -20,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench/real.h"
 #include "models/estimate.h"
 #include "models/model.h"
 #include "sim/params.h"
@@ -51,7 +57,7 @@ bench_model_trial(const struct params *p, const struct sweep *sw,
 	uint64_t	  seed = params_count(p, "scenario.seed");
 	size_t		  point, s;
 	uint64_t	  rep;
-	gint64		  t0 = g_get_monotonic_time();
+	double		  t0 = real_clock(CLOCK_PROCESS_CPUTIME_ID);
 	gboolean	  ok = TRUE;
 
 	memset(t, 0, sizeof(*t));
@@ -77,7 +83,7 @@ bench_model_trial(const struct params *p, const struct sweep *sw,
 				}
 				params_free(pp);
 			}
-	t->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+	t->seconds = (real_clock(CLOCK_PROCESS_CPUTIME_ID) - t0) / 1e9;
 	g_strfreev(strat);
 	return ok;
 }
@@ -121,28 +127,41 @@ bench_scenario(const char *path, unsigned trials, GError **error)
 	double			 writes[BENCH_MAX_TRIALS];
 	double			 events[BENCH_MAX_TRIALS];
 	double			 bytes[BENCH_MAX_TRIALS];
-	unsigned		 i;
+	double			 radix[BENCH_MAX_TRIALS];
+	unsigned		 i, j;
 
 	if ((p = bench_load(path, &sw, error)) == NULL)
 		return FALSE;
 	memset(&t, 0, sizeof(t));
-	for (i = 0; i < trials; i++) {
+	for (i = 0; i < 2 * trials; i++) {
+		/* The engine as it is, then with its radix heap only. */
+		j = i / 2;
+		if (i % 2 == 0)
+			g_unsetenv("LOANSIM_ENGINE_SMALL");
+		else
+			g_setenv("LOANSIM_ENGINE_SMALL", "0", TRUE);
 		if (!bench_model_trial(p, sw, &t, error)) {
 			sweep_free(sw);
 			params_free(p);
 			return FALSE;
 		}
-		writes[i] = t.writes / t.seconds;
-		events[i] = t.events / t.seconds;
-		bytes[i] = t.bytes / t.seconds;
+		if (i % 2 == 1) {
+			radix[j] = t.events / t.seconds;
+			continue;
+		}
+		writes[j] = t.writes / t.seconds;
+		events[j] = t.events / t.seconds;
+		bytes[j] = t.bytes / t.seconds;
 	}
+	g_unsetenv("LOANSIM_ENGINE_SMALL");
 	printf("model: %s (%s), %zu runs (%.0f writes, reads or messages, "
-	    "%.0f events) a trial; per second of wall time, median of %u "
+	    "%.0f events) a trial; per second of CPU time, median of %u "
 	    "trials (min .. max)\n", path, params_string(p, "workload.kind"),
 	    t.runs, t.writes, t.events, trials);
 	bench_print("simulated operations", writes, trials, 1e3, "k/s");
 	bench_print("events", events, trials, 1e6, "M/s");
 	bench_print("simulated bytes delivered", bytes, trials, 1e9, "GB/s");
+	bench_print("events, radix heap only", radix, trials, 1e6, "M/s");
 	sweep_free(sw);
 	params_free(p);
 	return TRUE;

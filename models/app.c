@@ -6,6 +6,7 @@
 
 #include "sim/error.h"
 #include "sim/rng.h"
+#include "sim/units.h"
 
 struct app_thread {
 	struct app	*app;
@@ -111,7 +112,7 @@ app_draw_time(struct app_thread *th, const struct dist *d)
 {
 	double	x = dist_sample(d, &th->rng);
 
-	return x <= 0 ? 0 : (sim_time)llround(x);
+	return x <= 0 ? 0 : units_round(x);
 }
 
 /* The program writes n bytes of its buffer: faults where the kernel made

@@ -63,6 +63,7 @@
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/rng.h"
+#include "sim/units.h"
 #include "models/kernel.h"
 #include "models/machine.h"
 #include "models/vm.h"
@@ -359,7 +360,7 @@ file_next(void *arg, sim_time when)
 		f->pos = 0;
 	if (f->done < f->ops) {
 		engine_schedule_at(k->engine, when + (g > 0 ?
-		    (sim_time)llround(g) : 0), file_op, f);
+		    units_round(g) : 0), file_op, f);
 		return;
 	}
 	f->finished = TRUE;
@@ -452,7 +453,7 @@ file_after_read(void *arg, sim_time when)
 	double		 d = dist_sample(f->write_delay, &f->rng);
 
 	engine_schedule_at(f->k->engine, when + (d > 0 ?
-	    (sim_time)llround(d) : 0), file_touch_after_read, f);
+	    units_round(d) : 0), file_touch_after_read, f);
 }
 
 static void	file_read_pages(struct fio *, struct charge *);
@@ -836,7 +837,7 @@ file_other_write(struct engine *e, void *arg)
 	}
 	vm_tlb_flush(k->vm, &tlb, cpu, &ch);
 	kernel_step_end(k, cpu, &ch);
-	engine_schedule(e, (sim_time)llround(rng_exp(&f->wrng,
+	engine_schedule(e, units_round(rng_exp(&f->wrng,
 	    f->writer_interval)) + 1, file_other_write, f);
 }
 
@@ -998,7 +999,7 @@ file_run(const struct params *p, const char *strategy, uint64_t seed,
 	f.buf_cold = g_new0(gboolean, f.buf->npages);
 	engine_schedule(e, 0, file_op, &f);
 	for (i = 0; i < f.writers; i++)
-		engine_schedule(e, (sim_time)llround(rng_exp(&f.wrng,
+		engine_schedule(e, units_round(rng_exp(&f.wrng,
 		    f.writer_interval)) + 1, file_other_write, &f);
 	model_checks_start(&mc, k, p, strategy, fault, file_check, &f);
 	model_checks_run(&mc);

@@ -1,7 +1,7 @@
 /* The machine's cost profile, read from the [machine] parameters. */
 #include "models/machine.h"
 
-#include <math.h>
+#include "sim/units.h"
 
 void
 machine_init(struct machine *m, const struct params *p)
@@ -55,7 +55,7 @@ uint64_t
 machine_bytes_ns(double bw, uint64_t len)
 {
 	g_assert(bw > 0);
-	return (uint64_t)llround((double)len * 1e9 / bw);
+	return units_round((double)len * 1e9 / bw);
 }
 
 void
@@ -75,7 +75,7 @@ machine_move_ns(const struct machine *m, uint64_t len, gboolean src_hot,
 		return machine_bytes_ns(dst_hot ? m->copy_bw_page :
 		    m->copy_bw_cold, len);
 	if (!dst_hot)
-		return (uint64_t)llround((double)len * (double)m->page_zero /
+		return units_round((double)len * (double)m->page_zero /
 		    (double)m->page_size);
 	return machine_bytes_ns(m->copy_bw_hot, len);
 }

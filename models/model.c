@@ -176,7 +176,8 @@ model_checks_after_event(struct engine *e, void *arg)
 	struct model_checks	*mc = arg;
 	GError			*err = NULL;
 
-	if (mc->fault != NULL && engine_events(e) == mc->fault->after)
+	if (mc->fault != NULL && mc->fault->fn != NULL &&
+	    engine_events(e) == mc->fault->after)
 		mc->fault->fn(mc->k, mc->fault->arg);
 	if (!mc->every_event || mc->error != NULL)
 		return;
@@ -208,8 +209,10 @@ model_checks_start(struct model_checks *mc, struct kernel *k,
 	    strcmp(params_string(p, "workload.kind"), "pipe") != 0);
 	k->max_events = params_count(p, "scenario.max_events");
 	k->max_sim_time = params_time(p, "scenario.max_sim_time");
-	if (mc->every_event || fault != NULL)
+	if (mc->every_event || (fault != NULL && fault->fn != NULL))
 		engine_set_after_event(k->engine, model_checks_after_event, mc);
+	if (fault != NULL)
+		engine_set_interrupt(k->engine, fault->interrupt);
 }
 
 void
@@ -233,6 +236,13 @@ model_checks_end(struct model_checks *mc, gboolean finished, GError **error)
 	/* A misuse of the vm stopped the run in the event that made it. */
 	if (!vm_check_misuse(k->vm, &err)) {
 		model_checks_fail(mc, error, err, MODEL_AT_EVENT);
+		return FALSE;
+	}
+	/* Interrupted: no result, nor a limit error. */
+	if (engine_interrupted(k->engine)) {
+		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERRUPTED,
+		    "interrupted after %" G_GUINT64_FORMAT " events",
+		    engine_events(k->engine));
 		return FALSE;
 	}
 	if (!finished)
@@ -361,6 +371,16 @@ model_run(const struct params *p, const char *strategy, uint64_t seed,
     uint32_t rep, struct model_result *r, GError **error)
 {
 	return model_run_faulted(p, strategy, seed, rep, NULL, r, error);
+}
+
+gboolean
+model_run_interruptible(const struct params *p, const char *strategy,
+    uint64_t seed, uint32_t rep, const volatile sig_atomic_t *interrupt,
+    struct model_result *r, GError **error)
+{
+	struct model_fault	f = { 0, NULL, NULL, interrupt };
+
+	return model_run_faulted(p, strategy, seed, rep, &f, r, error);
 }
 
 gboolean

@@ -4,6 +4,7 @@
 #define LOANSIM_MODEL_H
 
 #include <glib.h>
+#include <signal.h>
 #include <stdint.h>
 #include "sim/engine.h"
 #include "sim/params.h"
@@ -51,16 +52,26 @@ gboolean	 model_strategy_valid(const struct params *, const char *,
 gboolean	 model_run(const struct params *, const char *strategy,
 		    uint64_t seed, uint32_t replication,
 		    struct model_result *, GError **);
+/* model_run that stops soon after *interrupt becomes non-zero (the
+ * command line's SIGINT flag; the engine looks every 2^16 events):
+ * then FALSE with LOANSIM_ERROR_INTERRUPTED and no result. */
+gboolean	 model_run_interruptible(const struct params *,
+		    const char *strategy, uint64_t seed, uint32_t replication,
+		    const volatile sig_atomic_t *interrupt,
+		    struct model_result *, GError **);
 
-/* For tests of the invariant checks: after event 'after' of the run,
- * fn(k, arg) breaks an invariant on purpose (a loan given back twice, a
+/* What a run is given beyond its parameters.  For tests of the
+ * invariant checks: after event 'after' of the run, fn(k, arg) (NULL:
+ * nothing) breaks an invariant on purpose (a loan given back twice, a
  * leaked mbuf, a page written behind a loan's back); a model's own
- * faults (soreceive_test_window()) find its state in k->model. */
+ * faults (soreceive_test_window()) find its state in k->model.  And the
+ * flag that interrupts it (NULL: none), as model_run_interruptible. */
 struct kernel;
 struct model_fault {
 	uint64_t	 after;
 	void		(*fn)(struct kernel *, void *arg);
 	void		*arg;
+	const volatile sig_atomic_t *interrupt;
 };
 gboolean	 model_run_faulted(const struct params *, const char *strategy,
 		    uint64_t seed, uint32_t replication,
@@ -126,7 +137,8 @@ void		 model_checks_start(struct model_checks *, struct kernel *,
 /* The run itself, within scenario.max_events and max_sim_time. */
 void		 model_checks_run(struct model_checks *);
 /* After the run, before the teardown: FALSE with the first invariant
- * broken (in an event, or at the end of a finished run).  Call
+ * broken (in an event, or at the end of a finished run), or with
+ * LOANSIM_ERROR_INTERRUPTED when the interrupt flag stopped it.  Call
  * model_limit_error() when it is TRUE and the run is not finished. */
 gboolean	 model_checks_end(struct model_checks *, gboolean finished,
 		    GError **);

@@ -46,6 +46,7 @@
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/rng.h"
+#include "sim/units.h"
 #include "models/kernel.h"
 #include "models/machine.h"
 #include "models/vm.h"
@@ -175,7 +176,7 @@ pipe_think(struct pipe *pp, int me)
 	if (done + 1 == pp->msgs)
 		return PIPE_EXITS;
 	x = dist_sample(w ? pp->wgap : pp->rgap, w ? &pp->wrng : &pp->rrng);
-	*t = x <= 0 ? 0 : (sim_time)llround(x);
+	*t = x <= 0 ? 0 : units_round(x);
 	return *t > 0 ? PIPE_BLOCKS : PIPE_RUNS;
 }
 

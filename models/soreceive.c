@@ -32,6 +32,7 @@
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/rng.h"
+#include "sim/units.h"
 #include "models/kernel.h"
 #include "models/machine.h"
 #include "models/nic.h"
@@ -295,7 +296,7 @@ rx_read_done(void *arg, sim_time when)
 	rx->done++;
 	if (rx->done < rx->reads)
 		engine_schedule_at(rx->k->engine, when + (g > 0 ?
-		    (sim_time)llround(g) : 0), rx_read, rx);
+		    units_round(g) : 0), rx_read, rx);
 	/* The window update reaches the sender an RTT later; after the
 	 * last read nobody waits for it. */
 	if (rx->done < rx->reads)

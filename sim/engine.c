@@ -29,6 +29,19 @@
  * The order is exactly that of a heap keyed on (time, sequence number),
  * the engine loansim had before.
  *
+ * While at most 48 events are pending (small mode) there is no radix
+ * heap: their keys (time, index of the entry) are in one array sorted
+ * by time, an event scheduled goes after the keys of its time or
+ * earlier by an insertion sort's step, and the next event is the first
+ * key.  For so few events the step costs less than pushing into a
+ * bucket and moving it down the levels (bench/README.md: in CPU time
+ * the default socket study runs 9% more events a second, the hold model
+ * at 10 events 23%).  One more moves them all into the radix heap, in
+ * order; when level 0 runs dry with at most 24 events left, every
+ * bucket's events come back, bucket after bucket, each into its place.
+ * Both ways a time's events keep their order, so the order run is the
+ * same in either mode.
+ *
  * Chains are lists of fixed-size chunks from a pool: a chunk emptied by
  * running or moving its events goes back to the pool while still in the
  * cache, and storage follows the events pending (plus a part-filled chunk
@@ -57,8 +70,21 @@
 #define ENGINE_CHUNK	127
 /* Entries of 'run' ahead whose slot is prefetched. */
 #define ENGINE_AHEAD	8
+/* At most this many entries are kept in one sorted array (small mode);
+ * back there when level 0 runs dry with at most ENGINE_SMALL_LOW live
+ * events left.  In CPU time the array beats the radix heap up to about
+ * 45 events pending (bench/bench_hold, bench/bench_model). */
+#ifndef ENGINE_SMALL
+#define ENGINE_SMALL		48
+#endif
+#define ENGINE_SMALL_LOW	(ENGINE_SMALL / 2)
+G_STATIC_ASSERT(ENGINE_SMALL <= 65536);
 /* Sweep dead entries when more than live ones and this many. */
 #define ENGINE_COMPACT_MIN	64
+/* Events between two looks at the interrupt flag: a few milliseconds. */
+#define ENGINE_POLL	((uint64_t)1 << 16)
+/* Slots of the handler table at first: more than a model's handlers. */
+#define ENGINE_KINDS_MIN	64
 
 /* The handler travels with its entry, so running an event reads its
  * bucket in order and touches the slot table only for the generation. */
@@ -78,6 +104,20 @@ struct engine_chunk {
 };
 G_STATIC_ASSERT(sizeof(struct engine_chunk) == 4096);
 
+/* A handler's kind, for the fingerprint: its rank among the handlers
+ * in the order each first ran in this engine. */
+struct engine_kind {
+	engine_fn	 fn;		/* NULL: a free slot */
+	uint32_t	 id;
+};
+
+/* A small-mode key, 16 bytes: the time of an event in sev[x]. */
+struct engine_skey {
+	sim_time	 time;
+	uint32_t	 x;
+	uint32_t	 pad;
+};
+
 struct engine_chain {
 	struct engine_chunk	*head;
 	struct engine_chunk	*tail;
@@ -86,10 +126,23 @@ struct engine_chain {
 
 struct engine {
 	sim_time		 now;
+	/* Small mode: every entry's key is in sk[sh .. sn), sorted by time
+	 * and, on a tie, by scheduling, its event in sev[]; levels and
+	 * 'run' are empty. */
+	gboolean		 small;
+	gboolean		 small_ok;	/* LOANSIM_ENGINE_SMALL */
+	uint32_t		 sh;
+	uint32_t		 sn;
 	sim_time		 last;	/* every pending time is >= last */
 	uint64_t		 executed;
 	uint64_t		 fingerprint;
+	/* The kind of each handler run, by engine_kind(). */
+	struct engine_kind	*kinds;
+	uint32_t		 kinds_mask;	/* slots - 1, a power of 2 */
+	uint32_t		 nkinds;
 	gboolean		 stop;
+	const volatile sig_atomic_t *interrupt;	/* engine_set_interrupt() */
+	gboolean		 interrupted;
 	engine_fn		 current;	/* the handler run last */
 	engine_fn		 after;		/* engine_set_after_event() */
 	void			*after_ctx;
@@ -114,6 +167,10 @@ struct engine {
 	uint32_t		 nslots;
 	uint32_t		 nfree;
 	uint32_t		 slots_cap;
+	uint32_t		 nsfree;
+	uint16_t		 sfree[ENGINE_SMALL];	/* free in sev[] */
+	struct engine_skey	 sk[ENGINE_SMALL];
+	struct engine_ev	 sev[ENGINE_SMALL];
 };
 
 struct engine *
@@ -127,7 +184,15 @@ engine_new(void)
 			e->b[k][d].min = SIM_TIME_MAX;
 	e->run_cap = 64;
 	e->run = g_new(struct engine_ev, e->run_cap);
+	/* For tests and benchmarks: LOANSIM_ENGINE_SMALL=0, the radix
+	 * heap only (the same order run, the same results). */
+	e->small_ok = g_strcmp0(g_getenv("LOANSIM_ENGINE_SMALL"), "0") != 0;
+	e->small = e->small_ok;
+	for (d = 0; d < ENGINE_SMALL; d++)
+		e->sfree[e->nsfree++] = (uint16_t)(ENGINE_SMALL - 1 - d);
 	e->fingerprint = 0xCBF29CE484222325ull;
+	e->kinds_mask = ENGINE_KINDS_MIN - 1;
+	e->kinds = g_new0(struct engine_kind, ENGINE_KINDS_MIN);
 	return e;
 }
 
@@ -180,6 +245,7 @@ engine_free(struct engine *e)
 		g_aligned_free(c);
 	}
 	g_free(e->run);
+	g_free(e->kinds);
 	g_free(e->gen);
 	g_free(e->free);
 	g_free(e);
@@ -318,6 +384,137 @@ engine_drop(struct engine *e, const struct engine_ev *ev)
 	e->dead--;
 }
 
+/* --- small mode ----------------------------------------------------- */
+
+/* Into sk[], after every key of its time or earlier (FIFO on ties):
+ * the later keys move up one, an insertion sort's step (one loop that
+ * compares and moves, and mispredicts once: faster than a binary
+ * search and memmove at these sizes).  Fewer than ENGINE_SMALL keys
+ * are stored; the room left by those run is taken back at the end. */
+static inline void
+engine_small_insert(struct engine *e, const struct engine_ev *ev)
+{
+	uint32_t	x = e->sfree[--e->nsfree], i;
+
+	e->sev[x] = *ev;
+	if (e->sn == ENGINE_SMALL) {
+		memmove(e->sk, &e->sk[e->sh],
+		    (e->sn - e->sh) * sizeof(e->sk[0]));
+		e->sn -= e->sh;
+		e->sh = 0;
+	}
+	for (i = e->sn; i > e->sh && e->sk[i - 1].time > ev->time; i--)
+		e->sk[i] = e->sk[i - 1];
+	e->sk[i].time = ev->time;
+	e->sk[i].x = x;
+	e->sn++;
+}
+
+static inline struct engine_ev *
+engine_small_top(struct engine *e)
+{
+	return &e->sev[e->sk[e->sh].x];
+}
+
+/* The first key leaves (its event was run or dropped). */
+static inline void
+engine_small_pop(struct engine *e)
+{
+	e->sfree[e->nsfree++] = (uint16_t)e->sk[e->sh++].x;
+}
+
+/* Drop the dead entries, keeping the order of the rest. */
+static void
+engine_small_compact(struct engine *e)
+{
+	uint32_t	i, n = e->sh, x;
+
+	for (i = e->sh; i < e->sn; i++) {
+		x = e->sk[i].x;
+		if (engine_ev_dead(e, &e->sev[x])) {
+			engine_drop(e, &e->sev[x]);
+			e->sfree[e->nsfree++] = (uint16_t)x;
+		} else
+			e->sk[n++] = e->sk[i];
+	}
+	e->sn = n;
+}
+
+/* sk[] is full of live events: they go to the radix heap in order, so
+ * that ties keep it ('last' is at most the earliest of them). */
+static void
+engine_small_spill(struct engine *e)
+{
+	uint32_t	i, x;
+
+	e->small = FALSE;
+	for (i = e->sh; i < e->sn; i++) {
+		x = e->sk[i].x;
+		engine_push(e, &e->sev[x]);
+		e->sfree[e->nsfree++] = (uint16_t)x;
+	}
+	e->sh = e->sn = 0;
+}
+
+/* Level 0 is empty and at most ENGINE_SMALL_LOW events are live: every
+ * bucket's live entries into sk[], bucket after bucket; a time's events
+ * are in one bucket in the order scheduled, and keep it.  Dead entries
+ * are dropped. */
+static void
+engine_small_gather(struct engine *e)
+{
+	struct engine_chunk	*c;
+	unsigned		 k, d;
+	uint32_t		 i;
+
+	g_assert(e->rpos == e->rn && e->mask[0] == 0);
+	e->small = TRUE;
+	for (k = 1; k < ENGINE_LEVELS; k++)
+		while (e->mask[k] != 0) {
+			d = (unsigned)__builtin_ctzll(e->mask[k]);
+			for (c = e->b[k][d].head; c != NULL; c = c->next)
+				for (i = 0; i < c->n; i++)
+					if (engine_ev_dead(e, &c->ev[i]))
+						engine_drop(e, &c->ev[i]);
+					else
+						engine_small_insert(e,
+						    &c->ev[i]);
+			engine_bucket_empty(e, k, d);
+		}
+	g_assert(e->levels == 0 && e->sn - e->sh == e->live);
+}
+
+/* The first live event of sk[], NULL if none. */
+static inline struct engine_ev *
+engine_small_first(struct engine *e)
+{
+	struct engine_ev	*ev;
+
+	while (e->sh < e->sn) {
+		ev = engine_small_top(e);
+		if (G_LIKELY(!engine_ev_dead(e, ev)))
+			return ev;
+		engine_drop(e, ev);
+		engine_small_pop(e);
+	}
+	return NULL;
+}
+
+static inline void
+engine_small_add(struct engine *e, const struct engine_ev *ev)
+{
+	if (G_UNLIKELY(e->sn - e->sh == ENGINE_SMALL)) {
+		if (e->dead > 0)
+			engine_small_compact(e);
+		if (e->sn - e->sh == ENGINE_SMALL) {
+			engine_small_spill(e);
+			engine_push(e, ev);
+			return;
+		}
+	}
+	engine_small_insert(e, ev);
+}
+
 static inline engine_event_id
 engine_add(struct engine *e, sim_time when, engine_fn fn, void *ctx)
 {
@@ -329,7 +526,10 @@ engine_add(struct engine *e, sim_time when, engine_fn fn, void *ctx)
 	ev.ctx = ctx;
 	ev.slot = engine_slot_get(e);
 	ev.gen = ++e->gen[ev.slot];	/* odd: pending */
-	engine_push(e, &ev);
+	if (e->small)
+		engine_small_add(e, &ev);
+	else
+		engine_push(e, &ev);
 	e->live++;
 	return ((uint64_t)ev.gen << 32) | ev.slot;
 }
@@ -399,6 +599,7 @@ engine_compact(struct engine *e)
 		else
 			e->run[n++] = e->run[i];
 	e->rn = n;
+	engine_small_compact(e);
 	for (k = 0; k < ENGINE_LEVELS; k++)
 		for (m = e->mask[k]; m != 0; m &= m - 1)
 			engine_compact_bucket(e, k,
@@ -576,9 +777,18 @@ engine_next(struct engine *e, sim_time until)
 	struct engine_ev	*ev;
 	unsigned		 k, d;
 
+	if (e->small) {
+		ev = engine_small_first(e);
+		return ev != NULL && ev->time <= until ? ev : NULL;
+	}
 	while ((ev = engine_level0(e)) == NULL) {
 		if (e->levels == 0)
 			return NULL;
+		if (e->live <= ENGINE_SMALL_LOW && e->small_ok) {
+			engine_small_gather(e);
+			ev = engine_small_first(e);
+			return ev != NULL && ev->time <= until ? ev : NULL;
+		}
 		k = (unsigned)__builtin_ctz(e->levels);
 		d = (unsigned)__builtin_ctzll(e->mask[k]);
 		if (e->b[k][d].min > until)
@@ -609,7 +819,8 @@ engine_bucket_min(const struct engine *e, unsigned k, unsigned d)
 static sim_time
 engine_peek(struct engine *e)
 {
-	const struct engine_ev	*ev = engine_level0(e);
+	const struct engine_ev	*ev = e->small ? engine_small_first(e) :
+				    engine_level0(e);
 	uint64_t		 m;
 	unsigned		 k;
 	sim_time		 t;
@@ -631,6 +842,7 @@ static void
 engine_clear(struct engine *e)
 {
 	engine_compact(e);
+	e->small = e->small_ok;
 	e->last = e->now;
 }
 
@@ -641,6 +853,57 @@ engine_fp_mix(uint64_t h, uint64_t x)
 {
 	h = (h ^ x) * 0x9E3779B97F4A7C15ull;
 	return h ^ (h >> 29);
+}
+
+/* The handler table's slot for fn: the address only places it there,
+ * it never decides an id. */
+static inline uint32_t
+engine_kind_slot(const struct engine *e, engine_fn fn)
+{
+	return (uint32_t)(((uint64_t)(uintptr_t)fn *
+	    0x9E3779B97F4A7C15ull) >> 40) & e->kinds_mask;
+}
+
+/* Twice the slots when half are taken: probes stay short. */
+static void
+engine_kinds_grow(struct engine *e)
+{
+	struct engine_kind	*old = e->kinds;
+	uint32_t		 n = e->kinds_mask + 1, i, s;
+
+	e->kinds_mask = 2 * n - 1;
+	e->kinds = g_new0(struct engine_kind, 2 * n);
+	for (i = 0; i < n; i++) {
+		if (old[i].fn == NULL)
+			continue;
+		for (s = engine_kind_slot(e, old[i].fn); e->kinds[s].fn != NULL;
+		    s = (s + 1) & e->kinds_mask)
+			;
+		e->kinds[s] = old[i];
+	}
+	g_free(old);
+}
+
+/* The kind of handler fn, 0, 1, 2, ... in the order the handlers first
+ * ran here: the same for a model however its functions lie in memory
+ * (build, ASLR, threads), so it goes in the fingerprint.  Open
+ * addressing with linear probes, a model's few dozen handlers in a
+ * table of 64 slots. */
+static inline uint32_t
+engine_kind(struct engine *e, engine_fn fn)
+{
+	uint32_t	s;
+
+	for (s = engine_kind_slot(e, fn); e->kinds[s].fn != fn;
+	    s = (s + 1) & e->kinds_mask)
+		if (e->kinds[s].fn == NULL) {
+			e->kinds[s].fn = fn;
+			e->kinds[s].id = e->nkinds++;
+			if (2 * e->nkinds > e->kinds_mask)
+				engine_kinds_grow(e);
+			return e->nkinds - 1;
+		}
+	return e->kinds[s].id;
 }
 
 /* The events up to 'until', at most max of them; after() (a constant
@@ -664,7 +927,9 @@ engine_events_run(struct engine *e, sim_time until, uint64_t max,
 		e->gen[ev->slot]++;	/* even: run */
 		engine_slot_put(e, ev->slot);
 		e->last = e->now;
-		if (e->in_run) {
+		if (e->small)
+			engine_small_pop(e);
+		else if (e->in_run) {
 			/* Slots are scattered: fetch one a little ahead. */
 			if (e->rpos + ENGINE_AHEAD < e->rn)
 				__builtin_prefetch(&e->gen[e->run[e->rpos +
@@ -674,11 +939,40 @@ engine_events_run(struct engine *e, sim_time until, uint64_t max,
 			e->head[engine_digit(e->now, 0)]++;
 		e->live--;
 		e->executed++;
-		e->fingerprint = engine_fp_mix(e->fingerprint, e->now);
+		/* The time, then the kind (with bit 62: a time has it
+		 * only after 146 years, engine_fingerprint_add bit 63). */
+		e->fingerprint = engine_fp_mix(engine_fp_mix(e->fingerprint,
+		    e->now), engine_kind(e, fn) | (uint64_t)1 << 62);
 		e->current = fn;
 		fn(e, ctx);
 		if (after != NULL)
 			after(e, after_ctx);
+	}
+}
+
+/* The events up to 'until', at most max of them, in rounds of
+ * ENGINE_POLL; between two rounds a look at the interrupt flag (not
+ * after the last: a run that ends by itself is not interrupted). */
+static void
+engine_events_poll(struct engine *e, sim_time until, uint64_t max)
+{
+	uint64_t	start = e->executed, round, before;
+
+	for (;;) {
+		round = MIN(max - (e->executed - start), ENGINE_POLL);
+		before = e->executed;
+		if (e->after == NULL)
+			engine_events_run(e, until, round, NULL, NULL);
+		else
+			engine_events_run(e, until, round, e->after,
+			    e->after_ctx);
+		if (e->stop || e->executed - before < round || e->live == 0 ||
+		    e->executed - start == max)
+			return;
+		if (e->interrupt != NULL && *e->interrupt != 0) {
+			e->stop = e->interrupted = TRUE;
+			return;
+		}
 	}
 }
 
@@ -689,10 +983,8 @@ engine_loop(struct engine *e, sim_time until, uint64_t max,
 	uint64_t	start = e->executed;
 
 	e->stop = FALSE;
-	if (e->after == NULL)
-		engine_events_run(e, until, max, NULL, NULL);
-	else
-		engine_events_run(e, until, max, e->after, e->after_ctx);
+	e->interrupted = FALSE;
+	engine_events_poll(e, until, max);
 	if (e->live == 0)
 		engine_clear(e);
 	if (!e->stop && e->now < until && (e->live > 0 ?
@@ -725,6 +1017,18 @@ engine_set_after_event(struct engine *e, engine_fn fn, void *ctx)
 {
 	e->after = fn;
 	e->after_ctx = ctx;
+}
+
+void
+engine_set_interrupt(struct engine *e, const volatile sig_atomic_t *flag)
+{
+	e->interrupt = flag;
+}
+
+gboolean
+engine_interrupted(const struct engine *e)
+{
+	return e->interrupted;
 }
 
 engine_fn
@@ -762,7 +1066,8 @@ engine_storage(const struct engine *e)
 {
 	return sizeof(*e) + e->nchunks * sizeof(struct engine_chunk) +
 	    (size_t)e->run_cap * sizeof(struct engine_ev) +
-	    (size_t)e->slots_cap * 2 * sizeof(uint32_t);
+	    (size_t)e->slots_cap * 2 * sizeof(uint32_t) +
+	    (size_t)(e->kinds_mask + 1) * sizeof(struct engine_kind);
 }
 
 void

@@ -6,6 +6,7 @@
 #define LOANSIM_ENGINE_H
 
 #include <glib.h>
+#include <signal.h>
 #include <stdint.h>
 
 typedef uint64_t sim_time;	/* nanoseconds since the start of the run */
@@ -50,6 +51,14 @@ gboolean	 engine_stopped(const struct engine *);
  * engine_stop().  It takes effect at the next engine_run*() call, and
  * a run without one pays nothing for it (the loop is specialised). */
 void		 engine_set_after_event(struct engine *, engine_fn, void *ctx);
+/* A flag that interrupts a run (NULL: none), as a SIGINT handler sets
+ * one: an engine_run*() call looks at it after every 2^16 events (a
+ * few milliseconds of a model) while it has more to run and, once it
+ * is non-zero, stops as engine_stop() does; engine_interrupted() then
+ * says so, until the next engine_run*() call. */
+void		 engine_set_interrupt(struct engine *,
+		    const volatile sig_atomic_t *);
+gboolean	 engine_interrupted(const struct engine *);
 /* The handler of the event running, or of the last one run (NULL before
  * any): with engine_now() and engine_events(), the event an error
  * names. */
@@ -61,12 +70,15 @@ size_t		 engine_pending(const struct engine *);
 size_t		 engine_storage(const struct engine *);
 
 /* Fingerprint of the event sequence, as OMNeT++ fingerprints: the engine
- * folds the time of every event it runs, as the event starts, with one
- * multiply-xorshift step; handlers may fold a small stable integer 'kind'
- * as well (engine_fingerprint_add), so that two runs whose events come
- * at the same times but do different things still differ.  Equal
- * fingerprints mean, for all practical purposes, the same event history;
- * `loansim regress` demands them exactly. */
+ * folds the time and the kind of every event it runs, as the event
+ * starts, with multiply-xorshift steps.  An event's kind is its
+ * handler's rank in the order the handlers first ran in this engine
+ * (0 for the first handler run, 1 for the next new one...): the same
+ * for a model in any build, at any address, on any thread.  Handlers
+ * may fold a small stable integer 'kind' of their own as well
+ * (engine_fingerprint_add), for what one handler does in different
+ * ways.  Equal fingerprints mean, for all practical purposes, the same
+ * event history; `loansim regress` demands them exactly. */
 void		 engine_fingerprint_add(struct engine *, uint32_t kind);
 uint64_t	 engine_fingerprint(const struct engine *);
 

@@ -165,12 +165,12 @@ static const char *main_run_desc =
 "NAME is [scenario] name.  Rows are journaled to NAME.csv.partial as they\n"
 "are computed, so a killed run keeps them.  The same scenario and seed\n"
 "give byte-identical files; -j, --shard and resuming change nothing.\n"
-"SIGINT or SIGTERM stops after the runs under way; run the same command\n"
-"again to resume.  Exit status: 0 done (also without gnuplot: the figure's\n"
-"script and data are written, with a warning), 1 could not write a file\n"
-"or gnuplot failed to draw, 2 bad input (the message names the file,\n"
-"line, group, key and value), 3 a broken model invariant (a bug), 130\n"
-"interrupted.";
+"SIGINT or SIGTERM stops at once, abandoning the runs under way and\n"
+"keeping those finished; run the same command again to resume.  Exit\n"
+"status: 0 done (also without gnuplot: the figure's script and data are\n"
+"written, with a warning), 1 could not write a file or gnuplot failed to\n"
+"draw, 2 bad input (the message names the file, line, group, key and\n"
+"value), 3 a broken model invariant (a bug), 130 interrupted.";
 
 static const char *main_merge_desc =
 "Reads the rows written by 'loansim run SCENARIO --shard K/N' (files\n"
@@ -915,8 +915,9 @@ main_on_signal(int sig)
 	study_interrupted = 1;
 }
 
-/* SIGINT and SIGTERM stop a study between runs, keeping its journal; a
- * second signal kills at once (the journal is flushed row by row). */
+/* SIGINT and SIGTERM stop a study within milliseconds: the runs under
+ * way are abandoned, those finished stay in its journal; a second
+ * signal kills at once (the journal is flushed row by row). */
 static void
 main_signals(void)
 {

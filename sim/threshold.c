@@ -62,8 +62,8 @@ threshold_diff(struct threshold_rep *t, struct params *p, double x,
 	ok = params_set(p, c->o->vary, text, "threshold search", error);
 	g_free(text);
 	for (s = 0; ok && s < 2; s++) {
-		ok = model_run(p, c->strat[s], c->seed, (guint32)t->r, &res[s],
-		    error);
+		ok = model_run_interruptible(p, c->strat[s], c->seed,
+		    (guint32)t->r, &study_interrupted, &res[s], error);
 		t->runs++;
 	}
 	if (!ok)

@@ -25,6 +25,24 @@ gboolean units_parse_time_real(const char *text, double *ns, GError **error);
 gboolean units_parse_size_real(const char *text, double *bytes,
 	    GError **error);
 
+/* A time or size computed in doubles, x >= 0, rounded to the nearest
+ * integer, halves away from zero: (uint64_t)llround(x) exactly, inline
+ * and without libm's general case (3% of a socket study's
+ * instructions).  The truncation is exact, and so is x minus it.  From
+ * 2^63 on (and for NaN) 2^63, as llround's overflow gives on x86-64:
+ * a time past any horizon. */
+static inline uint64_t
+units_round(double x)
+{
+	int64_t	t;
+
+	if (G_UNLIKELY(!(x < 0x1p63)))
+		return (uint64_t)1 << 63;
+	g_assert(x >= 0);
+	t = (int64_t)x;
+	return (uint64_t)t + (x - (double)t >= 0.5);
+}
+
 /* Human-readable forms, newly allocated: "1.5us", "16KiB", "1.25GB/s". */
 char	*units_format_time(double ns);
 char	*units_format_size(double bytes);

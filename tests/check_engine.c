@@ -21,6 +21,18 @@
 		ck_abort_msg("Assertion '%s' failed", #expr);		\
 } while (0)
 
+/* Loop tests run with the engine as it is (_i == 0) and with the radix
+ * heap only (_i == 1, LOANSIM_ENGINE_SMALL=0): the same order either
+ * way.  Set before the engine is made. */
+static void
+engine_mode(int radix_only)
+{
+	if (radix_only)
+		g_setenv("LOANSIM_ENGINE_SMALL", "0", TRUE);
+	else
+		g_unsetenv("LOANSIM_ENGINE_SMALL");
+}
+
 struct rec {
 	GArray	*order;		/* ids in execution order */
 	GArray	*times;
@@ -43,7 +55,7 @@ record(struct engine *e, void *ctx)
 
 START_TEST(test_events_order_and_fifo_ties)
 {
-	struct engine	*e = engine_new();
+	struct engine	*e = (engine_mode(_i), engine_new());
 	struct rec	 r = { g_array_new(FALSE, FALSE, sizeof(unsigned)),
 			       g_array_new(FALSE, FALSE, sizeof(sim_time)) };
 	struct tagged	 t[1000];
@@ -73,6 +85,7 @@ START_TEST(test_events_order_and_fifo_ties)
 	g_array_free(r.order, TRUE);
 	g_array_free(r.times, TRUE);
 	engine_free(e);
+	engine_mode(0);
 }
 END_TEST
 
@@ -126,7 +139,7 @@ stress_fn(struct engine *e, void *ctx)
 
 START_TEST(test_events_cancel_stress)
 {
-	struct engine	*e = engine_new();
+	struct engine	*e = (engine_mode(_i), engine_new());
 	struct rng	 g;
 	GArray		*ref = g_array_new(FALSE, FALSE, sizeof(struct ref_ev));
 	unsigned	 step, k, live = 0;
@@ -178,6 +191,7 @@ START_TEST(test_events_cancel_stress)
 	}
 	g_array_free(ref, TRUE);
 	engine_free(e);
+	engine_mode(0);
 }
 END_TEST
 
@@ -306,19 +320,38 @@ qref_first_time(const struct qref *q)
 	    ((struct qtag *)g_sequence_get(it))->t;
 }
 
+static void
+qref_init(struct qref *q, uint64_t seed, const char *stream)
+{
+	memset(q, 0, sizeof(*q));
+	q->e = engine_new();
+	rng_init(&q->g, seed, 0, stream);
+	q->pend = g_sequence_new(NULL);
+	q->by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
+	q->ids = g_array_new(FALSE, FALSE, sizeof(engine_event_id));
+	q->tags = g_ptr_array_new_with_free_func(g_free);
+}
+
+static void
+qref_clear(struct qref *q)
+{
+	engine_free(q->e);
+	engine_mode(0);
+	g_sequence_free(q->pend);
+	g_hash_table_destroy(q->by_id);
+	g_array_free(q->ids, TRUE);
+	g_ptr_array_free(q->tags, TRUE);
+}
+
 START_TEST(test_events_against_reference)
 {
-	struct qref	q = { 0 };
+	struct qref	q;
 	unsigned	op, c, phase;
 	uint64_t	before, n;
 	sim_time	until;
 
-	q.e = engine_new();
-	rng_init(&q.g, 17, 0, "test.reference");
-	q.pend = g_sequence_new(NULL);
-	q.by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
-	q.ids = g_array_new(FALSE, FALSE, sizeof(engine_event_id));
-	q.tags = g_ptr_array_new_with_free_func(g_free);
+	engine_mode(_i);
+	qref_init(&q, 17, "test.reference");
 	for (op = 0; op < 200000; op++) {
 		/* Phases: filling, cancelling (dead entries outnumber live
 		 * ones), draining. */
@@ -358,11 +391,45 @@ START_TEST(test_events_against_reference)
 	/* Enough of everything happened. */
 	ck_assert_uint_gt(q.ran, 50000);
 	ck_assert_uint_gt(q.ids->len - q.ran, 10000);	/* cancelled */
-	engine_free(q.e);
-	g_sequence_free(q.pend);
-	g_hash_table_destroy(q.by_id);
-	g_array_free(q.ids, TRUE);
-	g_ptr_array_free(q.tags, TRUE);
+	qref_clear(&q);
+}
+END_TEST
+
+/* The same against the reference, the number pending going up and
+ * down across the size at which the engine leaves its sorted array for
+ * the radix heap (48) and comes back (24), again and again, with ties
+ * and cancellations on the way. */
+START_TEST(test_events_small_and_radix)
+{
+	struct qref	q;
+	unsigned	cycle, high, low;
+	uint64_t	before;
+
+	engine_mode(_i);
+	qref_init(&q, 23, "test.small");
+	for (cycle = 0; cycle < 300; cycle++) {
+		high = 40 + (unsigned)rng_below(&q.g, 60);
+		low = (unsigned)rng_below(&q.g, 40);
+		while ((unsigned)g_sequence_get_length(q.pend) < high) {
+			qref_schedule(&q);
+			if (rng_below(&q.g, 8) == 0)
+				qref_cancel(&q);
+		}
+		while ((unsigned)g_sequence_get_length(q.pend) > low) {
+			before = q.ran;
+			HOT_ASSERT(engine_run_bounded(q.e, SIM_TIME_MAX, 1) ==
+			    q.ran - before);
+			if (rng_below(&q.g, 4) == 0)
+				qref_cancel(&q);
+		}
+		HOT_ASSERT(engine_pending(q.e) ==
+		    (size_t)g_sequence_get_length(q.pend));
+	}
+	before = q.ran;
+	ck_assert_uint_eq(engine_run(q.e), q.ran - before);
+	ck_assert_uint_eq(g_sequence_get_length(q.pend), 0);
+	ck_assert_uint_gt(q.ran, 10000);
+	qref_clear(&q);
 }
 END_TEST
 
@@ -591,6 +658,60 @@ START_TEST(test_events_cancel_rearm_bounded)
 }
 END_TEST
 
+/* The interrupt flag, set "by a signal" at a given event: the run
+ * stops at the next look, after a multiple of 2^16 events. */
+struct intr {
+	volatile sig_atomic_t	 flag;
+	uint64_t		 n;
+	uint64_t		 set_at;
+};
+
+static void
+intr_tick(struct engine *e, void *ctx)
+{
+	struct intr	*in = ctx;
+
+	if (++in->n == in->set_at)
+		in->flag = 1;
+	engine_schedule(e, 1, intr_tick, in);
+}
+
+START_TEST(test_events_interrupt)
+{
+	struct engine	*e = engine_new();
+	struct intr	 in = { 0, 0, 100000 };
+
+	engine_schedule(e, 1, intr_tick, &in);
+	/* No flag: not interrupted. */
+	ck_assert_uint_eq(engine_run_bounded(e, SIM_TIME_MAX, 200000), 200000);
+	ck_assert(!engine_interrupted(e));
+	/* Set at the 100000th event of the next run: it stops at the
+	 * second look, after 2 x 65536 events, the clock at the last. */
+	in.n = 0;
+	in.flag = 0;
+	engine_set_interrupt(e, &in.flag);
+	ck_assert_uint_eq(engine_run_until(e, 10000000), 131072);
+	ck_assert(engine_interrupted(e));
+	ck_assert(engine_stopped(e));
+	ck_assert_uint_eq(engine_now(e), 200000 + 131072);
+	ck_assert_uint_eq(engine_pending(e), 1);
+	/* Still set: the next run stops at its first look. */
+	ck_assert_uint_eq(engine_run(e), 65536);
+	ck_assert(engine_interrupted(e));
+	/* A run that ends by itself is not interrupted, the flag set or
+	 * not. */
+	ck_assert_uint_eq(engine_run_bounded(e, SIM_TIME_MAX, 65536), 65536);
+	ck_assert(!engine_interrupted(e));
+	ck_assert_uint_eq(engine_run_until(e, engine_now(e) + 1000), 1000);
+	ck_assert(!engine_interrupted(e));
+	/* Cleared: it runs on. */
+	in.flag = 0;
+	ck_assert_uint_eq(engine_run_bounded(e, SIM_TIME_MAX, 300000), 300000);
+	ck_assert(!engine_interrupted(e));
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(test_events_fingerprint)
 {
 	struct engine	*a = engine_new(), *b = engine_new();
@@ -641,8 +762,86 @@ START_TEST(test_events_fingerprint_times)
 	/* Frozen (worked out by hand from engine.c's mix): a change of the
 	 * folding shows here before it moves every fingerprint under
 	 * results/. */
-	ck_assert_uint_eq(fingerprint_of(a, 4, FALSE), 0x6d10ff7d73c9338eull);
-	ck_assert_uint_eq(fingerprint_of(a, 4, TRUE), 0x2b0b011b89499eebull);
+	ck_assert_uint_eq(fingerprint_of(a, 4, FALSE), 0xa6a5ce875f1655f8ull);
+	ck_assert_uint_eq(fingerprint_of(a, 4, TRUE), 0x7883c08d3f2c959cull);
+}
+END_TEST
+
+/* Every event's kind, with no engine_fingerprint_add: the handlers of
+ * a run, named by letters, 'a' the first in kind_fns. */
+static void kind_a(struct engine *e, void *ctx) { }
+static void kind_b(struct engine *e, void *ctx) { }
+static void kind_c(struct engine *e, void *ctx) { }
+
+static uint64_t
+fingerprint_kinds(const char *fns, const sim_time *when)
+{
+	static const engine_fn	 kind_fns[] = { kind_a, kind_b, kind_c };
+	struct engine		*e = engine_new();
+	uint64_t		 fp;
+	unsigned		 i;
+
+	for (i = 0; fns[i] != '\0'; i++)
+		engine_schedule_at(e, when[i], kind_fns[fns[i] - 'a'], NULL);
+	engine_run(e);
+	fp = engine_fingerprint(e);
+	engine_free(e);
+	return fp;
+}
+
+/* More handlers than the table's first 64 slots hold at half load. */
+#define KIND_FN(n) static void kind_##n(struct engine *e, void *c) { }
+#define KIND_FN8(n) KIND_FN(n##0) KIND_FN(n##1) KIND_FN(n##2) \
+	KIND_FN(n##3) KIND_FN(n##4) KIND_FN(n##5) KIND_FN(n##6) KIND_FN(n##7)
+#define KIND_REF8(n) kind_##n##0, kind_##n##1, kind_##n##2, kind_##n##3, \
+	kind_##n##4, kind_##n##5, kind_##n##6, kind_##n##7
+KIND_FN8(1) KIND_FN8(2) KIND_FN8(3) KIND_FN8(4) KIND_FN8(5)
+static const engine_fn kind_many[] = {
+	KIND_REF8(1), KIND_REF8(2), KIND_REF8(3), KIND_REF8(4), KIND_REF8(5)
+};
+
+/* Every handler of kind_many in turn, twice, from the first or from the
+ * last: kinds 0 .. 39 and again, either way. */
+static uint64_t
+fingerprint_many(gboolean reversed)
+{
+	struct engine	*e = engine_new();
+	unsigned	 n = G_N_ELEMENTS(kind_many), i;
+	uint64_t	 fp;
+
+	for (i = 0; i < 2 * n; i++)
+		engine_schedule_at(e, i, kind_many[reversed ? n - 1 - i % n :
+		    i % n], NULL);
+	ck_assert_uint_eq(engine_run(e), 2 * n);
+	fp = engine_fingerprint(e);
+	engine_free(e);
+	return fp;
+}
+
+START_TEST(test_events_fingerprint_kinds)
+{
+	static const sim_time	t[] = { 1, 2, 3, 3 };
+
+	/* The same times, other handlers: other fingerprints. */
+	ck_assert(fingerprint_kinds("aaaa", t) != fingerprint_kinds("aaab", t));
+	ck_assert(fingerprint_kinds("abab", t) != fingerprint_kinds("abba", t));
+	/* Two engines, one sequence: one fingerprint. */
+	ck_assert_uint_eq(fingerprint_kinds("abac", t),
+	    fingerprint_kinds("abac", t));
+	/* A kind is the order in which its handler first ran, not the
+	 * function: the same pattern over other functions (other
+	 * addresses) gives the same fingerprint, another pattern not. */
+	ck_assert_uint_eq(fingerprint_kinds("abac", t),
+	    fingerprint_kinds("babc", t));
+	ck_assert_uint_eq(fingerprint_kinds("cbcb", t),
+	    fingerprint_kinds("abab", t));
+	ck_assert(fingerprint_kinds("abac", t) != fingerprint_kinds("abcb", t));
+	/* Frozen, worked out from engine.c's mix by hand: times 1, 2, 3, 3
+	 * and kinds 0, 1, 0, 2. */
+	ck_assert_uint_eq(fingerprint_kinds("abac", t), 0xaa57171072a498b1ull);
+	/* Past the table's first size, the same. */
+	ck_assert_uint_eq(fingerprint_many(FALSE), fingerprint_many(TRUE));
+	ck_assert_uint_eq(fingerprint_many(FALSE), 0xb94c9655042ba8c2ull);
 }
 END_TEST
 
@@ -1236,6 +1435,46 @@ START_TEST(test_units_bad)
 }
 END_TEST
 
+/* units_round is llround for every double from 0 up: edges where
+ * adding 0.5 would round wrongly, exact halves, the integers past 2^52,
+ * then random values of every magnitude and random bit patterns. */
+START_TEST(test_units_round)
+{
+	static const double edge[] = {
+		0, 0x1p-1074, 0.49999999999999994, 0.5, 0.5000000000000001,
+		1, 1.5, 2.5, 3.4999999999999996, 1e15 + 0.5, 0x1p52 - 0.5,
+		0x1p52 - 1.5, 0x1p52, 0x1p52 + 1, 0x1p53 - 1, 0x1p53,
+		0x1p53 + 2, 0x1p62, 0x1p63 - 1024
+	};
+	struct rng	 g;
+	double		 x;
+	uint64_t	 u;
+	unsigned	 i;
+
+	for (i = 0; i < G_N_ELEMENTS(edge); i++)
+		ck_assert_uint_eq(units_round(edge[i]),
+		    (uint64_t)llround(edge[i]));
+	rng_init(&g, 5, 0, "test.round");
+	for (i = 0; i < 1000000; i++) {
+		if (i % 2 == 0)
+			x = rng_exp(&g, 1.0) * ldexp(1.0,
+			    (int)rng_below(&g, 64) - 1);
+		else {
+			/* Any finite double in [0, 2^63). */
+			u = rng_u64(&g) >> 1;
+			memcpy(&x, &u, sizeof(x));
+			if (!(x < 0x1p63))
+				continue;
+		}
+		HOT_ASSERT(units_round(x) == (uint64_t)llround(x));
+	}
+	/* Past 2^63 and NaN, what llround's overflow gives on x86-64. */
+	ck_assert_uint_eq(units_round(0x1p63), (uint64_t)1 << 63);
+	ck_assert_uint_eq(units_round(1e300), (uint64_t)1 << 63);
+	ck_assert_uint_eq(units_round(NAN), (uint64_t)1 << 63);
+}
+END_TEST
+
 START_TEST(test_units_format)
 {
 	char	*s;
@@ -1260,17 +1499,20 @@ engine_suite(void)
 
 	tc = tcase_create("/sim/engine");
 	tcase_set_timeout(tc, 120);	/* long under valgrind */
-	tcase_add_test(tc, test_events_order_and_fifo_ties);
+	tcase_add_loop_test(tc, test_events_order_and_fifo_ties, 0, 2);
 	tcase_add_test(tc, test_events_cancel);
-	tcase_add_test(tc, test_events_cancel_stress);
+	tcase_add_loop_test(tc, test_events_cancel_stress, 0, 2);
 	tcase_add_test(tc, test_events_until_and_stop);
 	tcase_add_test(tc, test_events_after_hook);
 	tcase_add_test(tc, test_events_fingerprint);
+	tcase_add_test(tc, test_events_interrupt);
 	tcase_add_test(tc, test_events_fingerprint_times);
+	tcase_add_test(tc, test_events_fingerprint_kinds);
 	tcase_add_test(tc, test_events_until_empty);
 	tcase_add_test(tc, test_events_cancel_rearm_bounded);
 	tcase_add_test(tc, test_events_pingpong_bounded);
-	tcase_add_test(tc, test_events_against_reference);
+	tcase_add_loop_test(tc, test_events_against_reference, 0, 2);
+	tcase_add_loop_test(tc, test_events_small_and_radix, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("/sim/rng");
 	tcase_add_test(tc, test_rng_philox_known_answers);
@@ -1298,6 +1540,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_units_good);
 	tcase_add_test(tc, test_units_bad);
 	tcase_add_test(tc, test_units_format);
+	tcase_add_test(tc, test_units_round);
 	suite_add_tcase(s, tc);
 	return s;
 }
