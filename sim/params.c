@@ -521,17 +521,21 @@ params_suggest_group(const struct params *p, const char *group)
 
 /* --- files ----------------------------------------------------------- */
 
-/* The line of key in group in the raw text, or 0. */
+/* The lines of key in group in the raw text (of the group itself when
+ * key is NULL): how many, the first and the last (0 when none). */
 static unsigned
-params_line_of(const char *text, const char *group, const char *key)
+params_key_lines(const char *text, const char *group, const char *key,
+    unsigned *first, unsigned *last)
 {
 	char		**lines = g_strsplit(text, "\n", -1);
-	unsigned	  i, found = 0;
+	unsigned	  i, n = 0;
 	gboolean	  in = FALSE;
 
+	*first = *last = 0;
 	for (i = 0; lines[i] != NULL; i++) {
 		char	*l = g_strstrip(lines[i]);
 		size_t	 kl = key != NULL ? strlen(key) : 0;
+		gboolean hit = FALSE;
 
 		if (*l == '#' || *l == '\0')
 			continue;
@@ -541,23 +545,35 @@ params_line_of(const char *text, const char *group, const char *key)
 			in = end != NULL && (size_t)(end - l - 1) ==
 			    strlen(group) && strncmp(l + 1, group,
 			    strlen(group)) == 0;
-			if (in && key == NULL) {
-				found = i + 1;
-				break;
-			}
-			continue;
-		}
-		if (in && key != NULL && strncmp(l, key, kl) == 0) {
+			hit = in && key == NULL;
+		} else if (in && key != NULL && strncmp(l, key, kl) == 0) {
 			const char *r = l + kl;
 
 			while (*r == ' ' || *r == '\t')
 				r++;
-			if (*r == '=')
-				found = i + 1;	/* the last one wins */
+			hit = *r == '=';
+		}
+		if (hit) {
+			if (n++ == 0)
+				*first = i + 1;
+			*last = i + 1;
+			if (key == NULL)
+				break;
 		}
 	}
 	g_strfreev(lines);
-	return found;
+	return n;
+}
+
+/* The line of key in group in the raw text, or 0: the last one, which
+ * GKeyFile keeps. */
+static unsigned
+params_line_of(const char *text, const char *group, const char *key)
+{
+	unsigned	first, last;
+
+	(void)params_key_lines(text, group, key, &first, &last);
+	return key == NULL ? first : last;
 }
 
 static char *
@@ -642,6 +658,20 @@ params_load_group(struct params *p, GKeyFile *kf, const char *group,
 
 		if (strcmp(keys[i], "include") == 0)
 			continue;
+		{
+			unsigned first, last;
+
+			if (params_key_lines(text, group, keys[i], &first,
+			    &last) > 1) {
+				/* GKeyFile would keep the last one quietly. */
+				g_set_error(error, LOANSIM_ERROR,
+				    LOANSIM_ERROR_INPUT, "%s:%u: [%s] %s is "
+				    "set again (first at line %u); set it "
+				    "once", path, last, group, keys[i], first);
+				ok = FALSE;
+				break;
+			}
+		}
 		where = params_where(path, text, group, keys[i]);
 		value = g_key_file_get_value(kf, group, keys[i], NULL);
 		g_strstrip(value);

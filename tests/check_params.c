@@ -361,6 +361,14 @@ START_TEST(test_params_errors)
 	load_bad("[sweep]\nworkload.sise = 1KiB, 2KiB\n", ":2: [sweep] "
 	    "workload.sise: not a parameter (write group.key); did you mean "
 	    "workload.size?");
+	load_bad("[workload]\nsize = 1KiB\n# again\nsize=2KiB\n", ":4: "
+	    "[workload] size is set again (first at line 2); set it once");
+	load_bad("[workload]\nsize = 1KiB\n[machine]\ncpus = 1\n[workload]\n"
+	    "size = 2KiB\n", ":6: [workload] size is set again (first at "
+	    "line 2); set it once");
+	load_bad("[sweep]\nworkload.size = 1KiB\nworkload.size = 2KiB\n",
+	    ":3: [sweep] workload.size is set again (first at line 2); set "
+	    "it once");
 	load_bad("size = 1\n", ": Key file does not start with a group");
 	load_bad("[workload]\nn = 11\n", ":2: [workload] n = \"11\": "
 	    "expected a whole number from 1 to 10");
