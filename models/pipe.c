@@ -20,15 +20,17 @@
  *             its next read replaces them, so a writer that writes into a
  *             page still on loan breaks the loan (fault, copy).  Laight's
  *             proposal, not BSD.
- *   gift      as exchange, but nothing is protected (Linux vmsplice
- *             SPLICE_F_GIFT): a writer that refills a page the reader has
- *             not finished with changes what the reader sees: violations.
- *             With pipe.gift_read = copy, Linux's whole path: the pages
- *             are referenced, at most a pipe's worth at a time (its 16
- *             slots: PIPE_DEF_BUFFERS), and the reader's read() copies
- *             out of them (pipe_read, copy_page_to_iter) and drops the
- *             references; a page refilled before that copy is a
- *             violation.
+ *   gift      Linux's vmsplice(SPLICE_F_GIFT) (fs/splice.c,
+ *             fs/pipe.c): the writer's pages are referenced into the
+ *             pipe's ring of slots (pipe.slots, PIPE_DEF_BUFFERS = 16,
+ *             a page each), nothing copied and nothing protected, and
+ *             write() returns: the writer waits for the reader only when
+ *             every slot is taken.  The reader's read() maps the pages in
+ *             place of its own, as exchange does (pipe.gift_read = map),
+ *             or copies out of them and drops the references, as
+ *             Linux's pipe_read() does (copy).  A writer that refills a
+ *             page the reader has not finished with (still in a slot, or
+ *             mapped) changes what the reader sees: violations.
  *
  * The writer produces each message in its buffers (N of them, used in
  * turn: with three, the reader has released a page before the writer
@@ -61,6 +63,9 @@
 /* PIPE_BUF of NetBSD's sys/syslimits.h: writes of at most this many
  * bytes are atomic (the host's <limits.h> has its own PIPE_BUF). */
 #define PIPE_ATOMIC		512
+/* Linux fs/splice.c iter_to_pipe(): "struct page *pages[16]", the pages
+ * it references at a time. */
+#define ITER_TO_PIPE_PAGES	16
 
 /* engine_fingerprint_add() kinds of the pipe's events. */
 enum pipe_event {
@@ -111,6 +116,17 @@ struct pipe {
 	uint64_t	 bufsize;
 	uint64_t	 cnt, in, out;
 
+	/* Linux's ring of struct pipe_buffer (struct pipe_inode_info:
+	 * bufs, head, tail; max_usage = nslots): the gifts, a page (or a
+	 * part of one) a slot, in the order given. */
+	struct pipe_slot {
+		struct vm_page	*page;
+		uint64_t	 version;	/* its content at vmsplice() */
+		uint64_t	 len;		/* its bytes (buf->len) */
+	}		*slots;
+	unsigned	 nslots;
+	uint64_t	 head, tail;	/* slots used: head - tail */
+
 	/* struct pipemapping: the direct write under way (PIPE_DIRECTW) */
 	gboolean	 directw;
 	uint64_t	 map_cnt;	/* bytes the reader has not taken */
@@ -125,6 +141,7 @@ struct pipe {
 	uint64_t	 written;	/* messages whose write() returned */
 	uint64_t	 wresid;	/* bytes of this write() still to go */
 	gboolean	 wgrow;		/* the resize check is still to come */
+	gboolean	 wgift;		/* this write() is a vmsplice() */
 	gboolean	 wsleep;
 	sim_time	 wthink;	/* after this write() */
 	gboolean	 wunloan;	/* asleep in "pipdwt": unloan when woken */
@@ -396,13 +413,107 @@ pipe_produce(struct engine *e, void *arg)
 }
 
 /* pipe_write(): uio_iov->iov_len >= PIPE_MINDIRECT on a blocking pipe
- * goes direct.  An exchange or a gift hands over whole pages only. */
+ * goes direct.  An exchange hands over whole pages only.  (A gift is
+ * not a direct write: pipe_gift_ok().) */
 static gboolean
 pipe_direct_ok(const struct pipe *pp)
 {
-	if (pp->mode == PIPE_COPY || pp->wresid < pp->mindirect)
+	if (pp->mode == PIPE_COPY || pp->mode == PIPE_GIFT ||
+	    pp->wresid < pp->mindirect)
 		return FALSE;
 	return pp->mode == PIPE_LOAN || pp->wresid % pp->k->m.page_size == 0;
+}
+
+/* Whether a write() is a gift, decided for all of it.  Reading by copy
+ * (Linux's path) every one is: vmsplice() takes what it is given, in
+ * pages or parts of pages, and has no threshold.  Reading by map, where
+ * the pages replace the reader's, whole pages of at least
+ * pipe.mindirect, as for exchange; the others go through the buffer. */
+static gboolean
+pipe_gift_ok(const struct pipe *pp)
+{
+	if (pp->mode != PIPE_GIFT)
+		return FALSE;
+	return pp->gift_copy || (pp->size >= pp->mindirect &&
+	    pp->size % pp->k->m.page_size == 0);
+}
+
+static uint64_t
+pipe_slots_used(const struct pipe *pp)
+{
+	return pp->head - pp->tail;
+}
+
+/* Linux include/linux/pipe_fs_i.h pipe_full(): every slot taken. */
+static gboolean
+pipe_slots_full(const struct pipe *pp)
+{
+	return pipe_slots_used(pp) >= pp->nslots;
+}
+
+/* vmsplice(SPLICE_F_GIFT), Linux's fs/splice.c vmsplice_to_pipe(), up
+ * to its sleep (FALSE) or until the whole write is in the pipe (TRUE).
+ * With the pipe's lock held (pipe_lock), wait_for_space() sleeps while
+ * every slot is taken (pipe_full -> pipe_wait_writable); iter_to_pipe()
+ * then references the write's pages, ITER_TO_PIPE_PAGES at a time
+ * (iov_iter_get_pages2 -> get_user_pages_fast: loan_page, the lookup
+ * and the reference, a page), and add_to_pipe()s each into the next
+ * slot (a struct pipe_buffer: the page, its offset and length; its
+ * stores are within loan_page): nothing copied, nothing protected, no
+ * wait for the reader.  Once the slots are full add_to_pipe() fails and
+ * the batch's pages not taken are put back (put_page: unloan_page
+ * each); vmsplice() returns what it put in, waking a sleeping reader
+ * (wakeup_pipe_readers), and the caller, with more to give, calls it
+ * again (bench_pipegift's loop): another system call, which sleeps in
+ * wait_for_space(). */
+static gboolean
+pipe_vmsplice(struct pipe *pp, struct charge *ch)
+{
+	struct kernel	*k = pp->k;
+	struct vm_buf	*b = pp->wbufs[pp->written % pp->nbufs];
+	uint64_t	 ps = k->m.page_size, off;
+	unsigned	 i, first, n;
+	gboolean	 failed = FALSE;
+
+	if (!pipe_lock(pp, PIPE_WRITER, ch))
+		return FALSE;
+	if (pipe_slots_full(pp)) {
+		pipe_sleep(pp, PIPE_WRITER, ch);
+		return FALSE;
+	}
+	pp->c.direct_writes++;
+	while (pp->wresid > 0 && !failed) {
+		off = pp->size - pp->wresid;
+		first = (unsigned)(off / ps);
+		n = MIN(ITER_TO_PIPE_PAGES, b->npages - first);
+		for (i = 0; i < n; i++) {
+			struct vm_page *pg = b->pages[first + i];
+			struct pipe_slot *sl;
+
+			vm_page_hold(k->vm, pg, ch);
+			if (failed || pipe_slots_full(pp)) {
+				vm_page_unhold(k->vm, pg, ch);
+				pp->c.gift_put_back++;
+				failed = TRUE;
+				continue;
+			}
+			sl = &pp->slots[pp->head++ % pp->nslots];
+			sl->page = pg;
+			sl->version = pg->version;
+			sl->len = MIN(ps - off % ps, pp->wresid);
+			off += sl->len;
+			pp->wresid -= sl->len;
+			pp->c.gift_pages++;
+		}
+	}
+	if (pp->wresid == 0)
+		return TRUE;
+	/* Returned short: called again, and the slots are full. */
+	pipe_wakeup(pp, PIPE_READER, ch);
+	charge_add(ch, CPU_SYSCALL, k->m.syscall);
+	pp->c.gift_recalls++;
+	pipe_sleep(pp, PIPE_WRITER, ch);
+	return FALSE;
 }
 
 /* pipe_direct_write(), up to its sleep (FALSE) or its return (TRUE). */
@@ -425,19 +536,13 @@ pipe_direct_write(struct pipe *pp, struct charge *ch)
 	/* uvm_loan(..., UVM_LOAN_TOPAGE) of at most PIPE_DIRECT_CHUNK, and
 	 * pmap_kenter_pa() of each page, read-only. */
 	off = pp->size - pp->wresid;
-	/* Linux's vmsplice() fills the pipe's slots and sleeps ("pipe
-	 * full") until the reader frees them: a buffer's worth at a
-	 * time. */
-	len = MIN(pp->wresid, pp->gift_copy ? pp->bufsize : PIPE_DIRECT_CHUNK);
+	len = MIN(pp->wresid, PIPE_DIRECT_CHUNK);
 	pp->map_first = (unsigned)(off / ps);
 	pp->map_npages = (unsigned)((off + len + ps - 1) / ps) - pp->map_first;
 	for (i = 0; i < pp->map_npages; i++) {
 		struct vm_page *pg = b->pages[pp->map_first + i];
 
-		if (pp->mode == PIPE_GIFT)
-			vm_page_hold(k->vm, pg, ch);
-		else
-			vm_loan(k->vm, pg, pp->wcpu, &tlb, ch);
+		vm_loan(k->vm, pg, pp->wcpu, &tlb, ch);
 		if (pp->mode == PIPE_LOAN)
 			vm_kenter(k->vm, pg, ch);
 		pp->map_pages[i] = pg;
@@ -501,6 +606,8 @@ pipe_write_loop(struct pipe *pp, struct charge *ch)
 	struct kernel	*k = pp->k;
 	uint64_t	 space;
 
+	if (pp->wgift && !pipe_vmsplice(pp, ch))
+		return;
 	if (pp->wgrow) {
 		/* "If it is advantageous to resize the pipe buffer, do so":
 		 * pipespace(BIG_PIPE_SIZE) once, for a write larger than
@@ -544,8 +651,8 @@ pipe_write_loop(struct pipe *pp, struct charge *ch)
 		return;
 	}
 	/* "If we have put any characters in the buffer, we wake up the
-	 * reader." */
-	if (pp->cnt > 0)
+	 * reader"; vmsplice_to_pipe(): wakeup_pipe_readers(). */
+	if (pp->cnt > 0 || pipe_slots_used(pp) > 0)
 		pipe_wakeup(pp, PIPE_READER, ch);
 	kernel_defer(k, pipe_write_returned, pp);
 	pipe_step_end(pp, PIPE_WRITER, pipe_think(pp, PIPE_WRITER), ch);
@@ -565,7 +672,9 @@ pipe_write(struct engine *e, void *arg)
 	pp->c.writes++;
 	charge_add(&ch, CPU_SYSCALL, pp->k->m.syscall);
 	pp->wresid = pp->size;
-	pp->wgrow = TRUE;
+	/* A gift leaves the buffer alone (Linux has no resize check). */
+	pp->wgift = pipe_gift_ok(pp);
+	pp->wgrow = !pp->wgift;
 	pipe_write_loop(pp, &ch);
 }
 
@@ -609,53 +718,73 @@ pipe_copyout(struct pipe *pp, uint64_t n, struct charge *ch)
 	pp->nread += n;
 }
 
-/* The exchange: the reader's pages give way to the lent ones, mapped
- * read-only; its old pages are freed, or unloaned (unheld) if they were
- * the last message's. */
+/* The exchange of the reader's page j for pg, mapped read-only: the
+ * old page is freed, or unloaned (unheld) if it was the last message's.
+ * What the reader was sent is version, whatever pg holds now. */
+static void
+pipe_exchange_page(struct pipe *pp, unsigned j, struct vm_page *pg,
+    uint64_t version, struct vm_tlb *tlb, struct charge *ch)
+{
+	struct kernel	*k = pp->k;
+	struct vm_page	*old = pp->rbuf->pages[j];
+
+	vm_remove(k->vm, old, &pp->rmap, pp->rcpu, tlb, ch);
+	if (old->owner == VM_OWNER_ANON && old->loan_count == 0 &&
+	    old->wire_count == 0)
+		vm_page_release(k->vm, old, ch);
+	else if (pp->mode == PIPE_GIFT)
+		vm_page_unhold(k->vm, old, ch);
+	else
+		vm_unloan(k->vm, old, ch);
+	vm_enter(k->vm, pg, &pp->rmap, FALSE, ch);
+	pp->rbuf->pages[j] = pg;
+	pp->rseen[j] = version;
+}
+
+/* The exchange: the reader's pages give way to the lent ones. */
 static void
 pipe_exchange(struct pipe *pp, struct charge *ch)
 {
-	struct kernel	*k = pp->k;
-	struct vm_tlb	 tlb = { 0, 0, 0 };
-	unsigned	 i, j;
-
-	for (i = 0; i < pp->map_npages; i++) {
-		struct vm_page *old = pp->rbuf->pages[pp->map_first + i];
-
-		j = pp->map_first + i;
-		vm_remove(k->vm, old, &pp->rmap, pp->rcpu, &tlb, ch);
-		if (old->owner == VM_OWNER_ANON && old->loan_count == 0 &&
-		    old->wire_count == 0)
-			vm_page_release(k->vm, old, ch);
-		else if (pp->mode == PIPE_GIFT)
-			vm_page_unhold(k->vm, old, ch);
-		else
-			vm_unloan(k->vm, old, ch);
-		vm_enter(k->vm, pp->map_pages[i], &pp->rmap, FALSE, ch);
-		pp->rbuf->pages[j] = pp->map_pages[i];
-		/* What write() sent, whatever the page holds now. */
-		pp->rseen[j] = pp->map_version[i];
-	}
-	vm_tlb_flush(k->vm, &tlb, pp->rcpu, ch);
-}
-
-/* Linux's pipe_read() of gifted pages: it copies out of each page what
- * the reader has room for, and drops the page's reference once it is
- * empty (anon_pipe_buf_release, put_page).  Here the whole chunk is
- * taken: the reader's read() asks for the rest of the message and a
- * chunk never crosses one.  A page the writer has refilled since
- * vmsplice() hands over its new bytes: a violation. */
-static void
-pipe_gift_copyout(struct pipe *pp, struct charge *ch)
-{
+	struct vm_tlb	tlb = { 0, 0, 0 };
 	unsigned	i;
 
-	pipe_copy(pp, pp->map_cnt, ch);
-	for (i = 0; i < pp->map_npages; i++) {
-		if (pp->map_pages[i]->version != pp->map_version[i])
+	for (i = 0; i < pp->map_npages; i++)
+		pipe_exchange_page(pp, pp->map_first + i, pp->map_pages[i],
+		    pp->map_version[i], &tlb, ch);
+	vm_tlb_flush(pp->k->vm, &tlb, pp->rcpu, ch);
+}
+
+/* Linux's pipe_read() of the slot at the tail (fs/pipe.c): a slot never
+ * crosses a message, and read() asks for the rest of it, so the reader
+ * takes the whole slot: copy_page_to_iter() of its bytes (a copy call a
+ * slot), then, the slot empty, pipe_buf_release() (user_page_pipe_buf_ops
+ * -> put_page: unloan_page) and the tail moves on.  A page the writer
+ * has refilled since vmsplice() hands over its new bytes: a violation.
+ * Reading by map the page replaces the reader's instead, as exchange
+ * does (no copy; the reference goes with it, dropped when the next
+ * message's page replaces it), its TLB invalidations batched over the
+ * read() pass (tlb). */
+static void
+pipe_gift_read(struct pipe *pp, struct vm_tlb *tlb, struct charge *ch)
+{
+	struct pipe_slot	*sl = &pp->slots[pp->tail % pp->nslots];
+	uint64_t		 ps = pp->k->m.page_size;
+
+	g_assert(sl->len <= pp->size - pp->rpos);
+	if (pp->gift_copy) {
+		pipe_copy(pp, sl->len, ch);
+		if (sl->page->version != sl->version)
 			pp->c.violations++;
-		vm_page_unhold(pp->k->vm, pp->map_pages[i], ch);
+		vm_page_unhold(pp->k->vm, sl->page, ch);
+	} else {
+		g_assert(pp->rpos % ps == 0 && sl->len == ps);
+		pipe_exchange_page(pp, (unsigned)(pp->rpos / ps), sl->page,
+		    sl->version, tlb, ch);
 	}
+	sl->page = NULL;
+	pp->tail++;
+	pp->rpos += sl->len;
+	pp->nread += sl->len;
 }
 
 /* The direct read: copy out of the loaned pages, or take them. */
@@ -666,10 +795,7 @@ pipe_direct_read(struct pipe *pp, struct charge *ch)
 
 	if (pp->mode == PIPE_LOAN)
 		pipe_copy(pp, n, ch);
-	else if (pp->gift_copy) {
-		g_assert(n == pp->map_cnt);
-		pipe_gift_copyout(pp, ch);
-	} else {
+	else {
 		/* A chunk never crosses a message. */
 		g_assert(n == pp->map_cnt);
 		pipe_exchange(pp, ch);
@@ -716,6 +842,7 @@ static void
 pipe_read_loop(struct pipe *pp, struct charge *ch)
 {
 	struct kernel	*k = pp->k;
+	struct vm_tlb	 tlb = { 0, 0, 0 };
 
 	if (!pipe_lock(pp, PIPE_READER, ch))
 		return;
@@ -729,6 +856,10 @@ pipe_read_loop(struct pipe *pp, struct charge *ch)
 			pipe_direct_read(pp, ch);
 			continue;
 		}
+		if (pipe_slots_used(pp) > 0) {
+			pipe_gift_read(pp, &tlb, ch);
+			continue;
+		}
 		/* Empty: "If the write-side has been blocked, wake it up
 		 * now"; return what was read, or sleep. */
 		pipe_wakeup(pp, PIPE_WRITER, ch);
@@ -737,9 +868,12 @@ pipe_read_loop(struct pipe *pp, struct charge *ch)
 		pipe_sleep(pp, PIPE_READER, ch);
 		return;
 	}
+	vm_tlb_flush(k->vm, &tlb, pp->rcpu, ch);
 	/* "Handle write blocking hysteresis": a blocked writer is woken
 	 * once less than MINPIPESIZE (PIPE_SIZE/3) is left in the buffer,
-	 * whatever the buffer's size. */
+	 * whatever the buffer's size.  A gift's writer sleeps only on full
+	 * slots, which this read() has freed: Linux's pipe_read() wakes it
+	 * ("was_full"). */
 	if (pp->cnt < MINPIPESIZE)
 		pipe_wakeup(pp, PIPE_WRITER, ch);
 	kernel_defer(k, pipe_read_returned, pp);
@@ -836,10 +970,10 @@ pipe_teardown(struct pipe *pp)
 	}
 	g_free(pp->rbuf->pages);
 	g_free(pp->rbuf);
-	/* A gift the reader had not copied out yet (a run a limit
-	 * stopped). */
-	for (i = 0; pp->gift_copy && pp->directw && i < pp->map_npages; i++)
-		vm_page_unhold(k->vm, pp->map_pages[i], &ch);
+	/* Gifts the reader had not taken yet (a run a limit stopped). */
+	for (; pp->tail < pp->head; pp->tail++)
+		vm_page_unhold(k->vm, pp->slots[pp->tail % pp->nslots].page,
+		    &ch);
 	for (i = 0; i < pp->nbufs; i++) {
 		struct vm_buf *b = pp->wbufs[i];
 
@@ -856,6 +990,7 @@ pipe_teardown(struct pipe *pp)
 	g_free(pp->rseen);
 	g_free(pp->map_version);
 	g_free(pp->map_pages);
+	g_free(pp->slots);
 	g_array_free(pp->wstart, TRUE);
 	dist_free(pp->wgap);
 	dist_free(pp->rgap);
@@ -898,6 +1033,8 @@ pipe_run_full(const struct params *p, const char *strategy, uint64_t seed,
 	pp.gift_copy = pp.mode == PIPE_GIFT &&
 	    strcmp(params_string(p, "pipe.gift_read"), "copy") == 0;
 	pp.lock_spin = strcmp(params_string(p, "pipe.lock"), "spin") == 0;
+	pp.nslots = (unsigned)params_count(p, "pipe.slots");
+	pp.slots = g_new0(struct pipe_slot, pp.nslots);
 	pp.wrate = params_bandwidth(p, "pipe.writer_rate");
 	pp.rrate = params_bandwidth(p, "pipe.reader_rate");
 	pp.wgap = params_dist(p, "pipe.writer_gap");
@@ -987,12 +1124,13 @@ pipe_check(void *ctx, gboolean end, GError **error)
 		return FALSE;
 	}
 	if (end && (pp->written != pp->msgs || pp->cnt != 0 ||
-	    pp->directw)) {
+	    pp->directw || pipe_slots_used(pp) > 0)) {
 		g_set_error(error, LOANSIM_ERROR, LOANSIM_ERROR_INTERNAL,
 		    "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " writes "
-		    "returned, %" G_GUINT64_FORMAT " bytes left in the pipe%s",
+		    "returned, %" G_GUINT64_FORMAT " bytes left in the pipe%s, "
+		    "%" G_GUINT64_FORMAT " gifted pages not taken",
 		    pp->written, pp->msgs, pp->cnt, pp->directw ?
-		    ", a direct write not taken" : "");
+		    ", a direct write not taken" : "", pipe_slots_used(pp));
 		return FALSE;
 	}
 	return TRUE;

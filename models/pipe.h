@@ -1,7 +1,8 @@
 /* A pipe between a writer and a reader process (mechanism M8), after
  * NetBSD and FreeBSD sys/kern/sys_pipe.c: copy through the kernel
  * buffer, direct write by loaning the writer's pages, page exchange, and
- * gifts; the writer rotating among N buffers. */
+ * gifts (Linux's vmsplice into the pipe's slots); the writer rotating
+ * among N buffers. */
 #ifndef LOANSIM_PIPE_H
 #define LOANSIM_PIPE_H
 
@@ -22,7 +23,14 @@ struct pipe_counts {
 	uint64_t	lock_spun;	/* their time, ns */
 	uint64_t	copies;		/* uiomove() calls */
 	uint64_t	copied;		/* bytes they moved */
-	uint64_t	direct_writes;	/* pipe_direct_write() chunks */
+	uint64_t	direct_writes;	/* pipe_direct_write() chunks; gift:
+					   vmsplice() calls that put pages
+					   in */
+	uint64_t	gift_pages;	/* slots filled (add_to_pipe) */
+	uint64_t	gift_recalls;	/* vmsplice() called again after a
+					   short return */
+	uint64_t	gift_put_back;	/* pages referenced with no slot free,
+					   put back */
 	uint64_t	grown;		/* pipespace(BIG_PIPE_SIZE) */
 	uint64_t	loan_breaks;	/* the writer wrote a page on loan */
 	uint64_t	violations;	/* gift pages changed under the reader */

@@ -246,11 +246,15 @@ static const struct param_def model_params[] = {
 
 	P("pipe.mindirect", PARAM_SIZE, "8KiB", "4KiB", "1GiB", NULL,
 	    "PIPE_MINDIRECT: writes of at least this go direct (loan, "
-	    "exchange, gift)"),
+	    "exchange; gift with pipe.gift_read = map)"),
 	P("pipe.gift_read", PARAM_ENUM, "map", NULL, NULL, "map,copy",
 	    "gift: the reader's read() maps the gifted pages in place of its "
 	    "buffer's (as exchange), or copies out of them as Linux's "
 	    "pipe_read() does after vmsplice(SPLICE_F_GIFT)"),
+	P("pipe.slots", PARAM_COUNT, "16", "1", "4096", NULL,
+	    "gift: the pipe's slots, a gifted page each (Linux's "
+	    "PIPE_DEF_BUFFERS, 16); the writer sleeps only when all are "
+	    "taken"),
 	P("pipe.lock", PARAM_ENUM, "sleep", NULL, NULL, "sleep,spin",
 	    "a side that finds the pipe's lock held: sleeps until it is "
 	    "released (BSD lockmgr: two switches and a wakeup) or spins on "

@@ -384,54 +384,204 @@ START_TEST(test_pipe_seeds_and_gaps)
 }
 END_TEST
 
-/* Linux's gift (pipe.gift_read = copy): the writer's pages referenced,
- * nothing protected, and the reader's read() copies out of them and
- * drops the references.  One CPU, one 16 KiB message: the writer's
- * steps, then the reader's, the sum of their costs.  With one buffer
- * and a slow reader the writer refills the pages of m1 before the
- * reader copies them out: those four pages are violations; with three
- * buffers none. */
+/* Linux's gift (pipe.gift_read = copy): vmsplice() references the
+ * writer's pages into the pipe's slots, nothing protected, and the
+ * reader's read() copies out of each slot (a copy call a slot) and drops
+ * its reference.  One CPU, one 16 KiB message: the writer's steps, then
+ * the reader's, the sum of their costs.  With one buffer and a slow
+ * reader the writer refills the pages of m1 before the reader copies
+ * them out: those four pages are violations; with three buffers none. */
 START_TEST(test_pipe_gift_copies_out)
 {
 	static const char *const kv[] = {
 		"workload.kind=pipe", "workload.size=16KiB",
 		"workload.messages=1", "pipe.gift_read=copy", NULL
 	};
-	static const char *const one[] = {
+	const char *slow[] = {
 		"workload.kind=pipe", "workload.size=16KiB",
 		"workload.messages=3", "workload.buffers=1", "machine.cpus=2",
-		"pipe.reader_rate=100MB/s", "pipe.gift_read=copy", NULL
-	};
-	static const char *const three[] = {
-		"workload.kind=pipe", "workload.size=16KiB",
-		"workload.messages=3", "workload.buffers=3", "machine.cpus=2",
 		"pipe.reader_rate=100MB/s", "pipe.gift_read=copy", NULL
 	};
 	struct pipe_counts c;
 	struct model_result r = pipe_test_run(kv, "gift", 1, &c);
 	struct model_result m;
 	uint64_t busy = 2 * WORK_NS(16384) + 2 * SYSCALL + 4 * LOAN_PAGE +
-	    COPY_FIXED + COPY_NS(16384) + 4 * UNLOAN_PAGE;
+	    4 * (COPY_FIXED + COPY_NS(4096)) + 4 * UNLOAN_PAGE;
 
 	ck_assert_uint_eq(c.direct_writes, 1);
-	ck_assert_uint_eq(c.copies, 1);
+	ck_assert_uint_eq(c.gift_pages, 4);
+	ck_assert_uint_eq(c.copies, 4);
 	ck_assert_uint_eq(r.sim_time_ns, busy);
 	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte"),
 	    busy / 16384.0, 1e-12);
 	ck_assert_double_eq(test_metric(&r, "copied_bytes_per_byte"), 1);
-	/* At most a pipe's worth at a time: a 128 KiB message grows the
-	 * pipe to 64 KiB and goes in two. */
+	/* At most the 16 slots at a time: a 128 KiB message (32 pages)
+	 * goes in two vmsplice() calls.  The first references 16 pages
+	 * into the slots and, with more to give, the next 16, which find
+	 * no slot and are put back; it returns short, is called again
+	 * and sleeps until the reader has taken the first 16.  The buffer
+	 * is left alone: no growth. */
 	pipe_test_run((const char *const[]){ "workload.kind=pipe",
 	    "workload.size=128KiB", "workload.messages=1", "machine.cpus=2",
 	    "pipe.gift_read=copy", NULL }, "gift", 1, &c);
-	ck_assert_uint_eq(c.grown, 1);
+	ck_assert_uint_eq(c.grown, 0);
 	ck_assert_uint_eq(c.direct_writes, 2);
+	ck_assert_uint_eq(c.gift_pages, 32);
+	ck_assert_uint_eq(c.gift_put_back, 16);
+	ck_assert_uint_eq(c.gift_recalls, 1);
+	ck_assert_uint_eq(c.copies, 32);
 	ck_assert_uint_eq(c.copied, 131072);
-	pipe_test_run(one, "gift", 1, &c);
+	pipe_test_run(slow, "gift", 1, &c);
 	ck_assert_uint_eq(c.violations, 4);
-	m = pipe_test_run(three, "gift", 1, &c);
+	slow[3] = "workload.buffers=3";
+	m = pipe_test_run(slow, "gift", 1, &c);
 	ck_assert_uint_eq(c.violations, 0);
 	ck_assert_double_eq(test_metric(&m, "violations"), 0);
+}
+END_TEST
+
+/* The gift's writer does not wait for the reader, only for a free slot
+ * (Linux's wait_for_space; BSD's direct write waits for the one before
+ * to be taken, "pipdww").  Two CPUs, three 8 KiB messages (two pages
+ * each), a reader ten times slower than the writer, two slots: one
+ * message fills them.  The reader, in first, sleeps on the empty pipe
+ * (0 to 2500: syscall, switch away; the lock free from 500).  The writer
+ * produces m0 (to 8192) and write()s it: syscall, two references, the
+ * reader woken (8192 to 9652).  The reader, switched in, copies both
+ * slots out (2 x (copy + put_page): 9652 to 14140) and works on m0 (to
+ * 96060).  Meanwhile the writer produces m1 (9652 to 17844) and gives it
+ * (17844 to 18604), produces m2 (to 26796) and finds the slots full:
+ * it sleeps (26796 to 29296).  The reader's read() of m1 (96060 to
+ * 99748) frees them and wakes it; the writer, switched in, gives m2
+ * (99748 to 102008) and is done; the reader works on m1 (to 181668),
+ * reads m2 (to 184656) and works on it (to 266576).  With the default
+ * 16 slots the writer never sleeps: m2 goes in at once, and m1's read()
+ * wakes nobody (700 ns less). */
+START_TEST(test_pipe_gift_slots_exact)
+{
+	const char *kv[] = {
+		"workload.kind=pipe", "workload.size=8KiB",
+		"workload.messages=3", "workload.buffers=3", "machine.cpus=2",
+		"pipe.reader_rate=100MB/s", "pipe.gift_read=copy",
+		"pipe.slots=2", NULL
+	};
+	struct pipe_counts c;
+	struct model_result r = pipe_test_run(kv, "gift", 1, &c);
+	uint64_t copy = 2 * (COPY_FIXED + COPY_NS(4096) + UNLOAN_PAGE);
+	uint64_t give = SYSCALL + 2 * LOAN_PAGE;
+	uint64_t writer = 3 * WORK_NS(8192) + (give + WAKEUP) + give +
+	    (SYSCALL + CSW) + (CSW + 2 * LOAN_PAGE);
+	uint64_t reader = (SYSCALL + CSW) + (CSW + copy) + 3 * 10 *
+	    WORK_NS(8192) + (SYSCALL + copy + WAKEUP) + (SYSCALL + copy);
+
+	ck_assert_uint_eq(c.sleeps, 2);
+	ck_assert_uint_eq(c.wakeups, 2);
+	ck_assert_uint_eq(c.switches, 4);
+	ck_assert_uint_eq(c.direct_writes, 3);
+	ck_assert_uint_eq(c.gift_pages, 6);
+	ck_assert_uint_eq(c.gift_put_back, 0);
+	ck_assert_uint_eq(c.gift_recalls, 0);
+	ck_assert_uint_eq(c.copies, 6);
+	ck_assert_uint_eq(c.violations, 0);
+	ck_assert_uint_eq(c.lock_waits, 0);
+	ck_assert_uint_eq(r.sim_time_ns, 266576);
+	/* write() at 8192, 17844, 26796; the read() that completes each
+	 * returns at 14140, 99748, 184656. */
+	ck_assert_uint_eq(c.latency, (14140 - 8192) + (99748 - 17844) +
+	    (184656 - 26796));
+	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte"),
+	    (double)(writer + reader) / (3 * 8192), 1e-9);
+	kv[7] = "pipe.slots=16";
+	r = pipe_test_run(kv, "gift", 1, &c);
+	ck_assert_uint_eq(c.sleeps, 1);
+	ck_assert_uint_eq(c.wakeups, 1);
+	ck_assert_uint_eq(c.switches, 2);
+	ck_assert_uint_eq(r.sim_time_ns, 266576 - WAKEUP);
+	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte"),
+	    (double)(writer + reader - WAKEUP - 2 * CSW) / (3 * 8192), 1e-9);
+}
+END_TEST
+
+/* vmsplice() returns short when the slots fill.  Two CPUs, one 32 KiB
+ * message (eight pages), four slots, Linux's spinning pipe lock.  The
+ * reader sleeps on the empty pipe (0 to 2500).  The writer produces
+ * the message (to 32768) and write()s it: syscall, eight pages
+ * referenced (one batch of iter_to_pipe), four into the slots and four
+ * put back; short: the reader woken, the call again (syscall), the
+ * slots full, asleep (32768 to 37988, the lock free from 35988).  The
+ * reader takes the four slots and, the pipe empty, wakes the writer and
+ * returns half the message (37988 to 45664).  The writer, switched in,
+ * gives the other four pages (45664 to 48184); the reader's next read()
+ * spins on the lock from 46164 (after its syscall) to 48184, takes them
+ * (to 53160) and works on the message (to 85928). */
+START_TEST(test_pipe_gift_short_return)
+{
+	static const char *const kv[] = {
+		"workload.kind=pipe", "workload.size=32KiB",
+		"workload.messages=1", "machine.cpus=2", "pipe.gift_read=copy",
+		"pipe.slots=4", "pipe.lock=spin", NULL
+	};
+	struct pipe_counts c;
+	struct model_result r = pipe_test_run(kv, "gift", 1, &c);
+	uint64_t slots = 4 * (COPY_FIXED + COPY_NS(4096) + UNLOAN_PAGE);
+	uint64_t writer = WORK_NS(32768) + (SYSCALL + 8 * LOAN_PAGE +
+	    4 * UNLOAN_PAGE + WAKEUP + SYSCALL + CSW) + (CSW + 4 * LOAN_PAGE);
+	uint64_t reader = (SYSCALL + CSW) + (CSW + slots + WAKEUP) +
+	    (SYSCALL + 2020 + slots) + WORK_NS(32768);
+
+	ck_assert_uint_eq(writer, 48184 - 45664 + 37988 - 32768 + 32768);
+	ck_assert_uint_eq(c.reads, 2);
+	ck_assert_uint_eq(c.direct_writes, 2);
+	ck_assert_uint_eq(c.gift_pages, 8);
+	ck_assert_uint_eq(c.gift_put_back, 4);
+	ck_assert_uint_eq(c.gift_recalls, 1);
+	ck_assert_uint_eq(c.sleeps, 2);
+	ck_assert_uint_eq(c.wakeups, 2);
+	ck_assert_uint_eq(c.switches, 4);
+	ck_assert_uint_eq(c.lock_spins, 1);
+	ck_assert_uint_eq(c.lock_spun, 48184 - 46164);
+	ck_assert_uint_eq(c.copies, 8);
+	ck_assert_uint_eq(r.sim_time_ns, 85928);
+	ck_assert_uint_eq(c.latency, 53160 - 32768);
+	ck_assert_double_eq_tol(test_metric(&r, "cpu_ns_per_byte"),
+	    (double)(writer + reader) / 32768, 1e-9);
+}
+END_TEST
+
+/* Triple buffering is no longer enough for a gift: the writer may run
+ * as far ahead as the slots let it.  Two CPUs, six one-page messages, a
+ * reader ten times slower: the writer gives all six (16 slots: it never
+ * sleeps) before the reader has worked through m0, producing message i
+ * in buffer i % N.  Copying out, the reader takes m0 at once and each of
+ * m1 to m5 once it has worked through the one before, after all six were
+ * produced: m_k (k from 1) is violated if m_(k+N) exists, k + N <= 5,
+ * 5 - N pages (none from N = 5).  Mapping, m0 too (the reader works on
+ * its page while the writer refills it): 6 - N.  Under BSD's rule of
+ * one direct write at a time ("pipdww"), which the gift kept before,
+ * three buffers had none. */
+START_TEST(test_pipe_gift_buffers)
+{
+	char		 nb[32];
+	const char	*kv[] = {
+		"workload.kind=pipe", "workload.size=4KiB",
+		"workload.messages=6", nb, "machine.cpus=2",
+		"pipe.reader_rate=100MB/s", "pipe.lock=spin",
+		"pipe.mindirect=4KiB", NULL, NULL
+	};
+	struct pipe_counts c;
+	unsigned	 n;
+
+	for (n = 1; n <= 6; n++) {
+		g_snprintf(nb, sizeof(nb), "workload.buffers=%u", n);
+		kv[8] = "pipe.gift_read=copy";
+		pipe_test_run(kv, "gift", 1, &c);
+		ck_assert_uint_eq(c.sleeps, 1);
+		ck_assert_uint_eq(c.violations, n < 5 ? 5 - n : 0);
+		kv[8] = "pipe.gift_read=map";
+		pipe_test_run(kv, "gift", 1, &c);
+		ck_assert_uint_eq(c.sleeps, 1);
+		ck_assert_uint_eq(c.violations, 6 - n);
+	}
 }
 END_TEST
 
@@ -487,6 +637,9 @@ pipe_suite(void)
 	tcase_add_test(tc, test_pipe_lock_spins);
 	tcase_add_test(tc, test_pipe_seeds_and_gaps);
 	tcase_add_test(tc, test_pipe_gift_copies_out);
+	tcase_add_test(tc, test_pipe_gift_slots_exact);
+	tcase_add_test(tc, test_pipe_gift_short_return);
+	tcase_add_test(tc, test_pipe_gift_buffers);
 	tcase_add_test(tc, test_pipe_fingerprint);
 	tcase_add_test(tc, test_pipe_bad_strategy);
 	suite_add_tcase(s, tc);

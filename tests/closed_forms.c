@@ -130,7 +130,7 @@ pipe_rows(void)
 	    3 * (ws + rs), (double)c.latency);
 	params_free(p);
 	r = test_run(gift, "gift");
-	busy = 2 * 16384 + 2 * 500 + 4 * 130 + 100 + 4096 + 4 * 120;
+	busy = 2 * 16384 + 2 * 500 + 4 * 130 + 4 * (100 + 1024) + 4 * 120;
 	row("pipe, one CPU, 16 KiB gifted, copied out: run time (ns)", busy,
 	    (double)r.sim_time_ns);
 }

@@ -25,12 +25,11 @@ set ylabel 'CPU time per byte delivered (ns/B)' noenhanced
 unset arrow
 unset label
 set key at screen 0.8870, screen 0.9313 top left Left reverse noenhanced box opaque samplen 2.5 width 2
-set arrow from 64805.71675, graph 0 to 64805.71675, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
-set arrow from 67687.40904, graph 0 to 67687.40904, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
-set arrow from 574692.8007, graph 0 to 574692.8007, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
+set arrow from 1457.595449, graph 0 to 1457.595449, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
+set arrow from 62408.62623, graph 0 to 62408.62623, graph 1 nohead dashtype 2 lw 2 lc rgb '#117733' back
 set label 'loan cheaper than copy nowhere in this range' at graph 0.015, graph 0.9774 left front boxed noenhanced textcolor rgb '#CC6677'
-set label 'gift cheaper than copy from about 63.3KiB (between 32KiB and 64KiB) to about 66.1KiB' at graph 0.015, graph 0.9396 left front boxed noenhanced textcolor rgb '#117733'
-set label '(between 64KiB and 128KiB) and above about 561KiB (between 512KiB and 1MiB)' at graph 0.035, graph 0.9019 left front boxed noenhanced textcolor rgb '#117733'
+set label 'gift cheaper than copy from about 1.42KiB (between 1KiB and 2KiB) to about 60.9KiB (between' at graph 0.015, graph 0.9396 left front boxed noenhanced textcolor rgb '#117733'
+set label '32KiB and 64KiB)' at graph 0.035, graph 0.9019 left front boxed noenhanced textcolor rgb '#117733'
 plot 'pipe-host.dat' using 1:($3 > 0 ? $2 : NaN):3 with yerrorbars lw 1.5 ps 0 lc rgb '#332288' notitle, \
      '' using 1:2 with linespoints lw 2 dt 1 pt 7 ps 1.60 lc rgb '#332288' title 'copy' noenhanced, \
      'pipe-host.dat' using 1:($5 > 0 ? $4 : NaN):5 with yerrorbars lw 1.5 ps 0 lc rgb '#CC6677' notitle, \
